@@ -1,0 +1,114 @@
+/**
+ * Every Lambda function of Relais, as data. The CDK stack builds one NodejsFunction per entry;
+ * the workflow tests map the same substitution names to the same handler files, so what is
+ * deployed and what is tested cannot drift apart.
+ */
+export interface HttpRouteFunction {
+  id: string;
+  route: `${'GET' | 'PUT' | 'POST'} /${string}`;
+  entry: string;
+  /** false only for /health and the carrier webhooks, which authenticate themselves or not at all */
+  authorized: boolean;
+}
+
+export interface StepFunction {
+  id: string;
+  entry: string;
+  /** the `${...}` name used in statemachines/*.asl.json for this function's ARN */
+  substitution: string;
+}
+
+export interface EventFunction {
+  id: string;
+  entry: string;
+  source: string;
+  detailType: string;
+}
+
+export const httpRoutes: readonly HttpRouteFunction[] = [
+  { id: 'Health', route: 'GET /health', entry: 'functions/http/health.ts', authorized: false },
+  { id: 'PutLocation', route: 'PUT /locations/{locationId}', entry: 'functions/http/put-location.ts', authorized: true },
+  { id: 'ListLocations', route: 'GET /locations', entry: 'functions/http/list-locations.ts', authorized: true },
+  { id: 'GetLocation', route: 'GET /locations/{locationId}', entry: 'functions/http/get-location.ts', authorized: true },
+  { id: 'PutProduct', route: 'PUT /products/{sku}', entry: 'functions/http/put-product.ts', authorized: true },
+  { id: 'PutStock', route: 'PUT /inventory/{locationId}/{sku}', entry: 'functions/http/put-stock.ts', authorized: true },
+  { id: 'AdjustStock', route: 'POST /inventory/adjustments', entry: 'functions/http/adjust-stock.ts', authorized: true },
+  { id: 'GetInventory', route: 'GET /inventory/{sku}', entry: 'functions/http/get-inventory.ts', authorized: true },
+  { id: 'GetAvailability', route: 'GET /availability', entry: 'functions/http/get-availability.ts', authorized: true },
+  { id: 'PostPromise', route: 'POST /promise', entry: 'functions/http/post-promise.ts', authorized: true },
+  { id: 'CreateOrder', route: 'POST /orders', entry: 'functions/http/create-order.ts', authorized: true },
+  { id: 'GetOrder', route: 'GET /orders/{orderId}', entry: 'functions/http/get-order.ts', authorized: true },
+  { id: 'ListOrders', route: 'GET /orders', entry: 'functions/http/list-orders.ts', authorized: true },
+  { id: 'CancelOrder', route: 'POST /orders/{orderId}/cancel', entry: 'functions/http/cancel-order.ts', authorized: true },
+  {
+    id: 'ConfirmShipment',
+    route: 'POST /shipments/{shipmentId}/confirm',
+    entry: 'functions/http/confirm-shipment.ts',
+    authorized: true,
+  },
+  {
+    id: 'RejectShipment',
+    route: 'POST /shipments/{shipmentId}/reject',
+    entry: 'functions/http/reject-shipment.ts',
+    authorized: true,
+  },
+  {
+    id: 'CollectShipment',
+    route: 'POST /shipments/{shipmentId}/collected',
+    entry: 'functions/http/collect-shipment.ts',
+    authorized: true,
+  },
+  {
+    id: 'GetShipmentLabel',
+    route: 'GET /shipments/{shipmentId}/label',
+    entry: 'functions/http/get-label.ts',
+    authorized: true,
+  },
+  {
+    id: 'CarrierWebhook',
+    route: 'POST /webhooks/carriers/{carrierId}',
+    entry: 'functions/http/carrier-webhook.ts',
+    authorized: false,
+  },
+  {
+    id: 'CreateReturn',
+    route: 'POST /orders/{orderId}/returns',
+    entry: 'functions/http/create-return.ts',
+    authorized: true,
+  },
+  { id: 'GetReturn', route: 'GET /returns/{returnId}', entry: 'functions/http/get-return.ts', authorized: true },
+];
+
+export const stepFunctions: readonly StepFunction[] = [
+  { id: 'ValidateOrder', entry: 'functions/steps/validate.ts', substitution: 'ValidateOrderFunctionArn' },
+  { id: 'SourceOrder', entry: 'functions/steps/source.ts', substitution: 'SourceOrderFunctionArn' },
+  { id: 'ReserveStock', entry: 'functions/steps/reserve-stock.ts', substitution: 'ReserveStockFunctionArn' },
+  { id: 'PickPack', entry: 'functions/steps/pick-pack.ts', substitution: 'PickPackFunctionArn' },
+  { id: 'DispatchCarrier', entry: 'functions/steps/dispatch-carrier.ts', substitution: 'DispatchCarrierFunctionArn' },
+  { id: 'TrackShipment', entry: 'functions/steps/track.ts', substitution: 'TrackShipmentFunctionArn' },
+  { id: 'CompleteOrder', entry: 'functions/steps/complete.ts', substitution: 'CompleteOrderFunctionArn' },
+  { id: 'Compensate', entry: 'functions/steps/compensate.ts', substitution: 'CompensateFunctionArn' },
+  { id: 'Return', entry: 'functions/steps/return.ts', substitution: 'ReturnFunctionArn' },
+];
+
+export const eventFunctions: readonly EventFunction[] = [
+  {
+    id: 'CarrierTracking',
+    entry: 'functions/events/carrier-tracking.ts',
+    source: 'relais.carriers',
+    detailType: 'CarrierTrackingEvent.v1',
+  },
+];
+
+/** Environment variable names shared by every function (values differ between AWS and the local cloud). */
+export const env = {
+  ordersTable: 'ORDERS_TABLE',
+  inventoryTable: 'INVENTORY_TABLE',
+  networkTable: 'NETWORK_TABLE',
+  idempotencyTable: 'IDEMPOTENCY_TABLE',
+  eventBus: 'EVENT_BUS_NAME',
+  fulfilmentStateMachine: 'FULFILMENT_STATE_MACHINE_ARN',
+  returnStateMachine: 'RETURN_STATE_MACHINE_ARN',
+  labelsBucket: 'LABELS_BUCKET',
+  webhookSecretArn: 'WEBHOOK_SECRET_ARN',
+} as const;
