@@ -27,19 +27,64 @@ export interface EventFunction {
 
 export const httpRoutes: readonly HttpRouteFunction[] = [
   { id: 'Health', route: 'GET /health', entry: 'functions/http/health.ts', authorized: false },
-  { id: 'PutLocation', route: 'PUT /locations/{locationId}', entry: 'functions/http/put-location.ts', authorized: true },
-  { id: 'ListLocations', route: 'GET /locations', entry: 'functions/http/list-locations.ts', authorized: true },
-  { id: 'GetLocation', route: 'GET /locations/{locationId}', entry: 'functions/http/get-location.ts', authorized: true },
-  { id: 'PutProduct', route: 'PUT /products/{sku}', entry: 'functions/http/put-product.ts', authorized: true },
-  { id: 'PutStock', route: 'PUT /inventory/{locationId}/{sku}', entry: 'functions/http/put-stock.ts', authorized: true },
-  { id: 'AdjustStock', route: 'POST /inventory/adjustments', entry: 'functions/http/adjust-stock.ts', authorized: true },
-  { id: 'GetInventory', route: 'GET /inventory/{sku}', entry: 'functions/http/get-inventory.ts', authorized: true },
-  { id: 'GetAvailability', route: 'GET /availability', entry: 'functions/http/get-availability.ts', authorized: true },
+  {
+    id: 'PutLocation',
+    route: 'PUT /locations/{locationId}',
+    entry: 'functions/http/put-location.ts',
+    authorized: true,
+  },
+  {
+    id: 'ListLocations',
+    route: 'GET /locations',
+    entry: 'functions/http/list-locations.ts',
+    authorized: true,
+  },
+  {
+    id: 'GetLocation',
+    route: 'GET /locations/{locationId}',
+    entry: 'functions/http/get-location.ts',
+    authorized: true,
+  },
+  {
+    id: 'PutProduct',
+    route: 'PUT /products/{sku}',
+    entry: 'functions/http/put-product.ts',
+    authorized: true,
+  },
+  {
+    id: 'PutStock',
+    route: 'PUT /inventory/{locationId}/{sku}',
+    entry: 'functions/http/put-stock.ts',
+    authorized: true,
+  },
+  {
+    id: 'AdjustStock',
+    route: 'POST /inventory/adjustments',
+    entry: 'functions/http/adjust-stock.ts',
+    authorized: true,
+  },
+  {
+    id: 'GetInventory',
+    route: 'GET /inventory/{sku}',
+    entry: 'functions/http/get-inventory.ts',
+    authorized: true,
+  },
+  {
+    id: 'GetAvailability',
+    route: 'GET /availability',
+    entry: 'functions/http/get-availability.ts',
+    authorized: true,
+  },
   { id: 'PostPromise', route: 'POST /promise', entry: 'functions/http/post-promise.ts', authorized: true },
   { id: 'CreateOrder', route: 'POST /orders', entry: 'functions/http/create-order.ts', authorized: true },
   { id: 'GetOrder', route: 'GET /orders/{orderId}', entry: 'functions/http/get-order.ts', authorized: true },
   { id: 'ListOrders', route: 'GET /orders', entry: 'functions/http/list-orders.ts', authorized: true },
-  { id: 'CancelOrder', route: 'POST /orders/{orderId}/cancel', entry: 'functions/http/cancel-order.ts', authorized: true },
+  {
+    id: 'CancelOrder',
+    route: 'POST /orders/{orderId}/cancel',
+    entry: 'functions/http/cancel-order.ts',
+    authorized: true,
+  },
   {
     id: 'ConfirmShipment',
     route: 'POST /shipments/{shipmentId}/confirm',
@@ -76,7 +121,18 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
     entry: 'functions/http/create-return.ts',
     authorized: true,
   },
-  { id: 'GetReturn', route: 'GET /returns/{returnId}', entry: 'functions/http/get-return.ts', authorized: true },
+  {
+    id: 'GetReturn',
+    route: 'GET /returns/{returnId}',
+    entry: 'functions/http/get-return.ts',
+    authorized: true,
+  },
+  {
+    id: 'GetReturnLabel',
+    route: 'GET /returns/{returnId}/label',
+    entry: 'functions/http/get-return-label.ts',
+    authorized: true,
+  },
 ];
 
 export const stepFunctions: readonly StepFunction[] = [
@@ -84,7 +140,11 @@ export const stepFunctions: readonly StepFunction[] = [
   { id: 'SourceOrder', entry: 'functions/steps/source.ts', substitution: 'SourceOrderFunctionArn' },
   { id: 'ReserveStock', entry: 'functions/steps/reserve-stock.ts', substitution: 'ReserveStockFunctionArn' },
   { id: 'PickPack', entry: 'functions/steps/pick-pack.ts', substitution: 'PickPackFunctionArn' },
-  { id: 'DispatchCarrier', entry: 'functions/steps/dispatch-carrier.ts', substitution: 'DispatchCarrierFunctionArn' },
+  {
+    id: 'DispatchCarrier',
+    entry: 'functions/steps/dispatch-carrier.ts',
+    substitution: 'DispatchCarrierFunctionArn',
+  },
   { id: 'TrackShipment', entry: 'functions/steps/track.ts', substitution: 'TrackShipmentFunctionArn' },
   { id: 'CompleteOrder', entry: 'functions/steps/complete.ts', substitution: 'CompleteOrderFunctionArn' },
   { id: 'Compensate', entry: 'functions/steps/compensate.ts', substitution: 'CompensateFunctionArn' },

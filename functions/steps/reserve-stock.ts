@@ -1,2 +1,72 @@
-// placeholder: replaced by the real handler
-export const handler = async (): Promise<unknown> => ({});
+import { z } from 'zod';
+import { event as domainEvent, publish, shipmentChanges } from '../adapters/events.ts';
+import { requireOrder, saveOrder } from '../adapters/order-store.ts';
+import { allocate, shipmentsFromPlan } from '../core/orders/order.ts';
+import type { Shipment } from '../core/orders/types.ts';
+import type { SourcingExplanation } from '../core/sourcing/types.ts';
+import { OrderCancelled } from '../shared/errors.ts';
+import { stepHandler } from '../shared/middleware.ts';
+import { id } from '../shared/schemas.ts';
+
+const stockLine = z.object({ sku: id, quantity: z.number().int().positive() });
+const input = z.object({
+  orderId: id,
+  plan: z.object({
+    shipments: z.array(
+      z.object({
+        locationId: id,
+        lines: z.array(stockLine),
+        distanceKm: z.number(),
+        weightKg: z.number(),
+        cost: z.number(),
+      }),
+    ),
+    cost: z.number(),
+    explanation: z.unknown(),
+  }),
+});
+
+const mapItem = ({ shipmentId, locationId, mode, lines }: Shipment) => ({
+  shipmentId,
+  locationId,
+  mode,
+  lines,
+});
+
+/**
+ * Holds the stock of every line in one transaction with the order's allocation: all or nothing.
+ * A line that is no longer available cancels the whole transaction (ReservationConflict), and the
+ * workflow sources the order again.
+ */
+export const handler = stepHandler(input, async ({ orderId, plan }) => {
+  const order = await requireOrder(orderId);
+  if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
+  const live = order.shipments.filter((s) => s.status !== 'CANCELLED');
+  if (live.length > 0) return { shipments: live.map(mapItem) }; // a retry after the transaction committed
+  const shipments = shipmentsFromPlan(order, plan.shipments);
+  const allocated = allocate(
+    order,
+    shipments,
+    { cost: plan.cost, explanation: plan.explanation as SourcingExplanation },
+    new Date(),
+  );
+  const stock = shipments.flatMap((s) =>
+    s.lines.map((line) => ({ kind: 'reserve' as const, locationId: s.locationId, ...line })),
+  );
+  const saved = await saveOrder({
+    order: allocated,
+    stock,
+    shipmentPointers: shipments.map((s) => s.shipmentId),
+  });
+  await publish([
+    domainEvent('OrderAllocated.v1', {
+      orderId,
+      channel: saved.channel,
+      cost: plan.cost,
+      shipments: shipments.map(mapItem),
+      at: saved.updatedAt,
+    }),
+    ...shipmentChanges(order, saved),
+  ]);
+  return { shipments: shipments.map(mapItem) };
+});

@@ -1,0 +1,54 @@
+/** One SKU at one location. `available` is stored (a condition expression cannot do arithmetic). */
+export interface StockRow {
+  locationId: string;
+  sku: string;
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+  available: number;
+  asOf?: string | undefined;
+  updatedAt?: string | undefined;
+}
+
+/** What can still be promised; may be negative in storage after a count below the reserved units. */
+export function availableOf(row: Pick<StockRow, 'onHand' | 'reserved' | 'safetyStock'>): number {
+  return row.onHand - row.reserved - row.safetyStock;
+}
+
+/** A new absolute count keeps the reservations: available is recomputed from it. */
+export function applyCount(
+  current: StockRow | undefined,
+  count: {
+    locationId: string;
+    sku: string;
+    onHand: number;
+    safetyStock?: number | undefined;
+    asOf?: string | undefined;
+  },
+): StockRow {
+  const reserved = current?.reserved ?? 0;
+  const safetyStock = count.safetyStock ?? current?.safetyStock ?? 0;
+  const row = { locationId: count.locationId, sku: count.sku, onHand: count.onHand, reserved, safetyStock };
+  return { ...row, available: availableOf(row), asOf: count.asOf ?? current?.asOf };
+}
+
+/** A count dated before the one already applied must not overwrite it. */
+export function isStaleCount(current: StockRow | undefined, asOf: string | undefined): boolean {
+  return Boolean(current?.asOf && asOf && Date.parse(asOf) < Date.parse(current.asOf));
+}
+
+/** The view API clients get: available is never shown below zero. */
+export function publicStock(row: StockRow) {
+  return {
+    locationId: row.locationId,
+    sku: row.sku,
+    onHand: row.onHand,
+    reserved: row.reserved,
+    safetyStock: row.safetyStock,
+    available: Math.max(0, row.available),
+  };
+}
+
+export function networkAts(rows: StockRow[]): number {
+  return rows.reduce((sum, row) => sum + Math.max(0, row.available), 0);
+}

@@ -1,0 +1,60 @@
+export const locationTypes = ['warehouse', 'store', 'supplier'] as const;
+export const capabilities = ['ship', 'click_collect', 'e_reservation'] as const;
+export const handlingKinds = ['hazmat', 'oversize', 'cold'] as const;
+
+export type LocationType = (typeof locationTypes)[number];
+export type Capability = (typeof capabilities)[number];
+export type HandlingKind = (typeof handlingKinds)[number];
+
+export interface Location {
+  locationId: string;
+  name: string;
+  type: LocationType;
+  lat: number;
+  lon: number;
+  postcode?: string | undefined;
+  capabilities: Capability[];
+  handlingCost?: number | undefined;
+  storageCostPerUnitDay?: number | undefined;
+  dailyCapacity?: number | undefined;
+  priority?: number | undefined;
+  performance?: number | undefined;
+  handling?: HandlingKind[] | undefined;
+  cutoffTime?: string | undefined;
+  downtime?: { from: string; to: string }[] | undefined;
+}
+
+export interface KitComponent {
+  sku: string;
+  quantity: number;
+}
+
+export interface Product {
+  sku: string;
+  name: string;
+  weightKg: number;
+  handling?: HandlingKind[] | undefined;
+  kit?: KitComponent[] | undefined;
+  endOfSeries?: boolean | undefined;
+}
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+const earthRadiusKm = 6371.0088;
+
+/** Great-circle distance in km (haversine). */
+export function distanceKm(a: GeoPoint, b: GeoPoint): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * earthRadiusKm * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export function isInDowntime(location: Pick<Location, 'downtime'>, at: Date): boolean {
+  const t = at.getTime();
+  return (location.downtime ?? []).some((w) => Date.parse(w.from) <= t && t < Date.parse(w.to));
+}

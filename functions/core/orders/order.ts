@@ -1,0 +1,179 @@
+import type { PlannedShipment, SourcingExplanation } from '../sourcing/types.ts';
+import { deriveOrderStatus, isDispatched, nextShipmentStatus } from './status.ts';
+import type {
+  Channel,
+  Delivery,
+  Order,
+  OrderLine,
+  OrderStatus,
+  Shipment,
+  ShipmentStatus,
+  StockLine,
+} from './types.ts';
+
+export interface NewOrder {
+  orderId: string;
+  channel: Channel;
+  customer: { id: string; email?: string | undefined };
+  delivery: Delivery;
+  lines: OrderLine[];
+}
+
+export function receiveOrder(input: NewOrder, now: Date): Order {
+  const at = now.toISOString();
+  return {
+    ...input,
+    status: 'RECEIVED',
+    shipments: [],
+    history: [{ status: 'RECEIVED', at }],
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+  };
+}
+
+/** Appends a history entry when the status changes; every mutation goes through here. */
+function withStatus(order: Order, status: OrderStatus, now: Date, detail?: string): Order {
+  const at = now.toISOString();
+  if (status === order.status) return { ...order, updatedAt: at };
+  return { ...order, status, updatedAt: at, history: [...order.history, { status, at, detail }] };
+}
+
+function withShipments(order: Order, shipments: Shipment[], now: Date, detail?: string): Order {
+  const next = { ...order, shipments };
+  return withStatus(next, deriveOrderStatus(next), now, detail);
+}
+
+export function shipmentId(orderId: string, index: number): string {
+  return `${orderId}-S${index + 1}`.slice(-64);
+}
+
+function plannedToShipment(order: Order, planned: PlannedShipment, index: number): Shipment {
+  return {
+    shipmentId: shipmentId(order.orderId, index),
+    locationId: planned.locationId,
+    status: 'ALLOCATED',
+    mode: order.delivery.mode,
+    lines: planned.lines,
+    reservation: 'held',
+  };
+}
+
+/** The shipments a plan creates, numbered after those the order already had. */
+export function shipmentsFromPlan(order: Order, plan: PlannedShipment[]): Shipment[] {
+  return plan.map((p, i) => plannedToShipment(order, p, order.shipments.length + i));
+}
+
+export function allocate(
+  order: Order,
+  shipments: Shipment[],
+  sourcing: { cost: number; explanation: SourcingExplanation },
+  now: Date,
+): Order {
+  const record = {
+    cost: sourcing.cost,
+    explanation: sourcing.explanation,
+    attempts: order.sourcing?.attempts ?? 1,
+    excludedLocations: order.sourcing?.excludedLocations ?? [],
+  };
+  return withShipments({ ...order, sourcing: record }, [...order.shipments, ...shipments], now);
+}
+
+export function countSourcingAttempt(order: Order, excluded: string[] = []): Order {
+  const previous = order.sourcing ?? { cost: 0, explanation: null, attempts: 0, excludedLocations: [] };
+  const excludedLocations = [...new Set([...previous.excludedLocations, ...excluded])];
+  return { ...order, sourcing: { ...previous, attempts: previous.attempts + 1, excludedLocations } };
+}
+
+export function findShipment(order: Order, id: string): Shipment | undefined {
+  return order.shipments.find((s) => s.shipmentId === id);
+}
+
+export function updateShipment(
+  order: Order,
+  id: string,
+  change: (shipment: Shipment) => Shipment,
+  now: Date,
+  detail?: string,
+): Order {
+  return withShipments(
+    order,
+    order.shipments.map((s) => (s.shipmentId === id ? change(s) : s)),
+    now,
+    detail,
+  );
+}
+
+export function setShipmentStatus(order: Order, id: string, status: ShipmentStatus, now: Date): Order {
+  return updateShipment(order, id, (s) => ({ ...s, status }), now, `${id} ${status}`);
+}
+
+/** Applies a carrier's report; returns undefined when the report changes nothing (late or repeated). */
+export function applyCarrierStatus(
+  order: Order,
+  id: string,
+  reported: ShipmentStatus,
+  now: Date,
+): Order | undefined {
+  const shipment = findShipment(order, id);
+  if (!shipment) return undefined;
+  const next = nextShipmentStatus(shipment.status, reported);
+  return next ? setShipmentStatus(order, id, next, now) : undefined;
+}
+
+/** Replaces a rejected shipment: the old one is cancelled (its reservation released), new ones join. */
+export function replaceShipment(
+  order: Order,
+  rejectedId: string,
+  replacements: Shipment[],
+  reason: string,
+  now: Date,
+) {
+  const shipments = order.shipments.map((s) =>
+    s.shipmentId === rejectedId
+      ? { ...s, status: 'CANCELLED' as const, reservation: 'released' as const, rejection: { reason } }
+      : s,
+  );
+  return withShipments(
+    { ...order },
+    [...shipments, ...replacements],
+    now,
+    `${rejectedId} rejected: ${reason}`,
+  );
+}
+
+export function canCancel(order: Order): boolean {
+  return (
+    !['CANCELLED', 'REJECTED', 'DELIVERED', 'COLLECTED'].includes(order.status) &&
+    !order.shipments.some(isDispatched)
+  );
+}
+
+/** Closes the order: every live shipment is cancelled and its reservation marked released. */
+export function closeOrder(order: Order, status: 'CANCELLED' | 'REJECTED', reason: string, now: Date): Order {
+  const shipments = order.shipments.map((s) =>
+    isDispatched(s) || s.status === 'CANCELLED'
+      ? s
+      : {
+          ...s,
+          status: 'CANCELLED' as const,
+          reservation: s.reservation === 'held' ? ('released' as const) : s.reservation,
+        },
+  );
+  const rejection = status === 'REJECTED' ? { reason } : order.rejection;
+  return withStatus(
+    { ...order, shipments, rejection, cancelRequested: order.cancelRequested },
+    status,
+    now,
+    reason,
+  );
+}
+
+/** Lines whose reservations are still held, per location: what a compensation must release. */
+export function heldReservations(
+  order: Order,
+): { shipmentId: string; locationId: string; lines: StockLine[] }[] {
+  return order.shipments
+    .filter((s) => s.reservation === 'held')
+    .map(({ shipmentId: id, locationId, lines }) => ({ shipmentId: id, locationId, lines }));
+}

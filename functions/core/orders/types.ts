@@ -1,0 +1,113 @@
+export const channels = ['web', 'store', 'marketplace', 'callcenter'] as const;
+export const deliveryModes = ['home', 'click_collect', 'e_reservation'] as const;
+export const services = ['standard', 'express'] as const;
+
+export const orderStatuses = [
+  'RECEIVED',
+  'REJECTED',
+  'BACKORDERED',
+  'ALLOCATED',
+  'IN_FULFILLMENT',
+  'SHIPPED',
+  'DELIVERED',
+  'READY_FOR_PICKUP',
+  'COLLECTED',
+  'CANCELLED',
+] as const;
+
+export const shipmentStatuses = [
+  'ALLOCATED',
+  'PACKED',
+  'DISPATCHED',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+  'DELIVERY_FAILED',
+  'EXCEPTION',
+  'LOST',
+  'READY_FOR_PICKUP',
+  'COLLECTED',
+  'CANCELLED',
+] as const;
+
+export type Channel = (typeof channels)[number];
+export type DeliveryMode = (typeof deliveryModes)[number];
+export type Service = (typeof services)[number];
+export type OrderStatus = (typeof orderStatuses)[number];
+export type ShipmentStatus = (typeof shipmentStatuses)[number];
+
+export interface Address {
+  line1: string;
+  postcode: string;
+  city: string;
+  country: string;
+  lat?: number | undefined;
+  lon?: number | undefined;
+}
+
+export interface Delivery {
+  mode: DeliveryMode;
+  address?: Address | undefined;
+  storeId?: string | undefined;
+  service?: Service | undefined;
+}
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+  unitPrice?: number | undefined;
+}
+
+/** A quantity of one stock-keeping SKU: kits are already expanded into their components here. */
+export interface StockLine {
+  sku: string;
+  quantity: number;
+}
+
+/** Whether a shipment's units are still held against the location's stock. */
+export type ReservationState = 'none' | 'held' | 'consumed' | 'released';
+
+export interface Shipment {
+  shipmentId: string;
+  locationId: string;
+  status: ShipmentStatus;
+  mode: DeliveryMode;
+  lines: StockLine[];
+  reservation: ReservationState;
+  carrierId?: string | undefined;
+  trackingNumber?: string | undefined;
+  labelKey?: string | undefined;
+  promisedDate?: string | undefined;
+  packages?: { weightKg: number }[] | undefined;
+  rejection?: { reason: string } | undefined;
+}
+
+export interface HistoryEntry {
+  status: OrderStatus | ShipmentStatus;
+  at: string;
+  detail?: string | undefined;
+}
+
+export interface SourcingRecord {
+  cost: number;
+  explanation: unknown;
+  attempts: number;
+  excludedLocations: string[];
+}
+
+export interface Order {
+  orderId: string;
+  status: OrderStatus;
+  channel: Channel;
+  customer: { id: string; email?: string | undefined };
+  delivery: Delivery;
+  lines: OrderLine[];
+  shipments: Shipment[];
+  sourcing?: SourcingRecord | undefined;
+  history: HistoryEntry[];
+  rejection?: { reason: string } | undefined;
+  cancelRequested?: boolean | undefined;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}

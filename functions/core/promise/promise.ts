@@ -1,0 +1,56 @@
+import { addCarrierDays, isoDay } from '../carriers/calendar.ts';
+import { chooseCarrier } from '../carriers/carriers.ts';
+import type { DeliveryMode, Service } from '../orders/types.ts';
+import type { PlannedShipment } from '../sourcing/types.ts';
+
+export interface PromiseOption {
+  mode: DeliveryMode;
+  service: Service;
+  carrierId?: string;
+  locationIds: string[];
+  earliestDate: string;
+  latestDate: string;
+  cost: number;
+  co2Kg: number;
+}
+
+const defaultCutoffHour = 14;
+/** Rough road-parcel emission factor (kg CO2 per tonne-km), replaced by carrier factors later. */
+const co2KgPerTonneKm = 0.12;
+
+/** The day a parcel leaves: today before the cut-off, else the next carrier day. */
+function departureDay(at: Date): Date {
+  const hour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hour12: false }).format(at),
+  );
+  return hour < defaultCutoffHour && at.getUTCDay() !== 0 ? at : addCarrierDays(at, 1);
+}
+
+/** Delivery options for a sourced plan: one per service for home delivery, pickup for the others. */
+export function promiseOptions(mode: DeliveryMode, shipments: PlannedShipment[], at: Date): PromiseOption[] {
+  const locationIds = shipments.map((s) => s.locationId);
+  const weightKg = shipments.reduce((sum, s) => sum + s.weightKg, 0);
+  const cost = Math.round(shipments.reduce((sum, s) => sum + s.cost, 0) * 100) / 100;
+  const co2Kg =
+    Math.round(
+      shipments.reduce((sum, s) => sum + (s.weightKg / 1000) * s.distanceKm * co2KgPerTonneKm, 0) * 1000,
+    ) / 1000;
+  const leaves = departureDay(at);
+  if (mode !== 'home') {
+    const ready = isoDay(leaves);
+    return [{ mode, service: 'standard', locationIds, earliestDate: ready, latestDate: ready, cost, co2Kg }];
+  }
+  return (['standard', 'express'] as const).map((service) => {
+    const carrier = chooseCarrier(service, weightKg);
+    return {
+      mode,
+      service,
+      carrierId: carrier.carrierId,
+      locationIds,
+      earliestDate: isoDay(addCarrierDays(leaves, carrier.transitDays)),
+      latestDate: isoDay(addCarrierDays(leaves, carrier.transitDays + 1)),
+      cost: service === 'express' ? Math.round(cost * 1.6 * 100) / 100 : cost,
+      co2Kg: service === 'express' ? Math.round(co2Kg * 1.8 * 1000) / 1000 : co2Kg,
+    };
+  });
+}

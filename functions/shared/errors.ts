@@ -1,0 +1,121 @@
+/**
+ * Every error Relais raises on purpose. HTTP handlers turn them into problem+json answers; Step
+ * Functions matches their `name` in `Catch`/`Retry` (Lambda reports the thrown error's name as the
+ * error type), so the names below are the vocabulary of the state machines too.
+ */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly statusCode: number;
+  /** true when the message can be shown to the caller as is */
+  readonly expose: boolean = true;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(message: string, options: { errors?: FieldError[]; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.errors = options.errors;
+  }
+}
+
+// 4xx at the API edge
+export class ValidationFailed extends DomainError {
+  override readonly name = 'ValidationFailed';
+  readonly statusCode = 400;
+}
+export class Unauthorized extends DomainError {
+  override readonly name = 'Unauthorized';
+  readonly statusCode = 401;
+}
+export class NotFound extends DomainError {
+  override readonly name = 'NotFound';
+  readonly statusCode = 404;
+}
+export class Conflict extends DomainError {
+  override readonly name = 'Conflict';
+  readonly statusCode = 409;
+}
+export class IdempotencyConflict extends DomainError {
+  override readonly name = 'IdempotencyConflict';
+  readonly statusCode = 409;
+}
+export class StaleStockCount extends DomainError {
+  override readonly name = 'StaleStockCount';
+  readonly statusCode = 409;
+}
+export class PayloadTooLarge extends DomainError {
+  override readonly name = 'PayloadTooLarge';
+  readonly statusCode = 413;
+}
+export class UnknownReference extends DomainError {
+  override readonly name = 'UnknownReference';
+  readonly statusCode = 422;
+}
+export class ReturnWindowClosed extends DomainError {
+  override readonly name = 'ReturnWindowClosed';
+  readonly statusCode = 422;
+}
+
+// Workflow errors: thrown by step handlers, matched by name in statemachines/*.asl.json
+export class OrderInvalid extends DomainError {
+  override readonly name = 'OrderInvalid';
+  readonly statusCode = 422;
+}
+export class NoSourcingPlan extends DomainError {
+  override readonly name = 'NoSourcingPlan';
+  readonly statusCode = 409;
+}
+export class ReservationConflict extends DomainError {
+  override readonly name = 'ReservationConflict';
+  readonly statusCode = 409;
+}
+export class OrderCancelled extends DomainError {
+  override readonly name = 'OrderCancelled';
+  readonly statusCode = 409;
+}
+export class ShipmentRejected extends DomainError {
+  override readonly name = 'ShipmentRejected';
+  readonly statusCode = 409;
+}
+export class VersionConflict extends DomainError {
+  override readonly name = 'VersionConflict';
+  readonly statusCode = 409;
+}
+export class ReturnInvalid extends DomainError {
+  override readonly name = 'ReturnInvalid';
+  readonly statusCode = 409;
+}
+
+/** The error names a state machine may catch or retry, by the class that raises each. */
+export const workflowErrors = {
+  OrderInvalid,
+  NoSourcingPlan,
+  ReservationConflict,
+  OrderCancelled,
+  ShipmentRejected,
+  VersionConflict,
+  ReturnInvalid,
+} as const;
+
+/**
+ * Names Step Functions itself produces (States.*), or Lambda's service errors. A `Catch` or `Retry`
+ * may name these too; anything else in an ASL file must be a key of `workflowErrors`.
+ */
+export const platformErrors = [
+  'States.ALL',
+  'States.Timeout',
+  'States.TaskFailed',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** The name of the failure the workflow ended with: either a DomainError subclass or an unexpected crash. */
+export type WorkflowErrorName = keyof typeof workflowErrors;
+
+export function isWorkflowErrorName(name: string): name is WorkflowErrorName {
+  return Object.hasOwn(workflowErrors, name);
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { orderStatuses, shipmentStatuses } from '../core/orders/types.ts';
+
+/**
+ * The event contract (DESIGN.md section 7): one zod schema per versioned detail-type. The JSON
+ * Schemas published under events/ are generated from these (npm run events:schemas).
+ */
+const at = z.iso.datetime();
+const stockLine = z.object({ sku: z.string(), quantity: z.number().int().positive() });
+export const carrierStatuses = [
+  'PICKED_UP',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+  'DELIVERY_FAILED',
+  'EXCEPTION',
+  'LOST',
+  'RETURN_RECEIVED',
+] as const;
+
+export const eventSchemas = {
+  'OrderReceived.v1': z.object({
+    orderId: z.string(),
+    channel: z.string(),
+    customerId: z.string(),
+    deliveryMode: z.string(),
+    lines: z.array(stockLine),
+    at,
+  }),
+  'OrderAllocated.v1': z.object({
+    orderId: z.string(),
+    channel: z.string(),
+    cost: z.number(),
+    shipments: z.array(
+      z.object({
+        shipmentId: z.string(),
+        locationId: z.string(),
+        mode: z.string(),
+        lines: z.array(stockLine),
+      }),
+    ),
+    at,
+  }),
+  'OrderRejected.v1': z.object({ orderId: z.string(), reason: z.string(), at }),
+  'OrderCancelled.v1': z.object({ orderId: z.string(), reason: z.string(), at }),
+  'OrderDelivered.v1': z.object({ orderId: z.string(), status: z.enum(['DELIVERED', 'COLLECTED']), at }),
+  'ShipmentStatusChanged.v1': z.object({
+    orderId: z.string(),
+    shipmentId: z.string(),
+    locationId: z.string(),
+    mode: z.string(),
+    status: z.enum(shipmentStatuses),
+    previousStatus: z.enum(shipmentStatuses).optional(),
+    orderStatus: z.enum(orderStatuses),
+    at,
+  }),
+  'ShipmentDispatched.v1': z.object({
+    orderId: z.string(),
+    shipmentId: z.string(),
+    locationId: z.string(),
+    carrierId: z.string(),
+    trackingNumber: z.string(),
+    at,
+  }),
+  'CarrierTrackingEvent.v1': z.object({
+    carrierId: z.string(),
+    eventId: z.string(),
+    trackingNumber: z.string(),
+    status: z.enum(carrierStatuses),
+    occurredAt: at,
+    location: z.string().optional(),
+    receivedAt: at,
+  }),
+  'ReturnReceived.v1': z.object({ returnId: z.string(), orderId: z.string(), at }),
+  'RefundRequested.v1': z.object({
+    returnId: z.string(),
+    orderId: z.string(),
+    lines: z.array(stockLine),
+    amount: z.number().optional(),
+    at,
+  }),
+  'StockChanged.v1': z.object({
+    locationId: z.string(),
+    sku: z.string(),
+    onHand: z.number(),
+    reserved: z.number(),
+    safetyStock: z.number(),
+    available: z.number(),
+    reason: z.string(),
+    at,
+  }),
+} as const;
+
+export type DetailType = keyof typeof eventSchemas;
+export type EventDetail<T extends DetailType> = z.infer<(typeof eventSchemas)[T]>;
+
+export const eventSources: Record<DetailType, 'relais.orders' | 'relais.carriers' | 'relais.inventory'> = {
+  'OrderReceived.v1': 'relais.orders',
+  'OrderAllocated.v1': 'relais.orders',
+  'OrderRejected.v1': 'relais.orders',
+  'OrderCancelled.v1': 'relais.orders',
+  'OrderDelivered.v1': 'relais.orders',
+  'ShipmentStatusChanged.v1': 'relais.orders',
+  'ShipmentDispatched.v1': 'relais.orders',
+  'CarrierTrackingEvent.v1': 'relais.carriers',
+  'ReturnReceived.v1': 'relais.orders',
+  'RefundRequested.v1': 'relais.orders',
+  'StockChanged.v1': 'relais.inventory',
+};

@@ -1,0 +1,172 @@
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
+import { z } from 'zod';
+import { capabilities, handlingKinds, locationTypes } from '../core/network.ts';
+import { channels, deliveryModes, services } from '../core/orders/types.ts';
+import { carrierStatuses } from './events.ts';
+
+/** Ids in paths and bodies (DESIGN.md section 6). */
+export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$');
+const isoDate = z.iso.datetime({ offset: true });
+
+/** An API Gateway v2 event whose JSON body and path parameters are checked at the edge. */
+export function apiRequest<B extends z.ZodType, P extends z.ZodRawShape>(body: B, path: P) {
+  return APIGatewayProxyEventV2Schema.extend({ body: JSONStringified(body), pathParameters: z.object(path) });
+}
+
+/** An API Gateway v2 event without a body. */
+export function apiQuery<P extends z.ZodRawShape, Q extends z.ZodRawShape>(path: P, query: Q) {
+  return APIGatewayProxyEventV2Schema.extend({
+    pathParameters: z
+      .object(path)
+      .optional()
+      .default({} as never),
+    queryStringParameters: z
+      .object(query)
+      .optional()
+      .default({} as never),
+  });
+}
+
+export const locationBody = z.object({
+  name: z.string().min(1).max(200),
+  type: z.enum(locationTypes),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  postcode: z.string().min(1).max(16).optional(),
+  capabilities: z.array(z.enum(capabilities)).max(3),
+  handlingCost: z.number().min(0).max(1000).optional(),
+  storageCostPerUnitDay: z.number().min(0).max(1000).optional(),
+  dailyCapacity: z.number().int().min(0).max(10_000_000).optional(),
+  priority: z.number().int().min(1).max(10).optional(),
+  performance: z.number().min(0).max(1).optional(),
+  handling: z.array(z.enum(handlingKinds)).max(3).optional(),
+  cutoffTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+    .optional(),
+  downtime: z
+    .array(
+      z
+        .object({ from: isoDate, to: isoDate })
+        .refine((w) => Date.parse(w.from) < Date.parse(w.to), 'from must precede to'),
+    )
+    .max(100)
+    .optional(),
+});
+
+export const productBody = z.object({
+  name: z.string().min(1).max(200),
+  weightKg: z.number().min(0).max(10_000),
+  handling: z.array(z.enum(handlingKinds)).max(3).optional(),
+  kit: z
+    .array(z.object({ sku: id, quantity: z.number().int().min(1).max(999) }))
+    .min(1)
+    .max(20)
+    .optional(),
+  endOfSeries: z.boolean().optional(),
+});
+
+export const stockCountBody = z.object({
+  onHand: z.number().int().min(0).max(1_000_000_000),
+  safetyStock: z.number().int().min(0).max(1_000_000_000).optional(),
+  asOf: isoDate.optional(),
+});
+
+export const adjustmentBody = z.object({
+  adjustmentId: id,
+  locationId: id,
+  sku: id,
+  delta: z
+    .number()
+    .int()
+    .min(-1_000_000_000)
+    .max(1_000_000_000)
+    .refine((d) => d !== 0, 'must not be 0'),
+  reason: z.string().min(1).max(200),
+});
+
+const address = z.object({
+  line1: z.string().min(1).max(200),
+  postcode: z.string().min(1).max(16),
+  city: z.string().min(1).max(100),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
+});
+
+export const deliveryBody = z
+  .object({
+    mode: z.enum(deliveryModes),
+    address: address.optional(),
+    storeId: id.optional(),
+    service: z.enum(services).optional(),
+  })
+  .superRefine((delivery, ctx) => {
+    if (delivery.mode === 'home' && !delivery.address)
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'is required for home delivery' });
+    if (delivery.mode !== 'home' && !delivery.storeId)
+      ctx.addIssue({ code: 'custom', path: ['storeId'], message: `is required for ${delivery.mode}` });
+  });
+
+export const orderLineBody = z.object({
+  sku: id,
+  quantity: z.number().int().min(1).max(999),
+  unitPrice: z.number().min(0).max(10_000_000).optional(),
+});
+
+export const orderBody = z.object({
+  orderId: id.optional(),
+  channel: z.enum(channels),
+  customer: z.object({ id, email: z.email().optional() }),
+  delivery: deliveryBody,
+  lines: z.array(orderLineBody).min(1).max(100),
+});
+
+export const promiseBody = z.object({
+  lines: z
+    .array(z.object({ sku: id, quantity: z.number().int().min(1).max(999) }))
+    .min(1)
+    .max(100),
+  delivery: deliveryBody,
+  at: isoDate.optional(),
+});
+
+export const confirmBody = z
+  .object({
+    packages: z
+      .array(z.object({ weightKg: z.number().min(0).max(10_000) }))
+      .max(100)
+      .optional(),
+  })
+  .default({});
+
+export const rejectBody = z.object({ reason: z.string().min(1).max(500) });
+
+export const cancelBody = z
+  .object({
+    lines: z
+      .array(z.object({ sku: id, quantity: z.number().int().min(1).max(999) }))
+      .min(1)
+      .max(100)
+      .optional(),
+  })
+  .default({});
+
+export const carrierEventBody = z.object({
+  eventId: id,
+  trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+  status: z.enum(carrierStatuses),
+  occurredAt: isoDate,
+  location: z.string().max(200).optional(),
+});
+
+export const returnBody = z.object({
+  returnId: id.optional(),
+  lines: z
+    .array(
+      z.object({ sku: id, quantity: z.number().int().min(1).max(999), reason: z.string().min(1).max(200) }),
+    )
+    .min(1)
+    .max(100),
+});
