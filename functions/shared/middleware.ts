@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { ParseError } from '@aws-lambda-powertools/parser';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
@@ -61,6 +62,22 @@ const problemDetails = (): MiddlewareObj<unknown, HttpAnswer> => ({
   },
 });
 
+/** One metric per answer class (Http2xx, Http4xx, Http5xx): the API's health at a glance. */
+const countAnswers = (): MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer> => {
+  // A middy hook that returns a value replaces the response: these return nothing.
+  const count = (status: number | undefined): void => {
+    metrics.addMetric(`Http${Math.floor((status ?? 500) / 100)}xx`, MetricUnit.Count, 1);
+  };
+  return {
+    after: ({ response }) => {
+      count(response?.statusCode);
+    },
+    onError: ({ response }) => {
+      count(response?.statusCode);
+    },
+  };
+};
+
 /**
  * The one middleware stack of every HTTP route: Powertools logger, tracer and metrics, the body
  * limit, the parser (the whole API Gateway v2 event against `schema`), and problem+json last.
@@ -76,6 +93,7 @@ export function httpRoute<S extends z.ZodType>(
     .use(bodyLimit())
     .use(parser({ schema }) as unknown as MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>)
     .use(problemDetails() as MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>)
+    .use(countAnswers())
     .handler((event, context) => handle(event as unknown as z.infer<S>, context));
 }
 
@@ -89,5 +107,13 @@ export function stepHandler<S extends z.ZodType, R>(
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
     .use(parser({ schema }) as unknown as MiddlewareObj<unknown, R>)
+    .use({
+      after: () => {
+        metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
+      },
+      onError: ({ error }) => {
+        metrics.addMetric(`StepFailed.${error?.name ?? 'Error'}`, MetricUnit.Count, 1);
+      },
+    })
     .handler((input, context) => handle(input as z.infer<S>, context));
 }

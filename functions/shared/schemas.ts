@@ -11,7 +11,10 @@ const isoDate = z.iso.datetime({ offset: true });
 
 /** An API Gateway v2 event whose JSON body and path parameters are checked at the edge. */
 export function apiRequest<B extends z.ZodType, P extends z.ZodRawShape>(body: B, path: P) {
-  return APIGatewayProxyEventV2Schema.extend({ body: JSONStringified(body), pathParameters: z.object(path) });
+  return APIGatewayProxyEventV2Schema.extend({
+    body: JSONStringified(body),
+    pathParameters: z.object(path).optional().default({} as never),
+  });
 }
 
 /** An API Gateway v2 event without a body. */

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
+import { defaultCdkOutDir, synthTemplate } from '../../local/synth.ts';
+
+export const testWebhookSecret = 'test-webhook-secret';
+
+/** The whole stack from its (unbundled) template, the handlers run from their TypeScript sources. */
+export async function startTestCloud(options: { apiToken?: string } = {}): Promise<LocalCloud> {
+  return startLocalCloud({
+    template: await synthTemplate(),
+    cdkOutDir: defaultCdkOutDir,
+    inMemory: true,
+    webhookSecret: testWebhookSecret,
+    handlersFromSource: true,
+    stepFunctions: { retryIntervalMs: 5 },
+    eventBus: { retryAttempts: 2, retryDelayMs: 5 },
+    ...options,
+  });
+}
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A thin client for the HTTP contract, as an outside caller uses it. */
+export function apiClient(baseUrl: string, token?: string) {
+  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers } satisfies ApiAnswer<T>;
+  }
+  return {
+    call,
+    get: <T = any>(path: string) => call<T>('GET', path),
+    put: <T = any>(path: string, body: unknown) => call<T>('PUT', path, body),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body ?? {}, headers),
+    placeOrder: (body: unknown, key: string = randomUUID()) => call('POST', '/orders', body, { 'idempotency-key': key }),
+  };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+/** Polls until `check` returns a value (not undefined), or fails with the last value seen. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    last = value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
