@@ -1,0 +1,487 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app.ts';
+import { env, eventFunctions, httpRoutes, stepFunctions } from '../../lib/functions-manifest.ts';
+import { type Grant, grantsByFunction } from '../../lib/permissions.ts';
+import type { RelaisFunction } from '../../lib/relais-function.ts';
+import type { RelaisStack } from '../../lib/relais-stack.ts';
+
+// One synth without esbuild for the whole file: the template is the same apart from asset hashes.
+const { stack } = buildApp({ bundle: false });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, CfnResourceJson>;
+const cdkJson = JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
+  context: Record<string, string>;
+};
+
+interface CfnResourceJson {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: unknown;
+}
+
+const allFunctions = [...httpRoutes, ...stepFunctions, ...eventFunctions];
+
+function logicalId(construct: IConstruct): string {
+  return stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+}
+function relaisFunction(id: string): RelaisFunction {
+  return stack.node.findChild(id) as RelaisFunction;
+}
+function functionLogicalId(id: string): string {
+  return logicalId(relaisFunction(id).function);
+}
+function byType(type: string): [string, CfnResourceJson][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+function propsOf(id: string): Record<string, unknown> {
+  const resource = resources[id];
+  if (resource === undefined) throw new Error(`no resource ${id}`);
+  return resource.Properties ?? {};
+}
+function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+/** Logical ids a CloudFormation value points at (Ref and Fn::GetAtt, not pseudo parameters), however nested. */
+function referencedIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    if (typeof object.Ref === 'string') return object.Ref.startsWith('AWS::') ? [] : [object.Ref];
+    const getAtt = object['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+    return Object.values(object).flatMap(referencedIds);
+  }
+  return [];
+}
+/** The literal text of a value, pseudo parameters and references dropped (enough to read an ARN's name). */
+function literalText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(literalText).join('');
+  if (value !== null && typeof value === 'object') return Object.values(value).map(literalText).join('');
+  return '';
+}
+
+/** Every Allow statement of the identity policies attached to a role. */
+function allowStatementsOfRole(roleLogicalId: string): Statement[] {
+  const inline = asArray(propsOf(roleLogicalId).Policies as { PolicyDocument: { Statement: Statement[] } }[]);
+  const attached = byType('AWS::IAM::Policy')
+    .filter(([, policy]) => referencedIds(policy.Properties?.Roles).includes(roleLogicalId))
+    .map(([, policy]) => policy.Properties?.PolicyDocument as { Statement: Statement[] });
+  return [...inline.map((policy) => policy.PolicyDocument), ...attached]
+    .flatMap((document) => document.Statement)
+    .filter((statement) => statement.Effect === 'Allow');
+}
+
+/** `action -> resources it is allowed on`, where a resource is a logical id it references or its literal ARN. */
+function permissionsOf(functionId: string): Map<string, Set<string>> {
+  const permissions = new Map<string, Set<string>>();
+  for (const statement of allowStatementsOfRole(logicalId(relaisFunction(functionId).role))) {
+    for (const action of asArray(statement.Action)) {
+      const targets = permissions.get(action) ?? new Set<string>();
+      for (const resource of asArray(statement.Resource)) {
+        const ids = referencedIds(resource);
+        for (const target of ids.length > 0 ? ids : [literalText(resource)]) targets.add(target);
+      }
+      permissions.set(action, targets);
+    }
+  }
+  return permissions;
+}
+function can(functionId: string, action: string, resource: string): boolean {
+  return permissionsOf(functionId).get(action)?.has(resource) ?? false;
+}
+
+const relais = stack as RelaisStack;
+const tableIds = {
+  orders: logicalId(relais.node.findChild('Tables').node.findChild('Orders').node.findChild('Table')),
+  inventory: logicalId(relais.node.findChild('Tables').node.findChild('Inventory').node.findChild('Table')),
+  network: logicalId(relais.node.findChild('Tables').node.findChild('Network').node.findChild('Table')),
+  idempotency: logicalId(
+    relais.node.findChild('Tables').node.findChild('Idempotency').node.findChild('Table'),
+  ),
+};
+const busId = byType('AWS::Events::EventBus')[0]?.[0] ?? '';
+const bucketId = byType('AWS::S3::Bucket')[0]?.[0] ?? '';
+const secretId = byType('AWS::SecretsManager::Secret')[0]?.[0] ?? '';
+const fulfilmentArn = `:stateMachine:${relais.fulfilmentStateMachineName}`;
+const returnArn = `:stateMachine:${relais.returnStateMachineName}`;
+const readActions = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const writeActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+describe('Lambda functions', () => {
+  const functions = byType('AWS::Lambda::Function');
+
+  it('are one per manifest entry, and only those', () => {
+    expect(functions).toHaveLength(allFunctions.length);
+    for (const spec of allFunctions) expect(propsOf(functionLogicalId(spec.id))).toBeDefined();
+  });
+
+  it('run Node.js 24 on arm64 with X-Ray tracing, 1 GB, and a log group of their own', () => {
+    const logGroups = new Set<string>();
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 1024,
+      });
+      const logGroup =
+        referencedIds((fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup)[0] ??
+        '';
+      expect(resources[logGroup]?.Type).toBe('AWS::Logs::LogGroup');
+      expect(propsOf(logGroup).RetentionInDays).toBeGreaterThan(0);
+      logGroups.add(logGroup);
+    }
+    expect(logGroups.size).toBe(functions.length);
+  });
+
+  it('give an HTTP handler 29 s (the API Gateway limit) and a workflow step 60 s', () => {
+    for (const spec of httpRoutes) expect(propsOf(functionLogicalId(spec.id)).Timeout).toBe(29);
+    for (const spec of stepFunctions) expect(propsOf(functionLogicalId(spec.id)).Timeout).toBe(60);
+  });
+
+  it('all receive every variable of the manifest, bound to the right resource', () => {
+    const fulfilment = byType('AWS::StepFunctions::StateMachine').find(
+      ([, machine]) => machine.Properties?.StateMachineName === relais.fulfilmentStateMachineName,
+    );
+    expect(fulfilment).toBeDefined();
+    for (const spec of allFunctions) {
+      const variables = (
+        propsOf(functionLogicalId(spec.id)).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(Object.keys(variables).sort()).toEqual(
+        [
+          ...Object.values(env),
+          'NODE_OPTIONS',
+          'POWERTOOLS_SERVICE_NAME',
+          'POWERTOOLS_METRICS_NAMESPACE',
+        ].sort(),
+      );
+      expect(variables[env.ordersTable]).toEqual({ Ref: tableIds.orders });
+      expect(variables[env.inventoryTable]).toEqual({ Ref: tableIds.inventory });
+      expect(variables[env.networkTable]).toEqual({ Ref: tableIds.network });
+      expect(variables[env.idempotencyTable]).toEqual({ Ref: tableIds.idempotency });
+      expect(variables[env.eventBus]).toEqual({ Ref: busId });
+      expect(variables[env.labelsBucket]).toEqual({ Ref: bucketId });
+      expect(variables[env.webhookSecretArn]).toEqual({ Ref: secretId });
+      expect(literalText(variables[env.fulfilmentStateMachine])).toMatch(new RegExp(`${fulfilmentArn}$`));
+      expect(literalText(variables[env.returnStateMachine])).toMatch(new RegExp(`${returnArn}$`));
+      expect(variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'relais',
+        POWERTOOLS_METRICS_NAMESPACE: 'Relais',
+      });
+    }
+  });
+});
+
+describe('IAM', () => {
+  it('allows no wildcard action in any policy, identity or resource', () => {
+    const offenders: string[] = [];
+    const visit = (where: string, value: unknown): void => {
+      if (Array.isArray(value)) {
+        for (const item of value) visit(where, item);
+      } else if (value !== null && typeof value === 'object') {
+        const statement = value as Partial<Statement>;
+        if (statement.Effect === 'Allow' && statement.Action !== undefined) {
+          for (const action of asArray(statement.Action))
+            if (action.includes('*')) offenders.push(`${where}: ${action}`);
+        }
+        for (const child of Object.values(value)) visit(where, child);
+      }
+    };
+    for (const [id, resource] of Object.entries(resources)) visit(id, resource.Properties);
+    expect(offenders).toEqual([]);
+  });
+
+  it('attaches no managed policy to any role (AWSLambdaBasicExecutionRole reaches every log group)', () => {
+    for (const [, role] of byType('AWS::IAM::Role'))
+      expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('lets CreateOrder start the fulfilment workflow, and only that one', () => {
+    const starts = [...(permissionsOf('CreateOrder').get('states:StartExecution') ?? [])];
+    expect(starts).toHaveLength(1);
+    expect(starts[0]).toMatch(new RegExp(`${fulfilmentArn}$`));
+  });
+
+  it('gives GetOrder reads of the orders table and no write at all', () => {
+    expect(can('GetOrder', 'dynamodb:GetItem', tableIds.orders)).toBe(true);
+    expect(can('GetOrder', 'dynamodb:Query', tableIds.orders)).toBe(true);
+    const actions = [...permissionsOf('GetOrder').keys()];
+    for (const action of writeActions) expect(actions).not.toContain(action);
+  });
+
+  it('lets the query index be read by name, not through index/*', () => {
+    const ordersReaders = permissionsOf('GetOrder').get('dynamodb:Query') ?? new Set();
+    expect(ordersReaders.has(tableIds.orders)).toBe(true);
+    const statement = allowStatementsOfRole(logicalId(relaisFunction('GetOrder').role)).find((s) =>
+      asArray(s.Action).includes('dynamodb:Query'),
+    );
+    const arns = asArray(statement?.Resource).map(literalText);
+    expect(arns.some((arn) => arn.endsWith('/index/GSI1'))).toBe(true);
+    expect(arns.some((arn) => arn.includes('*'))).toBe(false);
+  });
+
+  // The roles, read back from the template, must be exactly the table in lib/permissions.ts.
+  describe.each(allFunctions.map((spec) => spec.id))('%s', (id) => {
+    const grants = new Set<Grant>(grantsByFunction[id] ?? []);
+    const tables: [keyof typeof tableIds, Grant, Grant | undefined][] = [
+      ['orders', 'orders:read', 'orders:write'],
+      ['inventory', 'inventory:read', 'inventory:write'],
+      ['network', 'network:read', 'network:write'],
+      ['idempotency', 'idempotency:write', 'idempotency:write'],
+    ];
+
+    it.each(tables)('reads and writes the %s table exactly as granted', (table, read, write) => {
+      const mayWrite = write !== undefined && grants.has(write);
+      const mayRead = grants.has(read) || mayWrite;
+      for (const action of readActions) expect(can(id, action, tableIds[table])).toBe(mayRead);
+      for (const action of writeActions) expect(can(id, action, tableIds[table])).toBe(mayWrite);
+    });
+
+    it('publishes events, starts workflows, completes tasks and reads labels and secrets only as granted', () => {
+      expect(can(id, 'events:PutEvents', busId)).toBe(grants.has('events:put'));
+      const starts = [...(permissionsOf(id).get('states:StartExecution') ?? [])];
+      expect(starts.some((arn) => arn.endsWith(fulfilmentArn))).toBe(grants.has('fulfilment:start'));
+      expect(starts.some((arn) => arn.endsWith(returnArn))).toBe(grants.has('return:start'));
+      expect(permissionsOf(id).has('states:SendTaskSuccess')).toBe(grants.has('tasks:callback'));
+      expect(permissionsOf(id).has('states:SendTaskFailure')).toBe(grants.has('tasks:callback'));
+      expect(can(id, 's3:GetObject', bucketId)).toBe(grants.has('labels:read') || grants.has('labels:write'));
+      expect(can(id, 's3:PutObject', bucketId)).toBe(grants.has('labels:write'));
+      expect(can(id, 'secretsmanager:GetSecretValue', secretId)).toBe(grants.has('webhookSecret:read'));
+    });
+  });
+
+  it('gives Health nothing beyond its own logs and X-Ray', () => {
+    expect([...permissionsOf('Health').keys()].sort()).toEqual(
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+  });
+});
+
+describe('DynamoDB tables', () => {
+  const tables = byType('AWS::DynamoDB::Table');
+
+  it('are the four tables, on demand, with point-in-time recovery, encrypted, kept on stack deletion', () => {
+    expect(tables).toHaveLength(4);
+    for (const [, table] of tables) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+      expect(table.Properties?.TableName).toBeUndefined();
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('key the single-table designs on PK/SK, with GSI1 on the orders table', () => {
+    for (const table of ['orders', 'inventory', 'network'] as const) {
+      expect(propsOf(tableIds[table]).KeySchema).toEqual([
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ]);
+    }
+    expect(propsOf(tableIds.orders).GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'GSI1',
+        KeySchema: [
+          { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+  });
+
+  it('lay the idempotency table out as Powertools expects, expiring records by TTL', () => {
+    expect(propsOf(tableIds.idempotency)).toMatchObject({
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = byType('AWS::ApiGatewayV2::Route');
+  const routeFor = (route: string) => {
+    const found = routes.find(([, r]) => r.Properties?.RouteKey === route);
+    if (found === undefined) throw new Error(`no route ${route}`);
+    return found[1].Properties ?? {};
+  };
+
+  it('has one route per manifest entry', () => {
+    expect(routes.map(([, r]) => r.Properties?.RouteKey).sort()).toEqual(
+      httpRoutes.map((r) => r.route).sort(),
+    );
+  });
+
+  it('puts every authorized route behind the JWT authorizer, and only those', () => {
+    const [authorizerId, authorizer] = byType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: cdkJson.context['relais:jwtIssuer'],
+        Audience: [cdkJson.context['relais:jwtAudience']],
+      },
+    });
+    for (const spec of httpRoutes) {
+      const route = routeFor(spec.route);
+      if (spec.authorized) {
+        expect(route.AuthorizationType, spec.route).toBe('JWT');
+        expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else {
+        expect(route.AuthorizationType, spec.route).toBe('NONE');
+      }
+    }
+    expect(routeFor('GET /health').AuthorizationType).toBe('NONE');
+    expect(routeFor('POST /webhooks/carriers/{carrierId}').AuthorizationType).toBe('NONE');
+  });
+
+  it("sends each route to its own function's Lambda proxy integration, payload format 2.0", () => {
+    for (const spec of httpRoutes) {
+      const [integrationId] = referencedIds(routeFor(spec.route).Target);
+      expect(propsOf(integrationId ?? '')).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(spec.id), 'Arn'] },
+      });
+    }
+  });
+
+  it('logs every request of the $default stage and throttles it', () => {
+    const [, stage] = byType('AWS::ApiGatewayV2::Stage')[0] ?? [];
+    expect(stage?.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+      },
+    });
+    const logs = stage?.Properties?.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(resources[referencedIds(logs.DestinationArn)[0] ?? '']?.Type).toBe('AWS::Logs::LogGroup');
+    expect(logs.Format).toContain('$context.requestId');
+    template.hasOutput('ApiUrl', {});
+  });
+});
+
+describe('events', () => {
+  const rules = byType('AWS::Events::Rule');
+
+  it('route each event function from the custom bus, with retries and a dead-letter queue', () => {
+    expect(rules).toHaveLength(eventFunctions.length);
+    for (const spec of eventFunctions) {
+      const rule = rules.find(([, r]) => literalText(r.Properties?.EventPattern).includes(spec.detailType));
+      expect(rule?.[1].Properties).toMatchObject({
+        EventBusName: { Ref: busId },
+        EventPattern: { source: [spec.source], 'detail-type': [spec.detailType] },
+        State: 'ENABLED',
+      });
+      const targets = rule?.[1].Properties?.Targets as Record<string, unknown>[];
+      expect(targets).toHaveLength(1);
+      expect(targets[0]).toMatchObject({
+        Arn: { 'Fn::GetAtt': [functionLogicalId(spec.id), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: expect.any(Number) },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+      });
+      const queueId = referencedIds(targets[0]?.DeadLetterConfig)[0] ?? '';
+      expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
+      expect(propsOf(queueId).SqsManagedSseEnabled).toBe(true);
+    }
+  });
+
+  it('archive what Relais publishes', () => {
+    template.hasResourceProperties('AWS::Events::Archive', { SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] } });
+  });
+});
+
+describe('alarms', () => {
+  const alarms = byType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+
+  it('fire on any message in a dead-letter queue', () => {
+    const queues = byType('AWS::SQS::Queue').map(([id]) => id);
+    expect(queues.length).toBeGreaterThan(0);
+    for (const queue of queues) {
+      const alarm = alarms.find(
+        (a) =>
+          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          referencedIds(a.Dimensions).includes(queue),
+      );
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it('fire on any failed workflow execution', () => {
+    const machines = byType('AWS::StepFunctions::StateMachine').map(([id]) => id);
+    expect(machines).toHaveLength(2);
+    for (const machine of machines) {
+      const alarm = alarms.find(
+        (a) => a.MetricName === 'ExecutionsFailed' && referencedIds(a.Dimensions).includes(machine),
+      );
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/States',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+});
+
+describe('labels bucket and webhook secret', () => {
+  it('keep labels private, encrypted, TLS-only, and expire them', () => {
+    expect(propsOf(bucketId)).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 400, Status: 'Enabled' }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      },
+    });
+    expect(byType('Custom::S3AutoDeleteObjects')).toHaveLength(0);
+  });
+
+  it('generates the webhook HMAC key rather than taking it from the template', () => {
+    expect(propsOf(secretId).GenerateSecretString).toBeDefined();
+    expect(propsOf(secretId).SecretString).toBeUndefined();
+  });
+});

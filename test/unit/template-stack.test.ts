@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { env, eventFunctions, httpRoutes, stepFunctions } from '../../lib/functions-manifest.ts';
+import { manifestIdsByLogicalId } from '../../local/cloud.ts';
+import { synthTemplate } from '../../local/synth.ts';
+import { type CfnTemplate, describeTemplate, type LocalCloudModel } from '../../local/template.ts';
+
+// The real stack, synthesized without bundling: what the local cloud will read from cdk.out.
+let template: CfnTemplate;
+let model: LocalCloudModel;
+
+beforeAll(async () => {
+  template = await synthTemplate();
+  model = describeTemplate(template);
+}, 180_000);
+
+const tableNamed = (fragment: string) => {
+  const table = model.tables.find((t) => t.logicalId.includes(fragment));
+  if (table === undefined) throw new Error(`no ${fragment} table`);
+  return table;
+};
+
+describe('the synthesized Relais stack, as the local cloud reads it', () => {
+  it('has the four tables with their keys, the orders GSI and the idempotency TTL', () => {
+    expect(model.tables).toHaveLength(4);
+    const orders = tableNamed('Orders');
+    expect(orders.createTableInput.KeySchema).toEqual([
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ]);
+    expect(orders.createTableInput.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'GSI1',
+        KeySchema: [
+          { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    for (const name of ['Inventory', 'Network']) {
+      expect(tableNamed(name).createTableInput.KeySchema?.map((k) => k.AttributeName)).toEqual(['PK', 'SK']);
+    }
+    const idempotency = tableNamed('Idempotency');
+    expect(idempotency.createTableInput.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(idempotency.timeToLiveAttribute).toBe('expiration');
+  });
+
+  it('serves every manifest route, integrated with that entry’s function, authorized as the manifest says', () => {
+    const byLogicalId = manifestIdsByLogicalId(model.functions);
+    for (const spec of httpRoutes) {
+      const route = model.routes.find((r) => r.routeKey === spec.route);
+      expect(route, spec.route).toBeDefined();
+      expect(route?.authorized, spec.route).toBe(spec.authorized);
+      const fn = model.functions.find((f) => f.arn === route?.functionArn);
+      expect(fn && byLogicalId.get(fn.logicalId)?.id, spec.route).toBe(spec.id);
+    }
+    expect(model.routes).toHaveLength(httpRoutes.length);
+  });
+
+  it('maps every function of the template to its manifest entry', () => {
+    const ids = [...manifestIdsByLogicalId(model.functions).values()].map((entry) => entry.id).sort();
+    const manifest = [...httpRoutes, ...stepFunctions, ...eventFunctions].map((entry) => entry.id).sort();
+    expect(ids).toEqual(manifest);
+  });
+
+  it('gives every function the same resolved configuration, pointing at resources that exist locally', () => {
+    const [first, ...rest] = model.functions;
+    const names = Object.values(env);
+    for (const name of names) expect(first?.environment[name], name).toBeTruthy();
+    for (const fn of rest) {
+      for (const name of names) expect(fn.environment[name], `${fn.logicalId} ${name}`).toBe(first?.environment[name]);
+    }
+    const environment = first?.environment ?? {};
+    expect(environment[env.ordersTable]).toBe(tableNamed('Orders').tableName);
+    expect(environment[env.idempotencyTable]).toBe(tableNamed('Idempotency').tableName);
+    expect(model.eventBuses.map((bus) => bus.name)).toEqual([environment[env.eventBus]]);
+    expect(model.buckets.map((bucket) => bucket.bucketName)).toEqual([environment[env.labelsBucket]]);
+    expect(model.stateMachines.map((machine) => machine.arn).sort()).toEqual(
+      [environment[env.fulfilmentStateMachine], environment[env.returnStateMachine]].sort(),
+    );
+    expect(model.secrets.map((secret) => secret.arn)).toEqual([environment[env.webhookSecretArn]]);
+  });
+
+  it('runs both workflows with every Lambda resource resolved to a function of the stack', () => {
+    expect(model.stateMachines.map((m) => m.name).sort()).toEqual(['Relais-fulfilment', 'Relais-return']);
+    const arns = new Set(model.functions.map((f) => f.arn));
+    for (const machine of model.stateMachines) {
+      const text = JSON.stringify(machine.definition);
+      expect(text).not.toMatch(/\$\{[A-Za-z0-9_]+\}/);
+      const lambdaArns = [...text.matchAll(/arn:aws:lambda:[^"]+/g)].map((m) => m[0]);
+      expect(lambdaArns.length, machine.name).toBeGreaterThan(0);
+      for (const arn of lambdaArns) expect(arns.has(arn), `${machine.name} → ${arn}`).toBe(true);
+    }
+  });
+
+  it('routes carrier tracking events on the custom bus to the CarrierTracking function, with a dead-letter queue', () => {
+    const byLogicalId = manifestIdsByLogicalId(model.functions);
+    for (const spec of eventFunctions) {
+      const rule = model.rules.find((r) => JSON.stringify(r.pattern).includes(spec.detailType));
+      expect(rule, spec.detailType).toBeDefined();
+      expect(rule?.eventBusName).toBe(model.eventBuses[0]?.name);
+      expect(rule?.pattern).toEqual({ source: [spec.source], 'detail-type': [spec.detailType] });
+      const [target] = rule?.targets ?? [];
+      const fn = model.functions.find((f) => f.arn === target?.arn);
+      expect(fn && byLogicalId.get(fn.logicalId)?.id).toBe(spec.id);
+      expect(target?.deadLetterArn).toMatch(/^arn:aws:sqs:/);
+    }
+  });
+});

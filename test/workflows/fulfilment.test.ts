@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../local/cloud.ts';
+import { type ApiClient, apiClient, eventually, startTestCloud } from '../support/cloud.ts';
+import {
+  fulfilmentExecutionArn,
+  homeOrder,
+  orderOf,
+  postCarrierEvent,
+  seedSmallNetwork,
+  stockOf,
+  untilShipment,
+  untilStatus,
+} from '../support/journey.ts';
+
+let cloud: LocalCloud;
+let api: ApiClient;
+let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  api = apiClient(cloud.url);
+  ids = await seedSmallNetwork(api, 'wf');
+}, 120_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+async function place(lines: { sku: string; quantity: number }[], body: object = {}) {
+  const { status, body: answer } = await api.placeOrder({ ...homeOrder(lines), ...body });
+  expect(status).toBe(202);
+  return answer.orderId as string;
+}
+
+async function deliver(orderId: string, shipmentIndex = 0) {
+  const dispatched = await untilShipment(api, orderId, 'DISPATCHED', shipmentIndex);
+  const shipment = dispatched.shipments.filter((s: { status: string }) => s.status !== 'CANCELLED')[shipmentIndex];
+  for (const status of ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']) {
+    const answer = await postCarrierEvent(cloud.url, shipment.carrierId, { trackingNumber: shipment.trackingNumber, status });
+    expect(answer.status).toBe(202);
+  }
+  return shipment;
+}
+
+describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json with the real handlers', () => {
+  it('takes a home order from intake to DELIVERED: stock reserved, consumed once, reservation gone', async () => {
+    const before = await stockOf(api, ids.mug, ids.lyon);
+    const orderId = await place([{ sku: ids.mug, quantity: 2 }]);
+
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    expect(allocated.sourcing.cost).toBeGreaterThan(0);
+    expect(allocated.sourcing.explanation.chosen).toHaveLength(1);
+    const [shipment] = allocated.shipments;
+    expect(shipment.locationId).toBe(ids.lyon); // nearest to Marseille with stock
+    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 2 });
+
+    await eventually(async () => {
+      const answer = await api.post(`/shipments/${shipment.shipmentId}/confirm`, { packages: [{ weightKg: 0.9 }] });
+      return answer.status === 202 ? answer : undefined;
+    }, 'the confirmation to be accepted');
+    const dispatched = await untilShipment(api, orderId, 'DISPATCHED');
+    const parcel = dispatched.shipments[0];
+    expect(parcel.carrierId).toMatch(/\w/);
+    expect(parcel.trackingNumber).toMatch(/^[A-Z]{2}\d{14}FR$/);
+    expect(dispatched.status).toBe('SHIPPED');
+    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({ onHand: before.onHand - 2, reserved: before.reserved });
+
+    const label = await fetch(parcel.labelUrl);
+    expect(label.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await label.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await deliver(orderId);
+    const delivered = await untilStatus(api, orderId, 'DELIVERED');
+    expect(delivered.shipments[0].status).toBe('DELIVERED');
+    expect(delivered.history.map((h: { status: string }) => h.status)).toEqual(
+      expect.arrayContaining(['RECEIVED', 'ALLOCATED', 'IN_FULFILLMENT', 'SHIPPED', 'DELIVERED']),
+    );
+    const execution = await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({ onHand: before.onHand - 2, reserved: before.reserved });
+    const transitions = cloud.stepFunctions.transitionCount(fulfilmentExecutionArn(cloud, orderId));
+    console.info(`state transitions for one single-shipment home order: ${transitions}`);
+    expect(transitions).toBeLessThanOrEqual(15);
+  });
+
+  it('rejects an order nothing can fill, with the reason, and reserves nothing', async () => {
+    const before = await stockOf(api, ids.lamp, ids.lyon);
+    const orderId = await place([{ sku: ids.lamp, quantity: 50 }]);
+    const rejected = await untilStatus(api, orderId, 'REJECTED');
+    expect(rejected.rejection.reason).toContain(ids.lamp);
+    expect(await stockOf(api, ids.lamp, ids.lyon)).toEqual(before);
+    expect((await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId))).status).toBe('SUCCEEDED');
+  });
+
+  it('re-sources a rejected shipment at another location and releases the first reservation', async () => {
+    const lyonBefore = await stockOf(api, ids.mug, ids.lyon);
+    const lilleBefore = await stockOf(api, ids.mug, ids.lille);
+    const orderId = await place([{ sku: ids.mug, quantity: 1 }]);
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    const first = allocated.shipments[0];
+    expect(first.locationId).toBe(ids.lyon);
+
+    const rejected = await eventually(async () => {
+      const answer = await api.post(`/shipments/${first.shipmentId}/reject`, { reason: 'damaged stock' });
+      return answer.status === 202 ? answer : undefined;
+    }, 'the rejection to be accepted');
+    expect(rejected.status).toBe(202);
+
+    const resourced = await eventually(async () => {
+      const order = await orderOf(api, orderId);
+      return order.shipments.length === 2 ? order : undefined;
+    }, 'a replacement shipment');
+    expect(resourced.shipments[0]).toMatchObject({ status: 'CANCELLED', rejection: { reason: 'damaged stock' } });
+    expect(resourced.shipments[1]).toMatchObject({ status: 'ALLOCATED' });
+    expect(resourced.shipments[1].locationId).not.toBe(ids.lyon);
+    expect(await stockOf(api, ids.mug, ids.lyon)).toEqual(lyonBefore);
+
+    const second = resourced.shipments[1];
+    await eventually(async () => {
+      const answer = await api.post(`/shipments/${second.shipmentId}/confirm`, {});
+      return answer.status === 202 ? answer : undefined;
+    }, 'the second confirmation');
+    await deliver(orderId);
+    await untilStatus(api, orderId, 'DELIVERED');
+    const atSecond = await stockOf(api, ids.mug, second.locationId);
+    const secondBefore = second.locationId === ids.lille ? lilleBefore : undefined;
+    if (secondBefore) expect(atSecond).toMatchObject({ onHand: secondBefore.onHand - 1, reserved: secondBefore.reserved });
+    expect(await stockOf(api, ids.mug, ids.lyon)).toEqual(lyonBefore);
+  });
+
+  it('cancels before dispatch: the waiting task fails with OrderCancelled and the stock is released', async () => {
+    const before = await stockOf(api, ids.lamp, ids.lyon);
+    const orderId = await place([{ sku: ids.lamp, quantity: 1 }]);
+    await untilStatus(api, orderId, 'ALLOCATED');
+    expect((await stockOf(api, ids.lamp, ids.lyon)).reserved).toBe(before.reserved + 1);
+
+    const cancel = await api.post(`/orders/${orderId}/cancel`, {});
+    expect(cancel.status).toBe(202);
+    const cancelled = await untilStatus(api, orderId, 'CANCELLED');
+    expect(cancelled.shipments[0].status).toBe('CANCELLED');
+    expect(await stockOf(api, ids.lamp, ids.lyon)).toEqual(before);
+    const execution = await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId));
+    expect(execution.status).toBe('SUCCEEDED');
+    // a retried cancellation has no second effect
+    expect((await api.post(`/orders/${orderId}/cancel`, {})).status).toBe(202);
+    expect((await orderOf(api, orderId)).status).toBe('CANCELLED');
+    expect(await stockOf(api, ids.lamp, ids.lyon)).toEqual(before);
+  });
+
+  it('refuses to cancel once a shipment is dispatched (409)', async () => {
+    const orderId = await place([{ sku: ids.mug, quantity: 1 }]);
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    await eventually(async () => {
+      const answer = await api.post(`/shipments/${allocated.shipments[0].shipmentId}/confirm`, {});
+      return answer.status === 202 ? answer : undefined;
+    }, 'the confirmation');
+    await untilShipment(api, orderId, 'DISPATCHED');
+    const cancel = await api.post(`/orders/${orderId}/cancel`, {});
+    expect(cancel.status).toBe(409);
+    expect(cancel.headers.get('content-type')).toBe('application/problem+json');
+    await deliver(orderId);
+    await untilStatus(api, orderId, 'DELIVERED');
+  });
+
+  it('serves click & collect from the store: READY_FOR_PICKUP on confirm, on hand drops at collection', async () => {
+    const before = await stockOf(api, ids.mug, ids.store);
+    const { status, body } = await api.placeOrder({
+      channel: 'store',
+      customer: { id: 'cust-2' },
+      delivery: { mode: 'click_collect', storeId: ids.store },
+      lines: [{ sku: ids.mug, quantity: 1 }],
+    });
+    expect(status).toBe(202);
+    const allocated = await untilStatus(api, body.orderId, 'ALLOCATED');
+    expect(allocated.shipments[0].locationId).toBe(ids.store);
+    await eventually(async () => {
+      const answer = await api.post(`/shipments/${allocated.shipments[0].shipmentId}/confirm`, {});
+      return answer.status === 202 ? answer : undefined;
+    }, 'the confirmation');
+    await untilStatus(api, body.orderId, 'READY_FOR_PICKUP');
+    expect(await stockOf(api, ids.mug, ids.store)).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 1 });
+    expect((await api.post(`/shipments/${allocated.shipments[0].shipmentId}/collected`)).status).toBe(202);
+    await untilStatus(api, body.orderId, 'COLLECTED');
+    expect(await stockOf(api, ids.mug, ids.store)).toMatchObject({ onHand: before.onHand - 1, reserved: before.reserved });
+    expect((await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, body.orderId))).status).toBe(
+      'SUCCEEDED',
+    );
+  });
+
+  it('keeps a kit together at one location and reserves its components together', async () => {
+    const orderId = await place([{ sku: ids.kit, quantity: 1 }]);
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    expect(allocated.shipments).toHaveLength(1);
+    expect(allocated.shipments[0].locationId).toBe(ids.lyon);
+    expect(allocated.shipments[0].lines.map((l: { sku: string }) => l.sku).sort()).toEqual([ids.lamp, ids.mug].sort());
+    expect((await api.post(`/orders/${orderId}/cancel`)).status).toBe(202);
+    await untilStatus(api, orderId, 'CANCELLED');
+  });
+
+  it('lets exactly one of two concurrent orders have the last unit', async () => {
+    const sku = `${ids.mug}-LAST`;
+    expect((await api.put(`/products/${sku}`, { name: 'Last mug', weightKg: 0.4 })).status).toBe(200);
+    expect((await api.put(`/inventory/${ids.lille}/${sku}`, { onHand: 1 })).status).toBe(200);
+    const orders = await Promise.all([place([{ sku, quantity: 1 }]), place([{ sku, quantity: 1 }])]);
+    const outcomes = await Promise.all(orders.map((id) => untilStatus(api, id, ['ALLOCATED', 'REJECTED'])));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['ALLOCATED', 'REJECTED']);
+    expect(await stockOf(api, sku, ids.lille)).toMatchObject({ onHand: 1, reserved: 1, available: 0 });
+  });
+});
