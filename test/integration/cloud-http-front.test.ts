@@ -111,7 +111,9 @@ describe('bearer token (the JWT authorizer locally)', () => {
   it('lets the right token through, with the authorizer context a JWT authorizer adds', async () => {
     const result = await call('/orders/o-1', { headers: { authorization: `bearer ${token}` } });
     expect(result.status).toBe(200);
-    const context = calls[0]?.event.requestContext as unknown as { authorizer?: { jwt?: { claims: object } } };
+    const context = calls[0]?.event.requestContext as unknown as {
+      authorizer?: { jwt?: { claims: object } };
+    };
     expect(context.authorizer?.jwt?.claims).toMatchObject({ sub: 'local' });
   });
 
@@ -124,7 +126,9 @@ describe('bearer token (the JWT authorizer locally)', () => {
     });
     expect(webhook.status).toBe(200);
     expect(calls.map((c) => c.functionArn)).toEqual(['health', 'webhook']);
-    expect((calls[0]?.event.requestContext as unknown as { authorizer?: unknown }).authorizer).toBeUndefined();
+    expect(
+      (calls[0]?.event.requestContext as unknown as { authorizer?: unknown }).authorizer,
+    ).toBeUndefined();
   });
 });
 
@@ -133,7 +137,12 @@ describe('request → payload format 2.0 event', () => {
     await call('/health?status=ALLOCATED&status=SHIPPED&limit=10&q=caf%C3%A9&empty=');
     const [event] = calls.map((c) => c.event);
     expect(event?.rawQueryString).toBe('status=ALLOCATED&status=SHIPPED&limit=10&q=caf%C3%A9&empty=');
-    expect(event?.queryStringParameters).toEqual({ status: 'ALLOCATED,SHIPPED', limit: '10', q: 'café', empty: '' });
+    expect(event?.queryStringParameters).toEqual({
+      status: 'ALLOCATED,SHIPPED',
+      limit: '10',
+      q: 'café',
+      empty: '',
+    });
     await call('/health');
     expect(calls[1]?.event.queryStringParameters).toBeUndefined();
     expect(calls[1]?.event.rawQueryString).toBe('');
@@ -143,7 +152,18 @@ describe('request → payload format 2.0 event', () => {
     await new Promise<void>((resolve, reject) => {
       const request = httpRequest(`${front.url}/health`, {
         // a flat [name, value, ...] list: the only way to send one header twice
-        headers: ['X-Custom', 'one', 'x-custom', 'two', 'Cookie', 'a=1; b=2', 'User-Agent', 'relais-test'],
+        headers: [
+          'Host',
+          `127.0.0.1:${front.port}`,
+          'X-Custom',
+          'one',
+          'x-custom',
+          'two',
+          'Cookie',
+          'a=1; b=2',
+          'User-Agent',
+          'relais-test',
+        ],
       });
       request.on('response', (response) => {
         response.resume();
@@ -164,7 +184,13 @@ describe('request → payload format 2.0 event', () => {
       domainPrefix: '127',
       routeKey: 'GET /health',
       stage: '$default',
-      http: { method: 'GET', path: '/health', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'relais-test' },
+      http: {
+        method: 'GET',
+        path: '/health',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'relais-test',
+      },
     });
     expect(event?.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
     expect(Math.abs((event?.requestContext.timeEpoch ?? 0) - Date.now())).toBeLessThan(10_000);
@@ -175,7 +201,11 @@ describe('request → payload format 2.0 event', () => {
 
   it('passes a JSON body as text and a binary body base64-encoded', async () => {
     const json = JSON.stringify({ channel: 'web', note: 'été' });
-    await call('/orders', { method: 'POST', headers: { ...authorization, 'content-type': 'application/json' }, body: json });
+    await call('/orders', {
+      method: 'POST',
+      headers: { ...authorization, 'content-type': 'application/json' },
+      body: json,
+    });
     const bytes = Buffer.from([0, 1, 2, 250, 251, 252]);
     await call('/orders', {
       method: 'POST',
@@ -253,7 +283,12 @@ describe('function answer → HTTP response (payload format 2.0 rules)', () => {
   });
 
   it('passes a handler’s problem+json answer through untouched', async () => {
-    const problem = { type: 'https://relais.dev/problems/not-found', title: 'Not Found', status: 404, detail: 'no o-9' };
+    const problem = {
+      type: 'https://relais.dev/problems/not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: 'no o-9',
+    };
     answer = () => ({
       statusCode: 404,
       headers: { 'content-type': 'application/problem+json' },
@@ -283,7 +318,13 @@ describe('function answer → HTTP response (payload format 2.0 rules)', () => {
   it('maps answers the same way outside a server', () => {
     expect(toHttpAnswer('plain')).toMatchObject({ statusCode: 200, body: Buffer.from('plain') });
     expect(toHttpAnswer(null).body.toString()).toBe('null');
-    expect(toHttpAnswer({ statusCode: 204 })).toMatchObject({ statusCode: 204, headers: {}, body: Buffer.alloc(0) });
-    expect(toHttpAnswer({ statusCode: 200, body: '{"a":1}' }).headers['content-type']).toBe('application/json');
+    expect(toHttpAnswer({ statusCode: 204 })).toMatchObject({
+      statusCode: 204,
+      headers: {},
+      body: Buffer.alloc(0),
+    });
+    expect(toHttpAnswer({ statusCode: 200, body: '{"a":1}' }).headers['content-type']).toBe(
+      'application/json',
+    );
   });
 });

@@ -165,14 +165,24 @@ describe('closeOrder', () => {
   it('cancels live shipments, releases held reservations and keeps dispatched ones untouched', () => {
     let order = allocated();
     order = setShipmentStatus(order, 'O-1-S1', 'DISPATCHED', t2);
-    order = { ...order, shipments: order.shipments.map((s) => ({ ...s, reservation: s.shipmentId === 'O-1-S1' ? 'consumed' : s.reservation })) };
+    order = {
+      ...order,
+      shipments: order.shipments.map((s) => ({
+        ...s,
+        reservation: s.shipmentId === 'O-1-S1' ? 'consumed' : s.reservation,
+      })),
+    };
     const closed = closeOrder(order, 'CANCELLED', 'customer asked', t3);
     expect(closed.status).toBe('CANCELLED');
     expect(closed.shipments.map((s) => [s.shipmentId, s.status, s.reservation])).toEqual([
       ['O-1-S1', 'DISPATCHED', 'consumed'],
       ['O-1-S2', 'CANCELLED', 'released'],
     ]);
-    expect(closed.history.at(-1)).toEqual({ status: 'CANCELLED', at: t3.toISOString(), detail: 'customer asked' });
+    expect(closed.history.at(-1)).toEqual({
+      status: 'CANCELLED',
+      at: t3.toISOString(),
+      detail: 'customer asked',
+    });
     expect(closed.rejection).toBeUndefined();
   });
 
@@ -207,7 +217,9 @@ describe('heldReservations', () => {
     let order = allocated();
     order = {
       ...order,
-      shipments: order.shipments.map((s) => (s.shipmentId === 'O-1-S1' ? { ...s, reservation: 'consumed' } : s)),
+      shipments: order.shipments.map((s) =>
+        s.shipmentId === 'O-1-S1' ? { ...s, reservation: 'consumed' } : s,
+      ),
     };
     expect(heldReservations(order)).toEqual([
       { shipmentId: 'O-1-S2', locationId: 'W2', lines: [{ sku: 'B', quantity: 1 }] },

@@ -25,7 +25,15 @@ const catalogue: Product[] = [
   { sku: 'H', name: 'Lamp oil', weightKg: 1, handling: ['hazmat'] },
   { sku: 'X', name: 'Frame', weightKg: 4 },
   { sku: 'Y', name: 'Wheel', weightKg: 2 },
-  { sku: 'BIKE', name: 'Bike kit', weightKg: 8, kit: [{ sku: 'X', quantity: 1 }, { sku: 'Y', quantity: 2 }] },
+  {
+    sku: 'BIKE',
+    name: 'Bike kit',
+    weightKg: 8,
+    kit: [
+      { sku: 'X', quantity: 1 },
+      { sku: 'Y', quantity: 2 },
+    ],
+  },
 ];
 const products: ReadonlyMap<string, Product> = new Map(catalogue.map((p) => [p.sku, p]));
 
@@ -52,7 +60,10 @@ function request(
 
 function plan(result: SourcingResult): [string, Record<string, number>][] {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
-  return result.shipments.map((s) => [s.locationId, Object.fromEntries(s.lines.map((l) => [l.sku, l.quantity]))]);
+  return result.shipments.map((s) => [
+    s.locationId,
+    Object.fromEntries(s.lines.map((l) => [l.sku, l.quantity])),
+  ]);
 }
 
 describe('sourceNearest: one location or a split', () => {
@@ -99,11 +110,17 @@ describe('sourceNearest: one location or a split', () => {
     ]);
     expect(result.explanation.strategy).toBe('nearest-greedy-split');
     expect(result.explanation.chosen.map((c) => c.locationId)).toEqual(['NEAR', 'MID']);
-    if (result.ok) expect(result.cost).toBeCloseTo(result.shipments.reduce((s, p) => s + p.cost, 0), 2);
+    if (result.ok)
+      expect(result.cost).toBeCloseTo(
+        result.shipments.reduce((s, p) => s + p.cost, 0),
+        2,
+      );
   });
 
   it('reports each shipment with its distance and weight', () => {
-    const result = sourceNearest(request([{ sku: 'A', quantity: 2 }], [location('MID', orleans)], { MID: { A: 2 } }));
+    const result = sourceNearest(
+      request([{ sku: 'A', quantity: 2 }], [location('MID', orleans)], { MID: { A: 2 } }),
+    );
     if (!result.ok) throw new Error(result.reason);
     const [shipment] = result.shipments;
     expect(shipment?.distanceKm).toBeGreaterThan(100);
@@ -121,10 +138,14 @@ describe('sourceNearest: eligibility rules', () => {
       location('CLOSED', montreuil, {
         downtime: [{ from: '2025-03-03T00:00:00.000Z', to: '2025-03-04T00:00:00.000Z' }],
       }),
-      location('OPEN', lyon, { downtime: [{ from: '2025-03-01T00:00:00.000Z', to: '2025-03-03T10:00:00.000Z' }] }),
+      location('OPEN', lyon, {
+        downtime: [{ from: '2025-03-01T00:00:00.000Z', to: '2025-03-03T10:00:00.000Z' }],
+      }),
     ];
     const stock = { FAILED: { A: 9 }, STORE: { A: 9 }, CLOSED: { A: 9 }, OPEN: { A: 9 } };
-    const result = sourceNearest(request([{ sku: 'A', quantity: 1 }], locations, stock, { excluded: new Set(['FAILED']) }));
+    const result = sourceNearest(
+      request([{ sku: 'A', quantity: 1 }], locations, stock, { excluded: new Set(['FAILED']) }),
+    );
     expect(plan(result)).toEqual([['OPEN', { A: 1 }]]);
     expect(result.explanation.excluded.map(({ locationId, rule }) => ({ locationId, rule }))).toEqual([
       { locationId: 'FAILED', rule: 'previously-failed' },
@@ -154,10 +175,15 @@ describe('sourceNearest: eligibility rules', () => {
   it('refuses click & collect at a chosen store that lacks the capability', () => {
     const mode: DeliveryMode = 'click_collect';
     const result = sourceNearest(
-      request([{ sku: 'A', quantity: 1 }], [location('SHOP', montreuil, { type: 'store' })], { SHOP: { A: 5 } }, {
-        mode,
-        storeId: 'SHOP',
-      }),
+      request(
+        [{ sku: 'A', quantity: 1 }],
+        [location('SHOP', montreuil, { type: 'store' })],
+        { SHOP: { A: 5 } },
+        {
+          mode,
+          storeId: 'SHOP',
+        },
+      ),
     );
     expect(result.ok).toBe(false);
     expect(result.explanation.excluded).toMatchObject([{ locationId: 'SHOP', rule: 'capability' }]);
@@ -187,7 +213,9 @@ describe('sourceNearest: eligibility rules', () => {
   });
 
   it('fails a hazmat line when no location with stock handles hazmat', () => {
-    const result = sourceNearest(request([{ sku: 'H', quantity: 1 }], [location('NEAR', montreuil)], { NEAR: { H: 9 } }));
+    const result = sourceNearest(
+      request([{ sku: 'H', quantity: 1 }], [location('NEAR', montreuil)], { NEAR: { H: 9 } }),
+    );
     expect(result.ok).toBe(false);
     expect(result.explanation.unfilled).toEqual([{ sku: 'H', quantity: 1 }]);
   });
@@ -203,7 +231,9 @@ describe('sourceNearest: kits', () => {
 
   it('fails a kit that only two locations together could fill, naming the kit', () => {
     const locations = [location('NEAR', montreuil), location('MID', orleans)];
-    const result = sourceNearest(request([{ sku: 'BIKE', quantity: 1 }], locations, { NEAR: { X: 9 }, MID: { Y: 9 } }));
+    const result = sourceNearest(
+      request([{ sku: 'BIKE', quantity: 1 }], locations, { NEAR: { X: 9 }, MID: { Y: 9 } }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toContain('BIKE');
@@ -254,9 +284,14 @@ describe('sourceNearest: unfilled lines', () => {
 
   it('answers ok: false when no location is eligible at all', () => {
     const result = sourceNearest(
-      request([{ sku: 'A', quantity: 1 }], [location('NEAR', montreuil)], { NEAR: { A: 1 } }, {
-        excluded: new Set(['NEAR']),
-      }),
+      request(
+        [{ sku: 'A', quantity: 1 }],
+        [location('NEAR', montreuil)],
+        { NEAR: { A: 1 } },
+        {
+          excluded: new Set(['NEAR']),
+        },
+      ),
     );
     expect(result.ok).toBe(false);
     expect(result.explanation.candidates).toBe(0);
@@ -346,10 +381,12 @@ const networkArb = fc
       place: fc.constantFrom(...places),
       priority: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
       hazmat: fc.boolean(),
-      stock: fc.record(Object.fromEntries(skuPool.map((sku) => [sku, fc.integer({ min: 0, max: 6 })])) as Record<
-        (typeof skuPool)[number],
-        fc.Arbitrary<number>
-      >),
+      stock: fc.record(
+        Object.fromEntries(skuPool.map((sku) => [sku, fc.integer({ min: 0, max: 6 })])) as Record<
+          (typeof skuPool)[number],
+          fc.Arbitrary<number>
+        >,
+      ),
     }),
     { minLength: 1, maxLength: 5, selector: (l) => l.locationId },
   )
@@ -405,10 +442,13 @@ describe('sourceNearest: properties', () => {
     fc.assert(
       fc.property(
         networkArb,
-        fc.array(fc.record({ sku: fc.constantFrom(...orderable), quantity: fc.integer({ min: 1, max: 4 }) }), {
-          minLength: 1,
-          maxLength: 5,
-        }),
+        fc.array(
+          fc.record({ sku: fc.constantFrom(...orderable), quantity: fc.integer({ min: 1, max: 4 }) }),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
         (network, lines) => checkPlan(lines, network),
       ),
       { numRuns: 500 },
@@ -421,11 +461,14 @@ describe('sourceNearest: properties', () => {
         networkArb.chain((n) =>
           fc.tuple(fc.constant(n), fc.shuffledSubarray(n.locations, { minLength: n.locations.length })),
         ),
-        fc.uniqueArray(fc.record({ sku: fc.constantFrom('A', 'B', 'C'), quantity: fc.integer({ min: 1, max: 6 }) }), {
-          minLength: 1,
-          maxLength: 3,
-          selector: (l) => l.sku,
-        }),
+        fc.uniqueArray(
+          fc.record({ sku: fc.constantFrom('A', 'B', 'C'), quantity: fc.integer({ min: 1, max: 6 }) }),
+          {
+            minLength: 1,
+            maxLength: 3,
+            selector: (l) => l.sku,
+          },
+        ),
         ([network, shuffled], lines) => {
           const a = sourceNearest(request(lines, network.locations, network.stock));
           const b = sourceNearest(request(lines, shuffled, network.stock));

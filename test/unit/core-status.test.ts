@@ -66,7 +66,13 @@ describe('nextShipmentStatus', () => {
   });
 
   it('ignores a repeated event', () => {
-    for (const status of ['DISPATCHED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_FAILED', 'EXCEPTION'] as const)
+    for (const status of [
+      'DISPATCHED',
+      'IN_TRANSIT',
+      'OUT_FOR_DELIVERY',
+      'DELIVERY_FAILED',
+      'EXCEPTION',
+    ] as const)
       expect(nextShipmentStatus(status, status), status).toBeUndefined();
   });
 
@@ -111,7 +117,9 @@ describe('nextShipmentStatus', () => {
       fc.property(
         fc
           .array(fc.constantFrom(...carrierReports), { minLength: 1, maxLength: 12 })
-          .chain((reports) => fc.tuple(fc.constant(reports), fc.shuffledSubarray(reports, { minLength: reports.length }))),
+          .chain((reports) =>
+            fc.tuple(fc.constant(reports), fc.shuffledSubarray(reports, { minLength: reports.length })),
+          ),
         ([reports, shuffled]) => {
           const a = applyAll('DISPATCHED', reports).at(-1) as ShipmentStatus;
           const b = applyAll('DISPATCHED', shuffled).at(-1) as ShipmentStatus;

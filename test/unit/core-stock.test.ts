@@ -30,7 +30,9 @@ describe('applyCount', () => {
       available: 7,
       asOf: undefined,
     });
-    expect(applyCount(undefined, { locationId: 'W1', sku: 'A', onHand: 7, safetyStock: 2 }).available).toBe(5);
+    expect(applyCount(undefined, { locationId: 'W1', sku: 'A', onHand: 7, safetyStock: 2 }).available).toBe(
+      5,
+    );
   });
 
   it('keeps the reserved units and recomputes available from the new count', () => {
@@ -54,7 +56,9 @@ describe('applyCount', () => {
   });
 
   it('keeps the previous asOf when the count has none, and takes the new one when it has', () => {
-    expect(applyCount(row(), { locationId: 'W1', sku: 'A', onHand: 1 }).asOf).toBe('2025-03-01T08:00:00.000Z');
+    expect(applyCount(row(), { locationId: 'W1', sku: 'A', onHand: 1 }).asOf).toBe(
+      '2025-03-01T08:00:00.000Z',
+    );
     expect(
       applyCount(row(), { locationId: 'W1', sku: 'A', onHand: 1, asOf: '2025-03-02T08:00:00.000Z' }).asOf,
     ).toBe('2025-03-02T08:00:00.000Z');

@@ -17,9 +17,13 @@ const drainBeforeReserve = new Map<string, { sku: string; locationId: string }>(
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+// Imported on first use, once the local cloud has set the functions' environment.
+const realDispatch: Handler = async (event, context) =>
+  ((await import('../../functions/steps/dispatch-carrier.ts')).handler as unknown as Handler)(event, context);
+const realReserve: Handler = async (event, context) =>
+  ((await import('../../functions/steps/reserve-stock.ts')).handler as unknown as Handler)(event, context);
+
 beforeAll(async () => {
-  const realDispatch = (await import('../../functions/steps/dispatch-carrier.ts')).handler as unknown as Handler;
-  const realReserve = (await import('../../functions/steps/reserve-stock.ts')).handler as unknown as Handler;
   cloud = await startTestCloud({
     handlerOverrides: {
       DispatchCarrier: async (event, context) => {

@@ -1,0 +1,62 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { EventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { EventFunction } from './functions-manifest.ts';
+
+/**
+ * The one custom bus (design, section 7), an archive of everything Relais publishes, and one
+ * rule per event-triggered function. An event the function still fails on after the retries
+ * lands in that rule's dead-letter queue, which raises an alarm: nothing is lost silently.
+ */
+export class EventRouting extends Construct {
+  readonly bus: EventBus;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.bus = new EventBus(this, 'Bus');
+    this.bus.archive('Archive', {
+      description: 'Every Relais event, for replay after an incident',
+      eventPattern: { source: Match.prefix('relais.') },
+      retention: Duration.days(90),
+    });
+  }
+
+  route(spec: EventFunction, target: IFunction): void {
+    const deadLetters = new Queue(this, `${spec.id}DeadLetters`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of an EventBridge rule target.',
+    });
+
+    new Rule(this, `${spec.id}Rule`, {
+      eventBus: this.bus,
+      description: `${spec.source} ${spec.detailType} to ${spec.id}`,
+      eventPattern: { source: [spec.source], detailType: [spec.detailType] },
+      targets: [
+        new LambdaFunction(target, {
+          deadLetterQueue: deadLetters,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    deadLetters
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+      .createAlarm(this, `${spec.id}DeadLettersAlarm`, {
+        alarmDescription: `Events for ${spec.id} failed every retry and wait in its dead-letter queue`,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+  }
+}

@@ -1,0 +1,90 @@
+import { eventFunctions, httpRoutes, stepFunctions } from './functions-manifest.ts';
+
+/**
+ * What each function may touch, by function id. The stack turns every grant into IAM statements
+ * with explicit actions and resources; the infra tests read this table to check the roles.
+ */
+export type Grant =
+  | 'orders:read'
+  | 'orders:write'
+  | 'inventory:read'
+  | 'inventory:write'
+  | 'network:read'
+  | 'network:write'
+  | 'idempotency:write'
+  | 'labels:read'
+  | 'labels:write'
+  | 'events:put'
+  | 'webhookSecret:read'
+  | 'fulfilment:start'
+  | 'return:start'
+  | 'tasks:callback';
+
+const stepGrants: readonly Grant[] = [
+  'orders:write',
+  'inventory:write',
+  'network:read',
+  'events:put',
+  'tasks:callback',
+];
+const shipmentGrants: readonly Grant[] = ['orders:write', 'inventory:write', 'tasks:callback', 'events:put'];
+
+export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
+  Health: [],
+  PutLocation: ['network:write'],
+  PutProduct: ['network:write'],
+  ListLocations: ['network:read'],
+  GetLocation: ['network:read'],
+  PutStock: ['inventory:write', 'network:read', 'events:put'],
+  AdjustStock: ['inventory:write', 'network:read', 'events:put'],
+  GetInventory: ['inventory:read', 'network:read'],
+  GetAvailability: ['inventory:read', 'network:read'],
+  PostPromise: ['inventory:read', 'network:read'],
+  CreateOrder: ['orders:write', 'network:read', 'idempotency:write', 'fulfilment:start', 'events:put'],
+  GetOrder: ['orders:read'],
+  ListOrders: ['orders:read'],
+  GetReturn: ['orders:read'],
+  CancelOrder: ['orders:write', 'tasks:callback', 'events:put'],
+  ConfirmShipment: shipmentGrants,
+  RejectShipment: shipmentGrants,
+  CollectShipment: shipmentGrants,
+  GetShipmentLabel: ['orders:read', 'labels:read'],
+  GetReturnLabel: ['orders:read', 'labels:read'],
+  CarrierWebhook: ['orders:read', 'events:put', 'webhookSecret:read'],
+  CreateReturn: [
+    'orders:write',
+    'network:read',
+    'inventory:read',
+    'labels:write',
+    'return:start',
+    'events:put',
+  ],
+  ValidateOrder: stepGrants,
+  SourceOrder: stepGrants,
+  ReserveStock: stepGrants,
+  PickPack: stepGrants,
+  DispatchCarrier: [...stepGrants, 'labels:write'],
+  TrackShipment: stepGrants,
+  CompleteOrder: stepGrants,
+  Compensate: stepGrants,
+  Return: [...stepGrants, 'labels:write'],
+  CarrierTracking: shipmentGrants,
+};
+
+/** Fails synth when a manifest entry has no row here (or a row names no function), so nothing ships unreviewed. */
+export function grantsFor(functionId: string): readonly Grant[] {
+  const grants = grantsByFunction[functionId];
+  if (grants === undefined) {
+    throw new Error(`lib/permissions.ts: no permissions declared for function ${functionId}`);
+  }
+  return grants;
+}
+
+export function assertPermissionsCoverManifest(): void {
+  const ids = new Set([...httpRoutes, ...stepFunctions, ...eventFunctions].map((fn) => fn.id));
+  const stray = Object.keys(grantsByFunction).filter((id) => !ids.has(id));
+  if (stray.length > 0) {
+    throw new Error(`lib/permissions.ts: permissions declared for unknown functions: ${stray.join(', ')}`);
+  }
+  for (const id of ids) grantsFor(id);
+}

@@ -1,0 +1,94 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/** Every read a repository makes, including the condition checks of a transaction. */
+export const tableReadActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+/** Writes, also those inside `TransactWriteItems` (which needs the action of each item it holds). */
+export const tableWriteActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+/**
+ * A table with its index names known, so grants can name each index ARN instead of `index/*`.
+ */
+export class RelaisTable extends Construct {
+  readonly table: Table;
+  private readonly indexNames: string[];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { partitionKey: string; sortKey?: string; indexes?: string[]; timeToLiveAttribute?: string },
+  ) {
+    super(scope, id);
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: props.partitionKey, type: AttributeType.STRING },
+      sortKey: props.sortKey === undefined ? undefined : { name: props.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: props.timeToLiveAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.indexNames = props.indexes ?? [];
+    for (const indexName of this.indexNames) {
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: `${indexName}PK`, type: AttributeType.STRING },
+        sortKey: { name: `${indexName}SK`, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  get tableName(): string {
+    return this.table.tableName;
+  }
+
+  grantRead(grantee: IGrantable): void {
+    this.grant(grantee, tableReadActions);
+  }
+
+  grantReadWrite(grantee: IGrantable): void {
+    this.grant(grantee, [...tableReadActions, ...tableWriteActions]);
+  }
+
+  private grant(grantee: IGrantable, actions: readonly string[]): void {
+    const indexArns = this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...actions], resources: [this.table.tableArn, ...indexArns] }),
+    );
+  }
+}
+
+/** The four tables of Relais (design, section 8). Physical names are left to CloudFormation. */
+export class RelaisTables extends Construct {
+  readonly orders: RelaisTable;
+  readonly inventory: RelaisTable;
+  readonly network: RelaisTable;
+  readonly idempotency: RelaisTable;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.orders = new RelaisTable(this, 'Orders', { partitionKey: 'PK', sortKey: 'SK', indexes: ['GSI1'] });
+    this.inventory = new RelaisTable(this, 'Inventory', { partitionKey: 'PK', sortKey: 'SK' });
+    this.network = new RelaisTable(this, 'Network', { partitionKey: 'PK', sortKey: 'SK' });
+    // The Powertools idempotency table: its layout is the utility's default.
+    this.idempotency = new RelaisTable(this, 'Idempotency', {
+      partitionKey: 'id',
+      timeToLiveAttribute: 'expiration',
+    });
+  }
+}

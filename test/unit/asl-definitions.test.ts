@@ -1,0 +1,403 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as errorModule from '../../functions/shared/errors.ts';
+import { DomainError, platformErrors, workflowErrors } from '../../functions/shared/errors.ts';
+import { stepFunctions } from '../../lib/functions-manifest.ts';
+
+// The state machines as data (STYLE.md: "ASL is data, tested as data"). Everything here reads the
+// files as they are deployed; nothing runs them.
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const machineDir = join(root, 'statemachines');
+
+type Json = Record<string, unknown>;
+interface Rule {
+  ErrorEquals: string[];
+  Next?: string;
+  ResultPath?: string | null;
+}
+interface StateInfo {
+  file: string;
+  name: string;
+  state: Json;
+  /** the Map or Parallel state whose iterator or branch holds this state, if any */
+  container?: { name: string; state: Json } | undefined;
+}
+interface Scope {
+  file: string;
+  where: string;
+  startAt: string;
+  states: Record<string, Json>;
+}
+
+const files = readdirSync(machineDir)
+  .filter((f) => f.endsWith('.asl.json'))
+  .sort();
+const raw = new Map(files.map((f) => [f, readFileSync(join(machineDir, f), 'utf8')]));
+const machines = new Map(files.map((f) => [f, JSON.parse(raw.get(f) ?? '') as Json]));
+
+function walk(file: string, definition: Json, where: string, container?: StateInfo['container']) {
+  const states = definition.States as Record<string, Json>;
+  const scope: Scope = { file, where, startAt: definition.StartAt as string, states };
+  const found: { states: StateInfo[]; scopes: Scope[] } = { states: [], scopes: [scope] };
+  for (const [name, state] of Object.entries(states)) {
+    found.states.push({ file, name, state, container });
+    const inner: Json[] = [];
+    if (state.Type === 'Map') inner.push((state.ItemProcessor ?? state.Iterator) as Json);
+    if (state.Type === 'Parallel') inner.push(...(state.Branches as Json[]));
+    for (const [i, processor] of inner.entries()) {
+      const nested = walk(file, processor, `${where}/${name}${inner.length > 1 ? `[${i}]` : ''}`, {
+        name,
+        state,
+      });
+      found.states.push(...nested.states);
+      found.scopes.push(...nested.scopes);
+    }
+  }
+  return found;
+}
+
+const walked = [...machines].map(([file, definition]) => walk(file, definition, file));
+const allStates = walked.flatMap((w) => w.states);
+const allScopes = walked.flatMap((w) => w.scopes);
+const tasks = allStates.filter((s) => s.state.Type === 'Task');
+const rulesOf = (state: Json, kind: 'Retry' | 'Catch') => (state[kind] as Rule[] | undefined) ?? [];
+const label = (s: StateInfo) => `${s.file}:${s.container ? `${s.container.name}/` : ''}${s.name}`;
+
+const workflowErrorNames = Object.keys(workflowErrors);
+const knownErrorNames = new Set<string>([...workflowErrorNames, ...platformErrors]);
+const substitutions = new Set(stepFunctions.map((f) => f.substitution));
+const placeholderOf = (value: unknown) => /^\$\{([A-Za-z0-9_]+)\}$/.exec(String(value))?.[1];
+
+/** The manifest function a Task state invokes: its Resource, or the FunctionName of an invoke integration. */
+function invokedSubstitution(state: Json): string | undefined {
+  const parameters = (state.Parameters ?? {}) as Json;
+  return placeholderOf(state.Resource) ?? placeholderOf(parameters.FunctionName);
+}
+
+describe('statemachines/*.asl.json', () => {
+  it('holds the fulfilment and return machines, each parsing to a StartAt and States', () => {
+    expect(files).toEqual(expect.arrayContaining(['fulfilment.asl.json', 'return.asl.json']));
+    for (const [file, definition] of machines) {
+      expect(typeof definition.StartAt, file).toBe('string');
+      expect(Object.keys(definition.States as Json).length, file).toBeGreaterThan(0);
+    }
+    expect(tasks.length).toBeGreaterThan(10);
+  });
+
+  it('is written in JSONPath without Assign (what aws-local-stepfunctions runs)', () => {
+    for (const [file, definition] of machines)
+      expect(definition.QueryLanguage ?? 'JSONPath', file).toBe('JSONPath');
+    for (const s of allStates) {
+      for (const field of ['QueryLanguage', 'Assign', 'Arguments', 'Output'])
+        expect(s.state[field], `${label(s)}.${field}`).toBeUndefined();
+    }
+  });
+});
+
+describe('error names', () => {
+  it('every ErrorEquals entry, in Retry and Catch at every depth, is a workflow error or a platform error', () => {
+    const unknown: string[] = [];
+    let count = 0;
+    for (const s of allStates)
+      for (const kind of ['Retry', 'Catch'] as const)
+        for (const rule of rulesOf(s.state, kind)) {
+          expect(rule.ErrorEquals.length, `${label(s)} ${kind}`).toBeGreaterThan(0);
+          for (const name of rule.ErrorEquals) {
+            count++;
+            if (!knownErrorNames.has(name)) unknown.push(`${label(s)} ${kind}: ${name}`);
+          }
+        }
+    expect(unknown).toEqual([]);
+    // the nested Map states were reached, not only the top level
+    expect(allStates.some((s) => s.container && rulesOf(s.state, 'Catch').length > 0)).toBe(true);
+    expect(count).toBeGreaterThan(30);
+  });
+
+  it('every workflow error is a DomainError subclass whose instances are named by their key', () => {
+    expect(workflowErrorNames.length).toBeGreaterThan(0);
+    for (const [key, ErrorClass] of Object.entries(workflowErrors)) {
+      expect(typeof ErrorClass, key).toBe('function');
+      const error = new ErrorClass('boom');
+      expect(error, key).toBeInstanceOf(DomainError);
+      expect(error, key).toBeInstanceOf(Error);
+      expect(error.name, key).toBe(key);
+      expect(ErrorClass.name, key).toBe(key);
+      expect(error.message).toBe('boom');
+      expect(Number.isInteger(error.statusCode), key).toBe(true);
+    }
+  });
+
+  it('no workflow error shares its name with a platform error', () => {
+    for (const name of workflowErrorNames) expect(platformErrors as readonly string[]).not.toContain(name);
+  });
+
+  it('every workflow error is named by at least one Retry or Catch', () => {
+    const named = new Set(
+      allStates.flatMap((s) =>
+        [...rulesOf(s.state, 'Retry'), ...rulesOf(s.state, 'Catch')].flatMap((r) => r.ErrorEquals),
+      ),
+    );
+    expect(workflowErrorNames.filter((name) => !named.has(name))).toEqual([]);
+  });
+
+  it('States.ALL stands alone and only in the last Retry or Catch entry', () => {
+    for (const s of allStates)
+      for (const kind of ['Retry', 'Catch'] as const) {
+        const rules = rulesOf(s.state, kind);
+        rules.forEach((rule, i) => {
+          if (!rule.ErrorEquals.includes('States.ALL')) return;
+          expect(rule.ErrorEquals, `${label(s)} ${kind}[${i}]`).toEqual(['States.ALL']);
+          expect(i, `${label(s)} ${kind}: States.ALL at ${i} of ${rules.length}`).toBe(rules.length - 1);
+        });
+      }
+  });
+
+  it('every error class a step handler throws is a workflow error (HTTP-only errors never come from a step)', () => {
+    const stepsDir = join(root, 'functions/steps');
+    const httpOnly = Object.entries(errorModule)
+      .filter(([, value]) => typeof value === 'function' && value.prototype instanceof DomainError)
+      .map(([name]) => name)
+      .filter((name) => !workflowErrorNames.includes(name));
+    expect(httpOnly).toContain('NotFound');
+    const mismatches: string[] = [];
+    let thrown = 0;
+    for (const file of readdirSync(stepsDir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(stepsDir, file), 'utf8');
+      for (const [, name] of source.matchAll(/throw new (\w+)\(/g)) {
+        thrown++;
+        if (!name || !workflowErrorNames.includes(name))
+          mismatches.push(
+            `functions/steps/${file}: ${name}${httpOnly.includes(name ?? '') ? ' (HTTP-only)' : ''}`,
+          );
+      }
+    }
+    expect(thrown).toBeGreaterThan(0);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('every error a callback is failed with (failTask) is a workflow error that a Catch names', () => {
+    const caught = new Set(allStates.flatMap((s) => rulesOf(s.state, 'Catch').flatMap((r) => r.ErrorEquals)));
+    const found: string[] = [];
+    const dirs = ['functions/steps', 'functions/http', 'functions/events'];
+    for (const dir of dirs)
+      for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts'))) {
+        const source = readFileSync(join(root, dir, file), 'utf8');
+        for (const [, name] of source.matchAll(/failTask\([^,]+,\s*'([^']+)'/g)) {
+          found.push(name ?? '');
+          expect(workflowErrorNames, `${dir}/${file}: ${name}`).toContain(name);
+          expect(caught.has(name ?? ''), `${dir}/${file}: ${name} is caught somewhere`).toBe(true);
+        }
+      }
+    expect(found).toEqual(expect.arrayContaining(['ShipmentRejected', 'OrderCancelled']));
+  });
+});
+
+describe('Task states', () => {
+  it('every Task has a Retry that covers Lambda service errors', () => {
+    for (const s of tasks) {
+      const retried = rulesOf(s.state, 'Retry').flatMap((r) => r.ErrorEquals);
+      expect(retried.length, label(s)).toBeGreaterThan(0);
+      for (const transient of ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'])
+        expect(
+          retried.includes(transient) || retried.includes('States.ALL'),
+          `${label(s)} retries ${transient}`,
+        ).toBe(true);
+    }
+  });
+
+  it('every Task has a Catch, or sits in a Map iterator whose Map catches States.ALL', () => {
+    const uncaught = tasks
+      .filter((s) => {
+        if (rulesOf(s.state, 'Catch').length > 0) return false;
+        const map = s.container?.state;
+        const mapCatchesAll =
+          map?.Type === 'Map' && rulesOf(map, 'Catch').some((r) => r.ErrorEquals.includes('States.ALL'));
+        return !mapCatchesAll;
+      })
+      .map(label);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('the tasks that leave errors to their Map are exactly the ones after PickPack in the shipment iterator', () => {
+    const delegated = tasks.filter((s) => s.container && rulesOf(s.state, 'Catch').length === 0).map(label);
+    expect(delegated.sort()).toEqual(
+      [
+        'fulfilment.asl.json:FulfilShipments/AwaitCollection',
+        'fulfilment.asl.json:FulfilShipments/DispatchCarrier',
+        'fulfilment.asl.json:FulfilShipments/ResourceShipment',
+        'fulfilment.asl.json:FulfilShipments/TrackShipment',
+      ].sort(),
+    );
+  });
+
+  it('every Catch keeps the input, putting the error under a path (so the next state still has its ids)', () => {
+    for (const s of allStates)
+      for (const rule of rulesOf(s.state, 'Catch')) {
+        expect(typeof rule.ResultPath, `${label(s)} Catch ${rule.ErrorEquals}`).toBe('string');
+        expect(rule.ResultPath, label(s)).not.toBe('$');
+      }
+  });
+
+  it('every Task invokes a function of the manifest', () => {
+    for (const s of tasks) expect(substitutions.has(invokedSubstitution(s.state) ?? ''), label(s)).toBe(true);
+  });
+
+  it('a callback task passes $$.Task.Token in its Payload and has a TimeoutSeconds', () => {
+    const callbacks = tasks.filter((s) => String(s.state.Resource).endsWith('.waitForTaskToken'));
+    expect(callbacks.map((s) => s.name).sort()).toEqual(
+      ['AwaitCollection', 'AwaitReturnReceipt', 'PickPack', 'TrackShipment'].sort(),
+    );
+    for (const s of callbacks) {
+      expect(s.state.Resource, label(s)).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+      const payload = ((s.state.Parameters as Json | undefined)?.Payload ?? {}) as Json;
+      const tokenFields = Object.entries(payload).filter(
+        ([key, value]) => key.endsWith('.$') && value === '$$.Task.Token',
+      );
+      expect(tokenFields.length, `${label(s)} passes the task token`).toBe(1);
+      expect(Number.isInteger(s.state.TimeoutSeconds), `${label(s)} TimeoutSeconds`).toBe(true);
+      expect(s.state.TimeoutSeconds as number).toBeGreaterThan(0);
+    }
+  });
+
+  it('no other task passes the task token (it would never be completed)', () => {
+    for (const s of tasks)
+      if (!String(s.state.Resource).endsWith('.waitForTaskToken'))
+        expect(JSON.stringify(s.state), label(s)).not.toContain('$$.Task.Token');
+  });
+});
+
+describe('substitutions', () => {
+  const placeholders = (text: string) => [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] ?? '');
+
+  it('each $-brace placeholder is the substitution of a step function in the manifest', () => {
+    for (const [file, text] of raw)
+      for (const name of placeholders(text))
+        expect(substitutions.has(name), `${file}: \${${name}}`).toBe(true);
+  });
+
+  it('each step function substitution is used by at least one ASL file', () => {
+    const used = new Set([...raw.values()].flatMap(placeholders));
+    expect([...substitutions].filter((name) => !used.has(name))).toEqual([]);
+  });
+
+  it('each step function entry exists', () => {
+    for (const f of stepFunctions) expect(() => readFileSync(join(root, f.entry)), f.entry).not.toThrow();
+  });
+});
+
+describe('transitions', () => {
+  it('StartAt and every Next, Default and Catch Next point to a state of the same scope', () => {
+    for (const scope of allScopes) {
+      const names = new Set(Object.keys(scope.states));
+      expect(names.has(scope.startAt), `${scope.where} StartAt ${scope.startAt}`).toBe(true);
+      for (const [name, state] of Object.entries(scope.states)) {
+        const targets = [
+          state.Next,
+          state.Default,
+          ...((state.Choices as Json[] | undefined) ?? []).map((c) => c.Next),
+          ...rulesOf(state, 'Catch').map((r) => r.Next),
+        ].filter((t) => t !== undefined);
+        for (const target of targets)
+          expect(names.has(String(target)), `${scope.where}/${name} -> ${String(target)}`).toBe(true);
+      }
+    }
+  });
+
+  it('every state other than Choice, Succeed and Fail either ends or has a Next', () => {
+    for (const s of allStates) {
+      if (['Choice', 'Succeed', 'Fail'].includes(String(s.state.Type))) continue;
+      expect(s.state.End === true || typeof s.state.Next === 'string', label(s)).toBe(true);
+      expect(s.state.End === true && s.state.Next !== undefined, label(s)).toBe(false);
+    }
+  });
+
+  it('every state is reachable from StartAt', () => {
+    for (const scope of allScopes) {
+      const seen = new Set<string>();
+      const queue = [scope.startAt];
+      while (queue.length > 0) {
+        const name = queue.pop() as string;
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const state = scope.states[name] ?? {};
+        queue.push(
+          ...[
+            state.Next,
+            state.Default,
+            ...((state.Choices as Json[] | undefined) ?? []).map((c) => c.Next),
+            ...rulesOf(state, 'Catch').map((r) => r.Next),
+          ]
+            .filter((t) => t !== undefined)
+            .map(String),
+        );
+      }
+      expect(
+        Object.keys(scope.states).filter((n) => !seen.has(n)),
+        scope.where,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('the workflows of DESIGN §2', () => {
+  const statesOf = (file: string) =>
+    new Map(allStates.filter((s) => s.file === file).map((s) => [s.name, s]));
+
+  it('fulfilment runs ValidateOrder, SourceOrder, ReserveStock, PickPack, DispatchCarrier, TrackShipment, each with its own function', () => {
+    const states = statesOf('fulfilment.asl.json');
+    for (const step of [
+      'ValidateOrder',
+      'SourceOrder',
+      'ReserveStock',
+      'PickPack',
+      'DispatchCarrier',
+      'TrackShipment',
+    ]) {
+      const s = states.get(step);
+      expect(s?.state.Type, step).toBe('Task');
+      const expected = stepFunctions.find((f) => f.id === step)?.substitution;
+      expect(invokedSubstitution(s?.state ?? {}), step).toBe(expected);
+    }
+    expect(machines.get('fulfilment.asl.json')?.StartAt).toBe('ValidateOrder');
+  });
+
+  it('fulfilment picks, dispatches and tracks per shipment, inside the Map', () => {
+    const states = statesOf('fulfilment.asl.json');
+    for (const step of ['PickPack', 'DispatchCarrier', 'TrackShipment'])
+      expect(states.get(step)?.container?.state.Type, step).toBe('Map');
+  });
+
+  it('a reservation conflict goes back to sourcing, and other failures to compensation', () => {
+    const reserve = statesOf('fulfilment.asl.json').get('ReserveStock')?.state ?? {};
+    const catches = rulesOf(reserve, 'Catch');
+    expect(catches.find((r) => r.ErrorEquals.includes('ReservationConflict'))?.Next).toBe('SourceOrder');
+    expect(catches.find((r) => r.ErrorEquals.includes('States.ALL'))?.Next).toBe('Compensate');
+  });
+
+  it('a pick rejection or timeout re-sources the shipment', () => {
+    const pick = statesOf('fulfilment.asl.json').get('PickPack')?.state ?? {};
+    const rule = rulesOf(pick, 'Catch').find((r) => r.ErrorEquals.includes('ShipmentRejected'));
+    expect(rule?.ErrorEquals).toContain('States.Timeout');
+    expect(rule?.Next).toBe('ResourceShipment');
+  });
+
+  it('return runs ValidateReturn, CreateReturnLabel, AwaitReturnReceipt, ProcessReturn, RequestRefund on the Return function', () => {
+    const states = statesOf('return.asl.json');
+    const returnArn = stepFunctions.find((f) => f.id === 'Return')?.substitution;
+    expect(returnArn).toBe('ReturnFunctionArn');
+    for (const step of [
+      'ValidateReturn',
+      'CreateReturnLabel',
+      'AwaitReturnReceipt',
+      'ProcessReturn',
+      'RequestRefund',
+    ]) {
+      const s = states.get(step);
+      expect(s?.state.Type, step).toBe('Task');
+      expect(invokedSubstitution(s?.state ?? {}), step).toBe(returnArn);
+    }
+  });
+});
