@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.ts';
 import { defaultCdkOutDir, synthTemplate } from '../../local/synth.ts';
 
 export const testWebhookSecret = 'test-webhook-secret';
 
 /** The whole stack from its (unbundled) template, the handlers run from their TypeScript sources. */
-export async function startTestCloud(options: { apiToken?: string } = {}): Promise<LocalCloud> {
+export async function startTestCloud(
+  options: Partial<Pick<LocalCloudOptions, 'apiToken' | 'handlerOverrides'>> = {},
+): Promise<LocalCloud> {
   return startLocalCloud({
     template: await synthTemplate(),
     cdkOutDir: defaultCdkOutDir,
@@ -26,7 +28,12 @@ export interface ApiAnswer<T = any> {
 
 /** A thin client for the HTTP contract, as an outside caller uses it. */
 export function apiClient(baseUrl: string, token?: string) {
-  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
@@ -49,8 +56,10 @@ export function apiClient(baseUrl: string, token?: string) {
     call,
     get: <T = any>(path: string) => call<T>('GET', path),
     put: <T = any>(path: string, body: unknown) => call<T>('PUT', path, body),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body ?? {}, headers),
-    placeOrder: (body: unknown, key: string = randomUUID()) => call('POST', '/orders', body, { 'idempotency-key': key }),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body ?? {}, headers),
+    placeOrder: (body: unknown, key: string = randomUUID()) =>
+      call('POST', '/orders', body, { 'idempotency-key': key }),
   };
 }
 

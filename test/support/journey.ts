@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { LocalCloud } from '../../local/cloud.ts';
 import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts';
+import type { LocalCloud } from '../../local/cloud.ts';
 import { type ApiClient, eventually, testWebhookSecret } from './cloud.ts';
 
 /** Two warehouses and a store around Paris and Lyon, three products (one a kit), stock. */
@@ -17,8 +17,24 @@ export async function seedSmallNetwork(api: ApiClient, prefix: string) {
     const { status, body } = await answer;
     if (status !== 200) throw new Error(`seed failed: ${status} ${JSON.stringify(body)}`);
   };
-  await ok(api.put(`/locations/${ids.lyon}`, { name: 'Lyon', type: 'warehouse', lat: 45.76, lon: 4.84, capabilities: ['ship'] }));
-  await ok(api.put(`/locations/${ids.lille}`, { name: 'Lille', type: 'warehouse', lat: 50.63, lon: 3.06, capabilities: ['ship'] }));
+  await ok(
+    api.put(`/locations/${ids.lyon}`, {
+      name: 'Lyon',
+      type: 'warehouse',
+      lat: 45.76,
+      lon: 4.84,
+      capabilities: ['ship'],
+    }),
+  );
+  await ok(
+    api.put(`/locations/${ids.lille}`, {
+      name: 'Lille',
+      type: 'warehouse',
+      lat: 50.63,
+      lon: 3.06,
+      capabilities: ['ship'],
+    }),
+  );
   await ok(
     api.put(`/locations/${ids.store}`, {
       name: 'Paris Rivoli',
@@ -30,7 +46,16 @@ export async function seedSmallNetwork(api: ApiClient, prefix: string) {
   );
   await ok(api.put(`/products/${ids.mug}`, { name: 'Mug', weightKg: 0.4 }));
   await ok(api.put(`/products/${ids.lamp}`, { name: 'Lamp', weightKg: 2.5 }));
-  await ok(api.put(`/products/${ids.kit}`, { name: 'Mug and lamp', weightKg: 2.9, kit: [{ sku: ids.mug, quantity: 1 }, { sku: ids.lamp, quantity: 1 }] }));
+  await ok(
+    api.put(`/products/${ids.kit}`, {
+      name: 'Mug and lamp',
+      weightKg: 2.9,
+      kit: [
+        { sku: ids.mug, quantity: 1 },
+        { sku: ids.lamp, quantity: 1 },
+      ],
+    }),
+  );
   await ok(api.put(`/inventory/${ids.lyon}/${ids.mug}`, { onHand: 10 }));
   await ok(api.put(`/inventory/${ids.lille}/${ids.mug}`, { onHand: 10 }));
   await ok(api.put(`/inventory/${ids.lyon}/${ids.lamp}`, { onHand: 3 }));
@@ -38,11 +63,30 @@ export async function seedSmallNetwork(api: ApiClient, prefix: string) {
   return ids;
 }
 
-export const parisAddress = { line1: '1 rue de Rivoli', postcode: '75001', city: 'Paris', country: 'FR', lat: 48.8606, lon: 2.3376 };
-export const marseilleAddress = { line1: '2 quai du Port', postcode: '13002', city: 'Marseille', country: 'FR', lat: 43.2965, lon: 5.3698 };
+export const parisAddress = {
+  line1: '1 rue de Rivoli',
+  postcode: '75001',
+  city: 'Paris',
+  country: 'FR',
+  lat: 48.8606,
+  lon: 2.3376,
+};
+export const marseilleAddress = {
+  line1: '2 quai du Port',
+  postcode: '13002',
+  city: 'Marseille',
+  country: 'FR',
+  lat: 43.2965,
+  lon: 5.3698,
+};
 
 export function homeOrder(lines: { sku: string; quantity: number }[], address = marseilleAddress) {
-  return { channel: 'web', customer: { id: 'cust-1', email: 'a@example.com' }, delivery: { mode: 'home', address }, lines };
+  return {
+    channel: 'web',
+    customer: { id: 'cust-1', email: 'a@example.com' },
+    delivery: { mode: 'home', address },
+    lines,
+  };
 }
 
 export async function orderOf(api: ApiClient, orderId: string) {
@@ -53,10 +97,13 @@ export async function orderOf(api: ApiClient, orderId: string) {
 
 export function untilStatus(api: ApiClient, orderId: string, wanted: string | string[]) {
   const statuses = Array.isArray(wanted) ? wanted : [wanted];
-  return eventually(async () => {
-    const order = await orderOf(api, orderId);
-    return statuses.includes(order.status) ? order : undefined;
-  }, `order ${orderId} to reach ${statuses.join('|')}`);
+  return eventually(
+    async () => {
+      const order = await orderOf(api, orderId);
+      return statuses.includes(order.status) ? order : undefined;
+    },
+    `order ${orderId} to reach ${statuses.join('|')}`,
+  );
 }
 
 export function untilShipment(api: ApiClient, orderId: string, shipmentStatus: string, index = 0) {
@@ -81,10 +128,15 @@ export function postCarrierEvent(
 ) {
   const body = JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), ...event });
   const signature =
-    options.signature === undefined ? signWebhook(options.secret ?? testWebhookSecret, body, options.timestamp) : options.signature;
+    options.signature === undefined
+      ? signWebhook(options.secret ?? testWebhookSecret, body, options.timestamp)
+      : options.signature;
   return fetch(`${cloudUrl}/webhooks/carriers/${carrierId}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-relais-signature': signature }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === null ? {} : { 'x-relais-signature': signature }),
+    },
     body,
   });
 }

@@ -2,7 +2,14 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { type ApiClient, apiClient, eventually, startTestCloud } from '../support/cloud.ts';
-import { fulfilmentExecutionArn, homeOrder, orderOf, seedSmallNetwork, stockOf, untilStatus } from '../support/journey.ts';
+import {
+  fulfilmentExecutionArn,
+  homeOrder,
+  orderOf,
+  seedSmallNetwork,
+  stockOf,
+  untilStatus,
+} from '../support/journey.ts';
 
 /**
  * Failures the real parts cannot produce on demand are injected at the function boundary only:
@@ -49,7 +56,7 @@ beforeAll(async () => {
         return realReserve(event, context);
       },
     },
-  } as never);
+  });
   api = apiClient(cloud.url);
   ids = await seedSmallNetwork(api, 'fail');
 }, 120_000);
@@ -92,7 +99,9 @@ describe('failure paths of the fulfilment workflow', () => {
     const lyonAfter = await stockOf(api, ids.mug, ids.lyon);
     expect(lyonAfter.reserved).toBe(lyonBefore.reserved);
     expect(lyonAfter.available).toBe(0);
-    expect((await orderOf(api, orderId)).sourcing.explanation.chosen[0].locationId).toBe(allocated.shipments[0].locationId);
+    expect((await orderOf(api, orderId)).sourcing.explanation.chosen[0].locationId).toBe(
+      allocated.shipments[0].locationId,
+    );
     expect((await api.post(`/orders/${orderId}/cancel`)).status).toBe(202);
     await untilStatus(api, orderId, 'CANCELLED');
   });

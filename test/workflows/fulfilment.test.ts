@@ -34,9 +34,14 @@ async function place(lines: { sku: string; quantity: number }[], body: object = 
 
 async function deliver(orderId: string, shipmentIndex = 0) {
   const dispatched = await untilShipment(api, orderId, 'DISPATCHED', shipmentIndex);
-  const shipment = dispatched.shipments.filter((s: { status: string }) => s.status !== 'CANCELLED')[shipmentIndex];
+  const shipment = dispatched.shipments.filter((s: { status: string }) => s.status !== 'CANCELLED')[
+    shipmentIndex
+  ];
   for (const status of ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']) {
-    const answer = await postCarrierEvent(cloud.url, shipment.carrierId, { trackingNumber: shipment.trackingNumber, status });
+    const answer = await postCarrierEvent(cloud.url, shipment.carrierId, {
+      trackingNumber: shipment.trackingNumber,
+      status,
+    });
     expect(answer.status).toBe(202);
   }
   return shipment;
@@ -52,10 +57,15 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     expect(allocated.sourcing.explanation.chosen).toHaveLength(1);
     const [shipment] = allocated.shipments;
     expect(shipment.locationId).toBe(ids.lyon); // nearest to Marseille with stock
-    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 2 });
+    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({
+      onHand: before.onHand,
+      reserved: before.reserved + 2,
+    });
 
     await eventually(async () => {
-      const answer = await api.post(`/shipments/${shipment.shipmentId}/confirm`, { packages: [{ weightKg: 0.9 }] });
+      const answer = await api.post(`/shipments/${shipment.shipmentId}/confirm`, {
+        packages: [{ weightKg: 0.9 }],
+      });
       return answer.status === 202 ? answer : undefined;
     }, 'the confirmation to be accepted');
     const dispatched = await untilShipment(api, orderId, 'DISPATCHED');
@@ -63,11 +73,18 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     expect(parcel.carrierId).toMatch(/\w/);
     expect(parcel.trackingNumber).toMatch(/^[A-Z]{2}\d{14}FR$/);
     expect(dispatched.status).toBe('SHIPPED');
-    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({ onHand: before.onHand - 2, reserved: before.reserved });
+    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({
+      onHand: before.onHand - 2,
+      reserved: before.reserved,
+    });
 
     const label = await fetch(parcel.labelUrl);
     expect(label.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await label.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await label.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     await deliver(orderId);
     const delivered = await untilStatus(api, orderId, 'DELIVERED');
@@ -77,7 +94,10 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     );
     const execution = await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId));
     expect(execution.status).toBe('SUCCEEDED');
-    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({ onHand: before.onHand - 2, reserved: before.reserved });
+    expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({
+      onHand: before.onHand - 2,
+      reserved: before.reserved,
+    });
     const transitions = cloud.stepFunctions.transitionCount(fulfilmentExecutionArn(cloud, orderId));
     console.info(`state transitions for one single-shipment home order: ${transitions}`);
     expect(transitions).toBeLessThanOrEqual(15);
@@ -89,7 +109,9 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     const rejected = await untilStatus(api, orderId, 'REJECTED');
     expect(rejected.rejection.reason).toContain(ids.lamp);
     expect(await stockOf(api, ids.lamp, ids.lyon)).toEqual(before);
-    expect((await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId))).status).toBe('SUCCEEDED');
+    expect((await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId))).status).toBe(
+      'SUCCEEDED',
+    );
   });
 
   it('re-sources a rejected shipment at another location and releases the first reservation', async () => {
@@ -110,7 +132,10 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
       const order = await orderOf(api, orderId);
       return order.shipments.length === 2 ? order : undefined;
     }, 'a replacement shipment');
-    expect(resourced.shipments[0]).toMatchObject({ status: 'CANCELLED', rejection: { reason: 'damaged stock' } });
+    expect(resourced.shipments[0]).toMatchObject({
+      status: 'CANCELLED',
+      rejection: { reason: 'damaged stock' },
+    });
     expect(resourced.shipments[1]).toMatchObject({ status: 'ALLOCATED' });
     expect(resourced.shipments[1].locationId).not.toBe(ids.lyon);
     expect(await stockOf(api, ids.mug, ids.lyon)).toEqual(lyonBefore);
@@ -124,7 +149,8 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     await untilStatus(api, orderId, 'DELIVERED');
     const atSecond = await stockOf(api, ids.mug, second.locationId);
     const secondBefore = second.locationId === ids.lille ? lilleBefore : undefined;
-    if (secondBefore) expect(atSecond).toMatchObject({ onHand: secondBefore.onHand - 1, reserved: secondBefore.reserved });
+    if (secondBefore)
+      expect(atSecond).toMatchObject({ onHand: secondBefore.onHand - 1, reserved: secondBefore.reserved });
     expect(await stockOf(api, ids.mug, ids.lyon)).toEqual(lyonBefore);
   });
 
@@ -178,13 +204,19 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
       return answer.status === 202 ? answer : undefined;
     }, 'the confirmation');
     await untilStatus(api, body.orderId, 'READY_FOR_PICKUP');
-    expect(await stockOf(api, ids.mug, ids.store)).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 1 });
+    expect(await stockOf(api, ids.mug, ids.store)).toMatchObject({
+      onHand: before.onHand,
+      reserved: before.reserved + 1,
+    });
     expect((await api.post(`/shipments/${allocated.shipments[0].shipmentId}/collected`)).status).toBe(202);
     await untilStatus(api, body.orderId, 'COLLECTED');
-    expect(await stockOf(api, ids.mug, ids.store)).toMatchObject({ onHand: before.onHand - 1, reserved: before.reserved });
-    expect((await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, body.orderId))).status).toBe(
-      'SUCCEEDED',
-    );
+    expect(await stockOf(api, ids.mug, ids.store)).toMatchObject({
+      onHand: before.onHand - 1,
+      reserved: before.reserved,
+    });
+    expect(
+      (await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, body.orderId))).status,
+    ).toBe('SUCCEEDED');
   });
 
   it('keeps a kit together at one location and reserves its components together', async () => {
@@ -192,7 +224,9 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     const allocated = await untilStatus(api, orderId, 'ALLOCATED');
     expect(allocated.shipments).toHaveLength(1);
     expect(allocated.shipments[0].locationId).toBe(ids.lyon);
-    expect(allocated.shipments[0].lines.map((l: { sku: string }) => l.sku).sort()).toEqual([ids.lamp, ids.mug].sort());
+    expect(allocated.shipments[0].lines.map((l: { sku: string }) => l.sku).sort()).toEqual(
+      [ids.lamp, ids.mug].sort(),
+    );
     expect((await api.post(`/orders/${orderId}/cancel`)).status).toBe(202);
     await untilStatus(api, orderId, 'CANCELLED');
   });
