@@ -28,7 +28,7 @@ const esmBanner =
  * package.json next to index.mjs, so a bundle that contains pdfkit gets one mapping
  * `#standard-fonts/*` to a copy of the font files (about 200 KB). Other bundles are left alone.
  */
-const pdfkitFontsHook: ICommandHooks = {
+export const pdfkitFontsHook: ICommandHooks = {
   beforeBundling: () => [],
   beforeInstall: () => [],
   afterBundling: (inputDir, outputDir) => {
@@ -86,6 +86,8 @@ export class RelaisFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: esmBanner,
         sourceMap: true,
+        // --enable-source-maps needs the mappings only; the sources would quadruple every zip.
+        sourcesContent: false,
         minify: true,
         // Bundle the AWS SDK too: the deployed code is exactly the code tested, whatever SDK the
         // Lambda runtime happens to ship this month.

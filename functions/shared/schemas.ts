@@ -13,7 +13,10 @@ const isoDate = z.iso.datetime({ offset: true });
 export function apiRequest<B extends z.ZodType, P extends z.ZodRawShape>(body: B, path: P) {
   return APIGatewayProxyEventV2Schema.extend({
     body: JSONStringified(body),
-    pathParameters: z.object(path).optional().default({} as never),
+    pathParameters: z
+      .object(path)
+      .optional()
+      .default({} as never),
   });
 }
 

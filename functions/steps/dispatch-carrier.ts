@@ -4,7 +4,7 @@ import { renderLabel } from '../adapters/label-pdf.ts';
 import { labelKey, storeLabel } from '../adapters/labels.ts';
 import { getLocation, getProducts } from '../adapters/network-store.ts';
 import { changeOrder, requireOrder } from '../adapters/order-store.ts';
-import { addCarrierDays, isoDay } from '../core/carriers/calendar.ts';
+import { addCarrierDays, departureDay, isoDay } from '../core/carriers/calendar.ts';
 import { chooseCarrier, trackingNumberFor } from '../core/carriers/carriers.ts';
 import { findShipment, updateShipment } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
@@ -52,7 +52,7 @@ export const handler = stepHandler(input, async ({ orderId, shipmentId }) => {
   await storeLabel(key, pdf);
 
   const now = new Date();
-  const promisedDate = isoDay(addCarrierDays(now, carrier.transitDays));
+  const promisedDate = isoDay(addCarrierDays(departureDay(now), carrier.transitDays));
   const after = await changeOrder(orderId, (current) => {
     const live = findShipment(current, shipmentId);
     if (!live || live.trackingNumber) return undefined;

@@ -80,7 +80,10 @@ export const marseilleAddress = {
   lon: 5.3698,
 };
 
-export function homeOrder(lines: { sku: string; quantity: number }[], address = marseilleAddress) {
+export function homeOrder(
+  lines: { sku: string; quantity: number; unitPrice?: number }[],
+  address = marseilleAddress,
+) {
   return {
     channel: 'web',
     customer: { id: 'cust-1', email: 'a@example.com' },

@@ -76,7 +76,10 @@ const template: CfnTemplate = {
     GetOrderFunction11F6E8EC: {
       Type: 'AWS::Lambda::Function',
       Properties: {
-        Code: { S3Bucket: { 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: 'ab'.repeat(32) + '.zip' },
+        Code: {
+          S3Bucket: { 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' },
+          S3Key: 'ab'.repeat(32) + '.zip',
+        },
         Handler: 'index.handler',
         Runtime: 'nodejs24.x',
         Timeout: 29,
@@ -106,7 +109,10 @@ const template: CfnTemplate = {
             STAGE: { 'Fn::If': ['IsLocal', 'on-this-machine', 'in-the-cloud'] },
             FIRST_ZONE: { 'Fn::Select': [1, { 'Fn::Split': [',', 'a,b,c'] }] },
             TEMPLATED: {
-              'Fn::Sub': ['${Bus45DE4339}/${Thing}/${!Literal}/${LabelsBA41E4AA.Arn}', { Thing: { Ref: 'Stage' } }],
+              'Fn::Sub': [
+                '${Bus45DE4339}/${Thing}/${!Literal}/${LabelsBA41E4AA.Arn}',
+                { Thing: { Ref: 'Stage' } },
+              ],
             },
           },
         },
@@ -222,7 +228,9 @@ describe('intrinsics', () => {
   });
 
   it('drops AWS::NoValue from objects and lists', () => {
-    expect(resolveValue(template, { a: 1, b: { Ref: 'AWS::NoValue' }, c: [1, { Ref: 'AWS::NoValue' }, 2] })).toEqual({
+    expect(
+      resolveValue(template, { a: 1, b: { Ref: 'AWS::NoValue' }, c: [1, { Ref: 'AWS::NoValue' }, 2] }),
+    ).toEqual({
       a: 1,
       c: [1, 2],
     });
@@ -286,8 +294,13 @@ describe('resources', () => {
       ['GetOrderFunction11F6E8EC', fnArn('GetOrderFunction11F6E8EC'), 'asset.given', 'index.handler', 29],
       ['StepFunctionABCD1234', fnArn('StepFunctionABCD1234'), undefined, 'index.handler', 3],
     ]);
-    const { Metadata: _ignored, ...withoutMetadata } = template.Resources.GetOrderFunction11F6E8EC ?? { Type: '' };
-    const bare: CfnTemplate = { ...template, Resources: { ...template.Resources, GetOrderFunction11F6E8EC: withoutMetadata } };
+    const { Metadata: _ignored, ...withoutMetadata } = template.Resources.GetOrderFunction11F6E8EC ?? {
+      Type: '',
+    };
+    const bare: CfnTemplate = {
+      ...template,
+      Resources: { ...template.Resources, GetOrderFunction11F6E8EC: withoutMetadata },
+    };
     expect(listFunctions(bare)[0]?.assetDir).toBe(`asset.${'ab'.repeat(32)}`);
     expect(listFunctions(template)[0]?.constructPath).toBe('Relais/GetOrder/Function/Resource');
   });
@@ -326,7 +339,12 @@ describe('resources', () => {
     expect(machine?.definition).toEqual({
       StartAt: 'A',
       States: {
-        A: { Type: 'Task', Resource: fnArn('StepFunctionABCD1234'), Parameters: { 'id.$': '$.id' }, Next: 'B' },
+        A: {
+          Type: 'Task',
+          Resource: fnArn('StepFunctionABCD1234'),
+          Parameters: { 'id.$': '$.id' },
+          Next: 'B',
+        },
         B: { Type: 'Task', Resource: fnArn('GetOrderFunction11F6E8EC'), End: true },
       },
     });
@@ -340,7 +358,9 @@ describe('resources', () => {
   });
 
   it('substitutes only the names it is given, leaving JSONPath alone', () => {
-    expect(applySubstitutions('{"a":"${X}","b.$":"$.y","c":"${Y}"}', { X: 'x' })).toBe('{"a":"x","b.$":"$.y","c":"${Y}"}');
+    expect(applySubstitutions('{"a":"${X}","b.$":"$.y","c":"${Y}"}', { X: 'x' })).toBe(
+      '{"a":"x","b.$":"$.y","c":"${Y}"}',
+    );
   });
 
   it('lists pattern rules on their bus with targets, dead letters and retries; schedules are left out', () => {
@@ -370,9 +390,15 @@ describe('resources', () => {
   it('describes the whole template at once', () => {
     const model = describeTemplate(template);
     expect(model.eventBuses).toEqual([
-      { logicalId: 'Bus45DE4339', name: 'RelaisBus', arn: 'arn:aws:events:eu-west-1:000000000000:event-bus/RelaisBus' },
+      {
+        logicalId: 'Bus45DE4339',
+        name: 'RelaisBus',
+        arn: 'arn:aws:events:eu-west-1:000000000000:event-bus/RelaisBus',
+      },
     ]);
-    expect(model.secrets.map((s) => s.arn)).toEqual(['arn:aws:secretsmanager:eu-west-1:000000000000:secret:Secret1234']);
+    expect(model.secrets.map((s) => s.arn)).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:000000000000:secret:Secret1234',
+    ]);
     expect(functionArn('X')).toBe(fnArn('X'));
   });
 });

@@ -68,7 +68,8 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
     const names = Object.values(env);
     for (const name of names) expect(first?.environment[name], name).toBeTruthy();
     for (const fn of rest) {
-      for (const name of names) expect(fn.environment[name], `${fn.logicalId} ${name}`).toBe(first?.environment[name]);
+      for (const name of names)
+        expect(fn.environment[name], `${fn.logicalId} ${name}`).toBe(first?.environment[name]);
     }
     const environment = first?.environment ?? {};
     expect(environment[env.ordersTable]).toBe(tableNamed('Orders').tableName);

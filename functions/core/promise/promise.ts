@@ -1,4 +1,4 @@
-import { addCarrierDays, isoDay } from '../carriers/calendar.ts';
+import { addCarrierDays, departureDay, isoDay } from '../carriers/calendar.ts';
 import { chooseCarrier } from '../carriers/carriers.ts';
 import type { DeliveryMode, Service } from '../orders/types.ts';
 import type { PlannedShipment } from '../sourcing/types.ts';
@@ -14,17 +14,8 @@ export interface PromiseOption {
   co2Kg: number;
 }
 
-const defaultCutoffHour = 14;
 /** Rough road-parcel emission factor (kg CO2 per tonne-km), replaced by carrier factors later. */
 const co2KgPerTonneKm = 0.12;
-
-/** The day a parcel leaves: today before the cut-off, else the next carrier day. */
-function departureDay(at: Date): Date {
-  const hour = Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hour12: false }).format(at),
-  );
-  return hour < defaultCutoffHour && at.getUTCDay() !== 0 ? at : addCarrierDays(at, 1);
-}
 
 /** Delivery options for a sourced plan: one per service for home delivery, pickup for the others. */
 export function promiseOptions(mode: DeliveryMode, shipments: PlannedShipment[], at: Date): PromiseOption[] {

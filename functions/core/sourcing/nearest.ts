@@ -74,7 +74,12 @@ export function sourceNearest(request: SourcingRequest): SourcingResult {
   };
 
   const assignment = new Map<string, LineGroup[]>();
-  const single = candidates.find(({ location }) => request.groups.every((group) => canFill(location, group)));
+  // The whole order from one place: its merged demand must fit (two lines may ask for the same SKU).
+  const wholeOrder: LineGroup = {
+    orderSku: '*',
+    lines: mergeStockLines(request.groups.flatMap((g) => g.lines)),
+  };
+  const single = candidates.find(({ location }) => canFill(location, wholeOrder));
   let unassigned = request.groups;
   if (single) {
     assignment.set(single.location.locationId, request.groups);
