@@ -10,7 +10,12 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables, type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '../../local/dynamodb.ts';
+import {
+  createTables,
+  type DynamoDbLocal,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+} from '../../local/dynamodb.ts';
 import { synthTemplate } from '../../local/synth.ts';
 import { listTables, type TableDefinition } from '../../local/template.ts';
 
@@ -57,7 +62,9 @@ describe('DynamoDB Local with the stack’s tables', () => {
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
     ]);
-    expect(described.Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema])).toEqual([
+    expect(
+      described.Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema]),
+    ).toEqual([
       [
         'GSI1',
         [
@@ -112,7 +119,11 @@ describe('DynamoDB Local with the stack’s tables', () => {
           ],
           BillingMode: 'PAY_PER_REQUEST',
           GlobalSecondaryIndexes: [
-            { IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+            {
+              IndexName: 'GSI1',
+              KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
           ],
         },
       },
@@ -132,9 +143,16 @@ describe('DynamoDB Local process', () => {
       const client = localDynamoDbClient(first.endpoint);
       const inventory = tables.find((t) => t.logicalId.includes('Inventory'));
       await client.send(
-        new PutItemCommand({ TableName: inventory?.tableName, Item: { PK: { S: 'SKU#1' }, SK: { S: 'LOC#1' } } }),
+        new PutItemCommand({
+          TableName: inventory?.tableName,
+          Item: { PK: { S: 'SKU#1' }, SK: { S: 'LOC#1' } },
+        }),
       );
       client.destroy();
+      // one JVM per database file: a second start on the same directory is refused while the first runs
+      await expect(startDynamoDbLocal({ inMemory: false, dataDir })).rejects.toThrow(
+        /in use by another local cloud/,
+      );
       await first.stop();
       expect(alive(first.pid)).toBe(false);
       await first.stop(); // twice is fine
@@ -144,7 +162,10 @@ describe('DynamoDB Local process', () => {
         expect((await createTables(second.endpoint, tables)).created).toEqual([]);
         const reader = localDynamoDbClient(second.endpoint);
         const item = await reader.send(
-          new GetItemCommand({ TableName: inventory?.tableName, Key: { PK: { S: 'SKU#1' }, SK: { S: 'LOC#1' } } }),
+          new GetItemCommand({
+            TableName: inventory?.tableName,
+            Key: { PK: { S: 'SKU#1' }, SK: { S: 'LOC#1' } },
+          }),
         );
         expect(item.Item?.PK?.S).toBe('SKU#1');
         reader.destroy();
@@ -168,7 +189,9 @@ describe('DynamoDB Local process', () => {
         `console.log('PID ' + started.pid);\n` +
         `setInterval(() => {}, 1000);\n`,
     );
-    const parent = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const javaPid = await new Promise<number>((resolve, reject) => {
         let output = '';
@@ -177,7 +200,9 @@ describe('DynamoDB Local process', () => {
           const match = /PID (\d+)/.exec(output);
           if (match) resolve(Number(match[1]));
         });
-        parent.once('exit', (code) => reject(new Error(`the parent exited (${code}) before DynamoDB Local started`)));
+        parent.once('exit', (code) =>
+          reject(new Error(`the parent exited (${code}) before DynamoDB Local started`)),
+        );
       });
       expect(alive(javaPid)).toBe(true);
       parent.kill('SIGKILL');

@@ -126,9 +126,9 @@ describe('bearer token (the JWT authorizer locally)', () => {
     });
     expect(webhook.status).toBe(200);
     expect(calls.map((c) => c.functionArn)).toEqual(['health', 'webhook']);
-    expect(
-      (calls[0]?.event.requestContext as unknown as { authorizer?: unknown }).authorizer,
-    ).toBeUndefined();
+    const context = calls[0]?.event.requestContext as unknown as { authorizer?: unknown } | undefined;
+    expect(context).toBeDefined();
+    expect(context?.authorizer).toBeUndefined();
   });
 });
 

@@ -1,0 +1,247 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { env } from '../../lib/functions-manifest.ts';
+import { describeStatusEvent, type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
+import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
+import { defaultCdkOutDir, synthTemplate } from '../../local/synth.ts';
+import { localAccount } from '../../local/template.ts';
+
+const apiToken = 'cloud-test-token';
+const aws = { region: localAccount.region, credentials: localAccount.credentials };
+
+class OrderInvalid extends Error {
+  override name = 'OrderInvalid';
+}
+
+const tracked: unknown[] = [];
+const workflowCalls: { step: string; payload: unknown }[] = [];
+let cloud: LocalCloud;
+let javaPid: number | undefined;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    template: await synthTemplate(),
+    cdkOutDir: defaultCdkOutDir,
+    inMemory: true,
+    apiToken,
+    webhookSecret: 'cloud-test-secret',
+    // the real handlers from source, except the ones this test watches
+    handlersFromSource: true,
+    handlerOverrides: {
+      GetReturn: (event: unknown, context: Context) => ({
+        pathParameters: (event as { pathParameters?: unknown }).pathParameters,
+        functionName: context.functionName,
+        environment: Object.fromEntries(
+          [
+            ...Object.values(env),
+            'AWS_ENDPOINT_URL_DYNAMODB',
+            'AWS_ENDPOINT_URL_SFN',
+            'RELAIS_WEBHOOK_SECRET',
+          ].map((name) => [name, process.env[name]]),
+        ),
+      }),
+      CarrierTracking: (event: unknown) => {
+        tracked.push(event);
+        return {};
+      },
+      ValidateOrder: (payload: unknown) => {
+        workflowCalls.push({ step: 'ValidateOrder', payload });
+        throw new OrderInvalid('no lines');
+      },
+      Compensate: (payload: unknown) => {
+        workflowCalls.push({ step: 'Compensate', payload });
+        return { compensated: true };
+      },
+    },
+    stepFunctions: { retryIntervalMs: 5 },
+    eventBus: { retryAttempts: 0, retryDelayMs: 5 },
+  });
+  const endpoint = new URL(cloud.endpoints.dynamodb);
+  // the JVM listening on the DynamoDB port, to check it is gone after stop
+  javaPid = Number(endpoint.port) > 0 ? await pidListeningOn(Number(endpoint.port)) : undefined;
+}, 180_000);
+
+afterAll(() => cloud?.stop());
+
+async function pidListeningOn(port: number): Promise<number | undefined> {
+  const { execFileSync } = await import('node:child_process');
+  try {
+    const out = execFileSync('pgrep', ['-f', `DynamoDBLocal.jar .*-port ${port}( |$)`])
+      .toString()
+      .trim();
+    return Number(out.split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const authorized = { authorization: `Bearer ${apiToken}` };
+
+describe('the local cloud, started from the synthesized template', () => {
+  it('serves the real health handler from source, without a token', async () => {
+    const response = await fetch(`${cloud.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('guards authorized routes with the bearer token and passes path parameters to the function', async () => {
+    expect((await fetch(`${cloud.url}/returns/r-1`)).status).toBe(401);
+    const response = await fetch(`${cloud.url}/returns/r-1`, { headers: authorized });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      pathParameters: unknown;
+      functionName: string;
+      environment: Record<string, string | undefined>;
+    };
+    expect(body.pathParameters).toEqual({ returnId: 'r-1' });
+    expect(body.functionName).toBe(cloud.functionArn('GetReturn').split(':function:')[1]);
+    // the template's configuration, resolved to local names, and the local endpoints
+    const table = cloud.model.tables.find((t) => t.logicalId.includes('Orders'))?.tableName;
+    expect(body.environment).toMatchObject({
+      [env.ordersTable]: table,
+      [env.eventBus]: cloud.model.eventBuses[0]?.name,
+      [env.labelsBucket]: cloud.model.buckets[0]?.bucketName,
+      AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SFN: cloud.endpoints.stepfunctions,
+      RELAIS_WEBHOOK_SECRET: 'cloud-test-secret',
+    });
+  });
+
+  it('answers GET /_local/endpoints with endpoints the AWS SDK can use', async () => {
+    const response = await fetch(`${cloud.url}/_local/endpoints`);
+    const endpoints = (await response.json()) as LocalCloud['endpoints'];
+    expect(endpoints).toEqual(cloud.endpoints);
+
+    const dynamodb = new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodb });
+    const tables = await dynamodb.send(new ListTablesCommand({}));
+    expect(tables.TableNames?.sort()).toEqual(cloud.model.tables.map((t) => t.tableName).sort());
+    dynamodb.destroy();
+
+    const sfn = new SFNClient({ ...aws, endpoint: endpoints.stepfunctions });
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    expect(machines.stateMachines?.map((m) => m.name).sort()).toEqual(['Relais-fulfilment', 'Relais-return']);
+    sfn.destroy();
+  });
+
+  it('stores label objects in the template’s bucket, readable through a presigned URL', async () => {
+    const s3 = new S3Client({
+      ...aws,
+      endpoint: cloud.endpoints.s3,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const Bucket = cloud.model.buckets[0]?.bucketName;
+    const pdf = Buffer.from('%PDF-1.7\n label \u00ff');
+    await s3.send(
+      new PutObjectCommand({ Bucket, Key: 'labels/s-1.pdf', Body: pdf, ContentType: 'application/pdf' }),
+    );
+    const object = await s3.send(new GetObjectCommand({ Bucket, Key: 'labels/s-1.pdf' }));
+    expect(
+      Buffer.from(await (object.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()))),
+    ).toEqual(pdf);
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: 'labels/s-1.pdf' }), {
+      expiresIn: 300,
+    });
+    const viaUrl = await fetch(url);
+    expect(viaUrl.status).toBe(200);
+    expect(Buffer.from(await viaUrl.arrayBuffer())).toEqual(pdf);
+    s3.destroy();
+  });
+
+  it('delivers an event put on the bus to the function its rule targets', async () => {
+    const events = new EventBridgeClient({ ...aws, endpoint: cloud.endpoints.eventbridge });
+    const detail = { carrierId: 'colissimo', eventId: 'e-1', trackingNumber: 'T1', status: 'IN_TRANSIT' };
+    const put = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: cloud.model.eventBuses[0]?.name,
+            Source: 'relais.carriers',
+            DetailType: 'CarrierTrackingEvent.v1',
+            Detail: JSON.stringify(detail),
+          },
+          // no rule matches this one
+          {
+            EventBusName: cloud.model.eventBuses[0]?.name,
+            Source: 'relais.orders',
+            DetailType: 'Other.v1',
+            Detail: '{}',
+          },
+        ],
+      }),
+    );
+    expect(put.FailedEntryCount).toBe(0);
+    await cloud.idle();
+    expect(tracked).toHaveLength(1);
+    expect(tracked[0]).toMatchObject({
+      source: 'relais.carriers',
+      'detail-type': 'CarrierTrackingEvent.v1',
+      detail,
+    });
+    events.destroy();
+  });
+
+  it('runs the fulfilment workflow’s tasks on the functions, error names reaching the Catch', async () => {
+    const machine = cloud.model.stateMachines.find((m) => m.name === 'Relais-fulfilment');
+    const { executionArn } = cloud.stepFunctions.startExecution({
+      stateMachineArn: machine?.arn,
+      name: 'o-cloud-1',
+      input: JSON.stringify({ orderId: 'o-cloud-1' }),
+    });
+    await cloud.stepFunctions.waitForExecution(executionArn ?? '');
+    expect(workflowCalls.map((call) => call.step)).toEqual(['ValidateOrder', 'Compensate']);
+    expect(workflowCalls[0]?.payload).toEqual({ orderId: 'o-cloud-1' });
+    expect(JSON.stringify(workflowCalls[1]?.payload)).toContain('OrderInvalid');
+  });
+
+  it('stops everything, DynamoDB Local included', async () => {
+    expect(javaPid).toBeGreaterThan(0);
+    await cloud.stop();
+    await expect(fetch(`${cloud.url}/health`)).rejects.toThrow();
+    expect(() => process.kill(javaPid ?? 0, 0)).toThrow();
+  });
+});
+
+describe('status lines for a person watching orders move', () => {
+  const event = (type: string, detail: object): EventBridgeEvent => ({
+    version: '0',
+    id: '1',
+    'detail-type': type,
+    source: 'relais.orders',
+    account: '000000000000',
+    time: '2026-03-01T10:00:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail,
+  });
+
+  it('names the order, its new status and what changed', () => {
+    const shipment = describeStatusEvent(
+      event('ShipmentStatusChanged.v1', {
+        orderId: 'o-1',
+        shipmentId: 'o-1-S1',
+        locationId: 'PAR-1',
+        status: 'DISPATCHED',
+        orderStatus: 'SHIPPED',
+        at: '2026-03-01T10:00:00Z',
+      }),
+    );
+    expect(shipment).toMatch(/o-1 +shipment DISPATCHED +S1, at PAR-1, order SHIPPED$/);
+    expect(
+      describeStatusEvent(event('OrderAllocated.v1', { orderId: 'o-2', cost: 7.5, shipments: [{}, {}] })),
+    ).toMatch(/o-2 +ALLOCATED +2 shipments, cost 7\.50 EUR$/);
+    expect(describeStatusEvent(event('OrderRejected.v1', { orderId: 'o-3', reason: 'no stock' }))).toMatch(
+      /o-3 +REJECTED +reason: no stock$/,
+    );
+    expect(describeStatusEvent(event('ReturnReceived.v1', { orderId: 'o-4', returnId: 'r-1' }))).toMatch(
+      /o-4 +RETURN_RECEIVED +return r-1$/,
+    );
+    expect(describeStatusEvent(event('StockChanged.v1', { sku: 'A' }))).toBeUndefined();
+  });
+});
