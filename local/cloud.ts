@@ -126,6 +126,19 @@ async function timed<T>(
   return result;
 }
 
+/**
+ * Like Promise.all, but waits for every start to settle before failing: whatever did start has
+ * registered its stop by then, so a failed start-up leaves nothing running.
+ */
+async function allStarted<T extends readonly unknown[]>(
+  starts: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const model = describeTemplate(options.template);
   const dataDir = options.dataDir ?? join(projectRoot, '.relais');
@@ -150,7 +163,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       accountId: localAccount.accountId,
       ...options.stepFunctions,
     });
-    stops.push(() => stepFunctions.close());
     const bus = new LocalEventBus({
       invoke,
       region: localAccount.region,
@@ -158,16 +170,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...options.eventBus,
     });
 
-    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer] = await Promise.all([
-      options.dynamoDb ??
-        timed('DynamoDB Local', options.onPhase, async () => {
-          const started = await startDynamoDbLocal({
-            inMemory: options.inMemory,
-            dataDir: join(dataDir, 'dynamodb'),
-          });
-          stops.push(() => started.stop());
-          return started;
-        }),
+    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer] = await allStarted([
+      options.dynamoDb
+        ? Promise.resolve(options.dynamoDb)
+        : timed('DynamoDB Local', options.onPhase, async () => {
+            const started = await startDynamoDbLocal({
+              inMemory: options.inMemory,
+              dataDir: join(dataDir, 'dynamodb'),
+            });
+            stops.push(() => started.stop());
+            return started;
+          }),
       timed('s3rver', options.onPhase, async (): Promise<LocalS3> => {
         const started = await startLocalS3({
           inMemory: options.inMemory,
@@ -248,6 +261,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(options.logRequest ? { logRequest: options.logRequest } : {}),
     });
     stops.push(() => front.close());
+    // stopped right after the front: running executions end before the services they call go
+    stops.splice(stops.length - 1, 0, () => stepFunctions.close());
 
     const arnOf = (key: string): string => {
       const fn = lambda.find(logicalIdOfManifest.get(key) ?? key);
@@ -304,7 +319,9 @@ export function describeStatusEvent(event: EventBridgeEvent): string | undefined
     .replace(/^(Order|Shipment)/, '')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toUpperCase();
-  const shipment = text('shipmentId');
+  const orderId = text('orderId') ?? '?';
+  // shipment ids usually extend the order id (`<orderId>-S1`): the suffix is enough beside it
+  const shipment = text('shipmentId')?.replace(`${orderId}-`, '');
   const status = shipment && text('status') ? `shipment ${text('status')}` : (text('status') ?? fromType);
   const shipments = Array.isArray(detail.shipments) ? detail.shipments.length : undefined;
   const extra = [
@@ -318,5 +335,5 @@ export function describeStatusEvent(event: EventBridgeEvent): string | undefined
     text('returnId') ? `return ${text('returnId')}` : undefined,
     text('reason') ? `reason: ${text('reason')}` : undefined,
   ].filter((part): part is string => part !== undefined);
-  return `${time}  ${(text('orderId') ?? '?').padEnd(20)} ${status.padEnd(26)} ${extra.join(', ')}`.trimEnd();
+  return `${time}  ${orderId.padEnd(20)} ${status.padEnd(26)} ${extra.join(', ')}`.trimEnd();
 }

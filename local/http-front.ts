@@ -391,9 +391,10 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
 }
 
 function send(response: ServerResponse, method: string, answer: HttpAnswer, requestId: string): void {
+  const bodiless = answer.statusCode === 204 || answer.statusCode === 304;
   const headers: Record<string, string | string[]> = {
     ...answer.headers,
-    'content-length': String(answer.body.length),
+    ...(bodiless ? {} : { 'content-length': String(answer.body.length) }),
     'apigw-requestid': requestId,
   };
   const cookies = [
@@ -402,7 +403,7 @@ function send(response: ServerResponse, method: string, answer: HttpAnswer, requ
   ];
   if (cookies.length > 0) headers['set-cookie'] = cookies;
   response.writeHead(answer.statusCode, headers);
-  response.end(method === 'HEAD' ? undefined : answer.body);
+  response.end(method === 'HEAD' || bodiless ? undefined : answer.body);
 }
 
 export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {

@@ -188,7 +188,7 @@ export class LambdaRuntime {
     if (loading === undefined) {
       loading = this.importQueue.then(() => this.importHandler(fn));
       this.importQueue = loading.catch(() => undefined);
-      // A failed import is not cached: fixing the file and calling again works.
+      // A failed import is tried again on the next call rather than remembered.
       loading.catch(() => this.loaded.delete(fn.logicalId));
       this.loaded.set(fn.logicalId, loading);
     }

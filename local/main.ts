@@ -3,6 +3,7 @@
  * demo network and starts the autopilot, then prints `Relais ready on http://127.0.0.1:<port>`.
  * SIGINT or SIGTERM stops everything (DynamoDB Local included) and exits 0.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../lib/paths.ts';
@@ -67,6 +68,48 @@ function seconds(ms: number): string {
 
 const progress = (line: string) => console.log(`[relais] ${line}`);
 
+/** A process's parent and start time (to tell it from a later process with the same pid), from /proc. */
+function processFacts(pid: number): { ppid: number; started: string; command: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name, which is in parentheses and may hold spaces
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return { ppid: Number(fields[1]), started: fields[19] ?? '', command };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls `onGone` when the process that launched us is gone. `npm start` runs `sh -c "tsx ..."`, and
+ * a SIGTERM to npm ends npm and its shell without reaching tsx or us: without this, a stopped
+ * `npm start` would leave the local cloud (and its JVM) running. Watches the launchers up to the
+ * nearest npm, or the parent alone when npm is not among them. Linux only (/proc); a no-op elsewhere.
+ */
+function watchLaunchers(onGone: () => void): void {
+  const isNpm = (command: string) => /(^|\/)npm(-cli\.js)?(\s|$)/.test(command);
+  const chain: { pid: number; started: string }[] = [];
+  let npmFound = false;
+  for (let pid = process.ppid, depth = 0; depth < 4 && pid > 1; depth++) {
+    const facts = processFacts(pid);
+    if (facts === undefined) break;
+    chain.push({ pid, started: facts.started });
+    npmFound = isNpm(facts.command);
+    if (npmFound) break;
+    pid = facts.ppid;
+  }
+  const watched = npmFound ? chain : chain.slice(0, 1);
+  if (watched.length === 0) return;
+  const timer = setInterval(() => {
+    if (watched.some((launcher) => processFacts(launcher.pid)?.started !== launcher.started)) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1000);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
   let settings: Settings;
   try {
@@ -85,6 +128,11 @@ async function main(): Promise<void> {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    // a stuck stop must not keep the terminal: exiting kills DynamoDB Local (see dynamodb.ts)
+    setTimeout(() => {
+      console.error('[relais] stopping took too long: exiting');
+      process.exit(1);
+    }, 15_000).unref();
     autopilot?.stop();
     await cloud?.stop();
     // still starting when the signal came: wait for it, then stop it
@@ -94,11 +142,19 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (stopping) return;
+      if (stopping) {
+        // a second Ctrl-C: no more waiting
+        process.exit(1);
+      }
       progress(`${signal}: stopping`);
       void shutdown(0);
     });
   }
+  watchLaunchers(() => {
+    if (stopping) return;
+    progress('the process that started this one is gone: stopping');
+    void shutdown(0);
+  });
 
   const started = performance.now();
   const dataDir = join(projectRoot, '.relais');

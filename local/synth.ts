@@ -13,8 +13,12 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  accessSync,
+  chmodSync,
+  constants,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -23,7 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../lib/paths.ts';
@@ -124,12 +128,52 @@ export interface BundledSynth {
   ms: number;
 }
 
+function executableOnPath(name: string, path: string): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A PATH for the synth child in which `npx --no-install esbuild` (what CDK runs once per function)
+ * starts the project's esbuild directly: npx's own start-up takes longer than esbuild's bundling,
+ * about 0.35 s a function. The same binary builds the same bundles; any other npx call goes to npx.
+ */
+function fastEsbuildPath(shimDir: string): string | undefined {
+  const path = process.env.PATH ?? '';
+  const esbuild = join(projectRoot, 'node_modules', '.bin', 'esbuild');
+  const npx = executableOnPath('npx', path);
+  if (npx === undefined || !existsSync(esbuild)) return undefined;
+  const shim = join(shimDir, 'npx');
+  writeFileSync(
+    shim,
+    '#!/bin/sh\n' +
+      `if [ "$1" = "--no-install" ] && [ "$2" = "esbuild" ]; then shift 2; exec ${JSON.stringify(esbuild)} "$@"; fi\n` +
+      `exec ${JSON.stringify(npx)} "$@"\n`,
+  );
+  chmodSync(shim, 0o755);
+  return `${shimDir}${delimiter}${path}`;
+}
+
 function runChildSynth(outdir: string, verbose: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
+  const shimDir = mkdtempSync(join(tmpdir(), 'relais-synth-bin-'));
+  const path = fastEsbuildPath(shimDir);
+  return new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(import.meta.url), '--outdir', outdir],
-      { cwd: projectRoot, stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: projectRoot,
+        stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+        env: path === undefined ? process.env : { ...process.env, PATH: path },
+      },
     );
     let output = '';
     const keep = (chunk: Buffer) => {
@@ -142,7 +186,37 @@ function runChildSynth(outdir: string, verbose: boolean): Promise<void> {
       if (code === 0) resolve();
       else reject(new Error(`synth failed (${signal ?? `exit ${code}`}):\n${output}`));
     });
-  });
+  }).finally(() => rmSync(shimDir, { recursive: true, force: true }));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Half-built or replaced assemblies of synths that were killed before they could clean up. */
+function removeLeftovers(cdkOutDir: string): void {
+  const dir = dirname(cdkOutDir);
+  const prefix = `${basename(cdkOutDir)}.`;
+  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+    const match = /^(?:building|old)-(\d+)$/.exec(name.slice(prefix.length));
+    if (!name.startsWith(prefix) || match === null) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || !isRunning(pid)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+/** Keeps the newest few cached templates; every source change adds one. */
+function pruneTemplateCache(keep: number): void {
+  const files = readdirSync(templateCacheDir)
+    .filter((name) => /^template-[0-9a-f]+\.json$/.test(name))
+    .map((name) => ({ name, mtime: statSync(join(templateCacheDir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { name } of files.slice(keep)) rmSync(join(templateCacheDir, name), { force: true });
 }
 
 /**
@@ -160,34 +234,38 @@ export async function synthBundled(
     return { cdkOutDir, ...current, cached: true, ms: Math.round(performance.now() - started) };
   }
 
+  // Built beside cdk.out, at the same depth, so the bundles' source maps stay right once moved;
+  // stamped before the move, so a complete assembly and its stamp appear together.
   const building = `${cdkOutDir}.building-${process.pid}`;
-  rmSync(building, { recursive: true, force: true });
+  removeLeftovers(cdkOutDir);
   try {
     await runChildSynth(building, options.verbose ?? false);
+    const builtTemplate = join(building, `${stackName}.template.json`);
+    const stat = statSync(builtTemplate);
+    const stamp: Stamp = {
+      sourceHash: hash,
+      templateFile: relative(building, builtTemplate),
+      templateSize: stat.size,
+      templateMtimeMs: stat.mtimeMs,
+    };
+    writeFileSync(join(building, stampFile), `${JSON.stringify(stamp, null, 2)}\n`);
     const old = `${cdkOutDir}.old-${process.pid}`;
     if (existsSync(cdkOutDir)) renameSync(cdkOutDir, old);
-    renameSync(building, cdkOutDir);
+    try {
+      renameSync(building, cdkOutDir);
+    } catch (error) {
+      // another synth swapped its assembly in meanwhile: the same sources make the same assembly
+      const theirs = upToDate(cdkOutDir, hash);
+      if (theirs === undefined) throw error;
+    }
     rmSync(old, { recursive: true, force: true });
   } finally {
     rmSync(building, { recursive: true, force: true });
   }
 
-  const templateFile = join(cdkOutDir, `${stackName}.template.json`);
-  const stat = statSync(templateFile);
-  const stamp: Stamp = {
-    sourceHash: hash,
-    templateFile: relative(cdkOutDir, templateFile),
-    templateSize: stat.size,
-    templateMtimeMs: stat.mtimeMs,
-  };
-  writeFileSync(join(cdkOutDir, stampFile), `${JSON.stringify(stamp, null, 2)}\n`);
-  return {
-    cdkOutDir,
-    templateFile,
-    template: readTemplate(templateFile),
-    cached: false,
-    ms: Math.round(performance.now() - started),
-  };
+  const fresh = upToDate(cdkOutDir, hash);
+  if (fresh === undefined) throw new Error(`${cdkOutDir} is not the assembly just synthesized`);
+  return { cdkOutDir, ...fresh, cached: false, ms: Math.round(performance.now() - started) };
 }
 
 let memoized: { hash: string; template: Promise<CfnTemplate> } | undefined;
@@ -214,6 +292,7 @@ async function synthTemplateUncached(hash: string): Promise<CfnTemplate> {
     const partial = `${cached}.${process.pid}.tmp`;
     writeFileSync(partial, text);
     renameSync(partial, cached);
+    pruneTemplateCache(5);
     return JSON.parse(text) as CfnTemplate;
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -23,3 +23,20 @@ export async function requireStockReferences(
     });
   return { location, product };
 }
+
+/** 422 naming each unknown SKU (by line) and an unknown store, before anything is written. */
+export async function requireOrderReferences(
+  lines: { sku: string }[],
+  delivery: { storeId?: string | undefined },
+): Promise<void> {
+  const products = await getProducts(lines.map((l) => l.sku));
+  const errors = lines.flatMap((line, i) =>
+    products.has(line.sku)
+      ? []
+      : [{ field: `lines.${i}.sku`, message: `${line.sku} is not a known product` }],
+  );
+  if (delivery.storeId && !(await getLocation(delivery.storeId)))
+    errors.push({ field: 'delivery.storeId', message: `${delivery.storeId} is not a known location` });
+  if (errors.length > 0)
+    throw new UnknownReference('the request names unknown products or locations', { errors });
+}

@@ -50,6 +50,8 @@ export const handler = httpRoute(webhookRequest, async (event) => {
     domainEvent('CarrierTrackingEvent.v1', {
       carrierId,
       ...carrierEvent,
+      // one form on the bus: carriers may send any ISO 8601 offset
+      occurredAt: new Date(carrierEvent.occurredAt).toISOString(),
       receivedAt: new Date().toISOString(),
     }),
   ]);

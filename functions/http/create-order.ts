@@ -9,11 +9,11 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { z } from 'zod';
 import { config } from '../adapters/config.ts';
 import { event as domainEvent, publish } from '../adapters/events.ts';
-import { getLocation, getProducts } from '../adapters/network-store.ts';
 import { createOrder, getOrder } from '../adapters/order-store.ts';
+import { requireOrderReferences } from '../adapters/references.ts';
 import { startFulfilment } from '../adapters/workflow.ts';
 import { receiveOrder } from '../core/orders/order.ts';
-import { Conflict, IdempotencyConflict, UnknownReference, ValidationFailed } from '../shared/errors.ts';
+import { Conflict, IdempotencyConflict, ValidationFailed } from '../shared/errors.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
 import { apiRequest, orderBody } from '../shared/schemas.ts';
 
@@ -25,25 +25,11 @@ const idempotencyConfig = new IdempotencyConfig({
   expiresAfterSeconds: 24 * 3600,
 });
 
-/** Unknown SKUs or stores are the caller's mistake (422), found before anything is written. */
-async function checkReferences(body: OrderRequest): Promise<void> {
-  const products = await getProducts(body.lines.map((l) => l.sku));
-  const errors = body.lines.flatMap((line, i) =>
-    products.has(line.sku)
-      ? []
-      : [{ field: `lines.${i}.sku`, message: `${line.sku} is not a known product` }],
-  );
-  if (body.delivery.storeId && !(await getLocation(body.delivery.storeId)))
-    errors.push({ field: 'delivery.storeId', message: `${body.delivery.storeId} is not a known location` });
-  if (errors.length > 0)
-    throw new UnknownReference('the order names unknown products or locations', { errors });
-}
-
 /** Receives the order once per idempotency key: stores it, starts its workflow, announces it. */
 const receive = makeIdempotent(
   async (request: { key: string; body: OrderRequest }) => {
     const { body } = request;
-    await checkReferences(body);
+    await requireOrderReferences(body.lines, body.delivery);
     const orderId = body.orderId ?? randomUUID();
     const order = receiveOrder({ ...body, orderId }, new Date());
     if (!(await createOrder(order))) {

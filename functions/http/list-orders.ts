@@ -5,12 +5,19 @@ import { httpRoute, json } from '../shared/middleware.ts';
 import { apiQuery } from '../shared/schemas.ts';
 import { baseUrlOf, orderView } from '../shared/views.ts';
 
+/** A page cursor is the index key where the previous page stopped; anything else is refused. */
+const orderIndexKey = z.strictObject({
+  PK: z.string().startsWith('ORDER#'),
+  SK: z.literal('ORDER'),
+  GSI1PK: z.literal('ORDERS'),
+  GSI1SK: z.string().min(1),
+});
 const cursor = z
   .string()
   .max(2048)
   .refine((s) => {
     try {
-      return typeof JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) === 'object';
+      return orderIndexKey.safeParse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))).success;
     } catch {
       return false;
     }

@@ -9,43 +9,48 @@ import { carrierStatuses } from './events.ts';
 export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$');
 const isoDate = z.iso.datetime({ offset: true });
 
-/** An API Gateway v2 event whose JSON body and path parameters are checked at the edge. */
+/**
+ * Decimal quantities are kept at the precision the business uses (DynamoDB also refuses numbers
+ * below 1e-130): coordinates to 1e-6 degree (about 10 cm), money to the cent, weights to the gram.
+ */
+const rounded = (decimals: number) => (n: number) => Math.round(n * 10 ** decimals) / 10 ** decimals;
+const latitude = z.number().min(-90).max(90).transform(rounded(6));
+const longitude = z.number().min(-180).max(180).transform(rounded(6));
+const euros = (max: number) => z.number().min(0).max(max).transform(rounded(2));
+const kilograms = z.number().min(0).max(10_000).transform(rounded(3));
+
+/**
+ * An API Gateway v2 event whose JSON body and path parameters are checked at the edge. A missing
+ * body reads as `{}`, so the answer names the missing fields rather than the body.
+ */
 export function apiRequest<B extends z.ZodType, P extends z.ZodRawShape>(body: B, path: P) {
   return APIGatewayProxyEventV2Schema.extend({
-    body: JSONStringified(body),
-    pathParameters: z
-      .object(path)
-      .optional()
-      .default({} as never),
+    body: z.preprocess((raw) => raw ?? '{}', JSONStringified(body)),
+    // prefault: an absent map is parsed as {}, so inner defaults and required fields apply
+    pathParameters: z.object(path).prefault({} as never),
   });
 }
 
 /** An API Gateway v2 event without a body. */
 export function apiQuery<P extends z.ZodRawShape, Q extends z.ZodRawShape>(path: P, query: Q) {
   return APIGatewayProxyEventV2Schema.extend({
-    pathParameters: z
-      .object(path)
-      .optional()
-      .default({} as never),
-    queryStringParameters: z
-      .object(query)
-      .optional()
-      .default({} as never),
+    pathParameters: z.object(path).prefault({} as never),
+    queryStringParameters: z.object(query).prefault({} as never),
   });
 }
 
 export const locationBody = z.object({
   name: z.string().min(1).max(200),
   type: z.enum(locationTypes),
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
+  lat: latitude,
+  lon: longitude,
   postcode: z.string().min(1).max(16).optional(),
   capabilities: z.array(z.enum(capabilities)).max(3),
-  handlingCost: z.number().min(0).max(1000).optional(),
-  storageCostPerUnitDay: z.number().min(0).max(1000).optional(),
+  handlingCost: euros(1000).optional(),
+  storageCostPerUnitDay: z.number().min(0).max(1000).transform(rounded(4)).optional(),
   dailyCapacity: z.number().int().min(0).max(10_000_000).optional(),
   priority: z.number().int().min(1).max(10).optional(),
-  performance: z.number().min(0).max(1).optional(),
+  performance: z.number().min(0).max(1).transform(rounded(4)).optional(),
   handling: z.array(z.enum(handlingKinds)).max(3).optional(),
   cutoffTime: z
     .string()
@@ -63,7 +68,7 @@ export const locationBody = z.object({
 
 export const productBody = z.object({
   name: z.string().min(1).max(200),
-  weightKg: z.number().min(0).max(10_000),
+  weightKg: kilograms,
   handling: z.array(z.enum(handlingKinds)).max(3).optional(),
   kit: z
     .array(z.object({ sku: id, quantity: z.number().int().min(1).max(999) }))
@@ -97,8 +102,8 @@ const address = z.object({
   postcode: z.string().min(1).max(16),
   city: z.string().min(1).max(100),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
-  lat: z.number().min(-90).max(90).optional(),
-  lon: z.number().min(-180).max(180).optional(),
+  lat: latitude.optional(),
+  lon: longitude.optional(),
 });
 
 export const deliveryBody = z
@@ -118,7 +123,7 @@ export const deliveryBody = z
 export const orderLineBody = z.object({
   sku: id,
   quantity: z.number().int().min(1).max(999),
-  unitPrice: z.number().min(0).max(10_000_000).optional(),
+  unitPrice: euros(10_000_000).optional(),
 });
 
 export const orderBody = z.object({
@@ -141,7 +146,7 @@ export const promiseBody = z.object({
 export const confirmBody = z
   .object({
     packages: z
-      .array(z.object({ weightKg: z.number().min(0).max(10_000) }))
+      .array(z.object({ weightKg: kilograms }))
       .max(100)
       .optional(),
   })

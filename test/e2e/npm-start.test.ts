@@ -3,7 +3,14 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, eventually } from '../support/cloud.ts';
-import { homeOrder, postCarrierEvent, seedSmallNetwork, stockOf, untilShipment, untilStatus } from '../support/journey.ts';
+import {
+  homeOrder,
+  postCarrierEvent,
+  seedSmallNetwork,
+  stockOf,
+  untilShipment,
+  untilStatus,
+} from '../support/journey.ts';
 
 /** `npm start` as a newcomer runs it, driven over HTTP only, the way a client or a carrier would. */
 const secret = 'e2e-webhook-secret';
@@ -17,7 +24,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startRelais(args: string[]): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+async function startRelais(
+  args: string[],
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const port = await freePort();
   const child = spawn('npm', ['start', '--', ...args], {
     env: { ...process.env, PORT: String(port), RELAIS_WEBHOOK_SECRET: secret, RELAIS_API_TOKEN: '' },
@@ -65,14 +74,20 @@ async function refused(url: string): Promise<boolean> {
  * Signals the whole process group, then waits until Relais answers no more and its DynamoDB Local
  * (found by the port it reported) is gone: a clean stop leaves no orphan behind.
  */
-async function stopCleanly(relais: { url: string; child: ChildProcess; output: () => string }, signal: NodeJS.Signals) {
+async function stopCleanly(
+  relais: { url: string; child: ChildProcess; output: () => string },
+  signal: NodeJS.Signals,
+) {
   const { dynamodb } = (await (await fetch(`${relais.url}/_local/endpoints`)).json()) as { dynamodb: string };
   const dynamoPort = new URL(dynamodb).port;
   expect(processesMatching(`DynamoDBLocal.*-port ${dynamoPort}`)).toHaveLength(1);
   const exited = once(relais.child, 'exit');
   process.kill(-(relais.child.pid as number), signal);
   await exited;
-  await eventually(async () => ((await refused(`${relais.url}/health`)) ? true : undefined), 'the HTTP port to close');
+  await eventually(
+    async () => ((await refused(`${relais.url}/health`)) ? true : undefined),
+    'the HTTP port to close',
+  );
   await eventually(
     async () => (processesMatching(`DynamoDBLocal.*-port ${dynamoPort}`).length === 0 ? true : undefined),
     'DynamoDB Local to stop',
@@ -112,9 +127,19 @@ describe('npm start', () => {
     const { carrierId, trackingNumber } = dispatched.shipments[0];
     expect(trackingNumber).toBeTruthy();
 
-    const forged = await postCarrierEvent(relais.url, carrierId, { trackingNumber, status: 'DELIVERED' }, { secret: 'wrong' });
+    const forged = await postCarrierEvent(
+      relais.url,
+      carrierId,
+      { trackingNumber, status: 'DELIVERED' },
+      { secret: 'wrong' },
+    );
     expect(forged.status).toBe(401);
-    const delivered = await postCarrierEvent(relais.url, carrierId, { trackingNumber, status: 'DELIVERED' }, { secret });
+    const delivered = await postCarrierEvent(
+      relais.url,
+      carrierId,
+      { trackingNumber, status: 'DELIVERED' },
+      { secret },
+    );
     expect(delivered.status).toBe(202);
     await untilStatus(api, orderId, 'DELIVERED');
     expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({ onHand: before.onHand - 2, reserved: 0 });
@@ -137,7 +162,14 @@ describe('npm start', () => {
       customer: { id: 'e2e-demo' },
       delivery: {
         mode: 'home',
-        address: { line1: '10 rue de la Paix', postcode: '75002', city: 'Paris', country: 'FR', lat: 48.869, lon: 2.331 },
+        address: {
+          line1: '10 rue de la Paix',
+          postcode: '75002',
+          city: 'Paris',
+          country: 'FR',
+          lat: 48.869,
+          lon: 2.331,
+        },
       },
       lines: [{ sku: 'SKU-0002', quantity: 1 }],
     });

@@ -463,7 +463,7 @@ describe('POST /promise', () => {
       ],
       delivery,
     });
-    expectProblem(unknownSku, 422, ['lines.sku']);
+    expectProblem(unknownSku, 422, ['lines.1.sku']);
     expect(unknownSku.body.errors[0].message).toContain('hv-GHOST');
   });
 

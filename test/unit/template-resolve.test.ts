@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub and ASL placeholders are written ${Name}
 import { describe, expect, it } from 'vitest';
 import {
   applySubstitutions,
@@ -78,7 +79,7 @@ const template: CfnTemplate = {
       Properties: {
         Code: {
           S3Bucket: { 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' },
-          S3Key: 'ab'.repeat(32) + '.zip',
+          S3Key: `${'ab'.repeat(32)}.zip`,
         },
         Handler: 'index.handler',
         Runtime: 'nodejs24.x',
