@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '../core/orders/types.ts';
-import { NotFound, ReservationConflict, VersionConflict } from '../shared/errors.ts';
+import { findShipment, updateShipment } from '../core/orders/order.ts';
+import type { Order, Shipment } from '../core/orders/types.ts';
+import { Conflict, NotFound, ReservationConflict, VersionConflict } from '../shared/errors.ts';
 import { config } from './config.ts';
 import { documentClient } from './dynamodb.ts';
 import { keys, withoutKeys } from './keys.ts';
@@ -212,4 +213,38 @@ export function withoutWaiting(order: StoredOrder, shipmentId: string): StoredOr
   const waiting = { ...order.waiting };
   delete waiting[shipmentId];
   return { ...order, waiting };
+}
+
+/** What the outside world says about a shipment the workflow waits on (a location, a customer). */
+export interface ShipmentAnswer {
+  stage: WaitingTasks[string]['stage'];
+  /** whether the shipment can take this answer now; otherwise 409 with `refusal` */
+  accepts: (shipment: Shipment, order: StoredOrder) => boolean;
+  refusal: string;
+  change: (shipment: Shipment) => Shipment;
+  stock?: (shipment: Shipment) => StockMovement[];
+  detail?: (shipment: Shipment) => string;
+}
+
+/**
+ * Records an answer on the shipment and takes the waiting task's token when the workflow already
+ * waits at that stage (the caller completes or fails the task). When it does not wait yet, its
+ * step finds the answer recorded and settles the task itself.
+ */
+export async function answerShipment(
+  shipmentId: string,
+  answer: ShipmentAnswer,
+): Promise<{ before: StoredOrder; after: StoredOrder; token?: string | undefined }> {
+  const before = await requireOrderOfShipment(shipmentId);
+  let token: string | undefined;
+  const after = await changeOrder(before.orderId, (order) => {
+    const shipment = findShipment(order, shipmentId);
+    if (!shipment || !answer.accepts(shipment, order))
+      throw new Conflict(`shipment ${shipmentId} ${answer.refusal} (status ${shipment?.status})`);
+    const waiting = order.waiting?.[shipmentId];
+    token = waiting?.stage === answer.stage ? waiting.token : undefined;
+    const next = updateShipment(order, shipmentId, answer.change, new Date(), answer.detail?.(shipment));
+    return { order: token ? withoutWaiting(next, shipmentId) : next, stock: answer.stock?.(shipment) };
+  });
+  return { before, after, token };
 }

@@ -142,6 +142,11 @@ export function replaceShipment(
   );
 }
 
+/** A shipment still waits for its location's answer (confirm or reject) while it is ALLOCATED and unanswered. */
+export function isAwaitingPick(shipment: Shipment, order: Pick<Order, 'cancelRequested'>): boolean {
+  return shipment.status === 'ALLOCATED' && !shipment.rejection && !order.cancelRequested;
+}
+
 export function canCancel(order: Order): boolean {
   return (
     !['CANCELLED', 'REJECTED', 'DELIVERED', 'COLLECTED'].includes(order.status) &&
