@@ -110,6 +110,15 @@ function watchLaunchers(onGone: () => void): void {
   timer.unref();
 }
 
+/** Whether persisted data already holds a network: a restart must not reset its stock to the demo counts. */
+async function hasNetwork(baseUrl: string, token: string | undefined): Promise<boolean> {
+  const answer = await fetch(`${baseUrl}/locations`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const { items } = (await answer.json()) as { items?: unknown[] };
+  return (items?.length ?? 0) > 0;
+}
+
 async function main(): Promise<void> {
   let settings: Settings;
   try {
@@ -203,7 +212,9 @@ async function main(): Promise<void> {
       if (line !== undefined) console.log(line);
     });
 
-    if (settings.seed === 'demo') {
+    if (settings.seed === 'demo' && (await hasNetwork(cloud.url, settings.apiToken))) {
+      progress('demo network already in .relais/: kept as it is (delete .relais/ to start afresh)');
+    } else if (settings.seed === 'demo') {
       const seedStarted = performance.now();
       const { seedDemo } = await import('./seed.ts');
       const seeded = await seedDemo(cloud.url, settings.apiToken);
