@@ -198,7 +198,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         // drain deliveries before the server goes, so none is cut off half-way
         stops.push(async () => {
           await server.close();
-          await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+          await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
         });
         return server;
       }),

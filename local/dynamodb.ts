@@ -176,7 +176,11 @@ async function startOnce(port: number, options: DynamoDbLocalOptions): Promise<D
       process.removeListener('exit', killOnExit);
       if (!exited) {
         killQuietly(pid, 'SIGTERM');
-        const timedOut = await Promise.race([exit.then(() => false), sleep(5000).then(() => true)]);
+        // an unref'd timer: once the JVM has gone, nothing here keeps the process alive
+        const timedOut = await Promise.race([
+          exit.then(() => false),
+          new Promise<boolean>((done) => setTimeout(() => done(true), 5000).unref()),
+        ]);
         if (timedOut) {
           killQuietly(pid, 'SIGKILL');
           await exit;
