@@ -1,5 +1,12 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  availableForChannel,
+  type ChannelBuffers,
+  hasBuffers,
+  normalizeBuffers,
+} from '../core/inventory/channels.ts';
 import { applyCount, availableOf, isStaleCount, type StockRow } from '../core/inventory/stock.ts';
+import type { Channel } from '../core/orders/types.ts';
 import { Conflict, StaleStockCount } from '../shared/errors.ts';
 import { config } from './config.ts';
 import { documentClient } from './dynamodb.ts';
@@ -17,36 +24,65 @@ export async function getStock(sku: string, locationId: string): Promise<StockRo
   return Item ? withoutKeys<StockRow>(Item) : undefined;
 }
 
-/** Every location's row for a SKU (one partition per SKU). */
-export async function stockOfSku(sku: string): Promise<StockRow[]> {
-  const rows: StockRow[] = [];
+/** The items of one partition whose sort key starts with a prefix, every page, read consistently. */
+export async function queryPrefix<T>(key: { PK: string; SKPrefix: string }): Promise<T[]> {
+  const items: T[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(
       new QueryCommand({
         TableName: config.inventoryTable,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.stockOfSku(sku).PK },
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': key.PK, ':prefix': key.SKPrefix },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
     );
-    rows.push(...(page.Items ?? []).map((i) => withoutKeys<StockRow>(i)));
+    items.push(...(page.Items ?? []).map((i) => withoutKeys<T>(i)));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return rows;
+  return items;
 }
 
-/** Available units by location then SKU, for the given SKUs. */
-export async function availabilityOf(skus: string[]): Promise<Map<string, Map<string, number>>> {
+/** Every location's row for a SKU (one partition per SKU; its expected supply is left out). */
+export async function stockOfSku(sku: string): Promise<StockRow[]> {
+  return queryPrefix<StockRow>(keys.stockRowsOfSku(sku));
+}
+
+/**
+ * Available units by location then SKU, for the given SKUs. With a channel, net of what each
+ * location holds back from that channel (its channel buffer), so sourcing never plans those units.
+ */
+export async function availabilityOf(
+  skus: string[],
+  channel?: Channel,
+): Promise<Map<string, Map<string, number>>> {
   const byLocation = new Map<string, Map<string, number>>();
   const rows = (await Promise.all([...new Set(skus)].map(stockOfSku))).flat();
   for (const row of rows) {
     const perSku = byLocation.get(row.locationId) ?? new Map<string, number>();
-    perSku.set(row.sku, Math.max(0, row.available));
+    perSku.set(row.sku, channel ? availableForChannel(row, channel) : Math.max(0, row.available));
     byLocation.set(row.locationId, perSku);
   }
   return byLocation;
+}
+
+/**
+ * The condition that the row is still the one read: a reservation, a count or a buffer change in
+ * between makes the writer recompute from the new row, never overwrite it.
+ */
+function unchangedSince(current: StockRow | undefined) {
+  if (!current) return { ConditionExpression: 'attribute_not_exists(PK)' };
+  const values = { ':r': current.reserved, ':h': current.onHand };
+  return current.updatedAt === undefined
+    ? {
+        ConditionExpression: 'reserved = :r AND onHand = :h AND attribute_not_exists(updatedAt)',
+        ExpressionAttributeValues: values,
+      }
+    : {
+        ConditionExpression: 'reserved = :r AND onHand = :h AND updatedAt = :u',
+        ExpressionAttributeValues: { ...values, ':u': current.updatedAt },
+      };
 }
 
 /**
@@ -59,6 +95,7 @@ export async function putCount(count: {
   onHand: number;
   safetyStock?: number | undefined;
   asOf?: string | undefined;
+  channelBuffers?: ChannelBuffers | undefined;
 }): Promise<StockRow> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const current = await getStock(count.sku, count.locationId);
@@ -70,12 +107,7 @@ export async function putCount(count: {
         new PutCommand({
           TableName: config.inventoryTable,
           Item: { ...keys.stock(count.sku, count.locationId), ...row },
-          ...(current
-            ? {
-                ConditionExpression: 'reserved = :r AND onHand = :h',
-                ExpressionAttributeValues: { ':r': current.reserved, ':h': current.onHand },
-              }
-            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          ...unchangedSince(current),
         }),
       );
       return row;
@@ -84,6 +116,41 @@ export async function putCount(count: {
     }
   }
   throw new Conflict('the stock row kept changing; try again');
+}
+
+/**
+ * Replaces what a location holds back from each channel (`{}` holds nothing back), leaving the
+ * counts alone. A location without a row for the SKU gets one with nothing on hand, so buffers can
+ * be set before the first count arrives.
+ */
+export async function setChannelBuffers(
+  locationId: string,
+  sku: string,
+  buffers: ChannelBuffers,
+): Promise<StockRow> {
+  const channelBuffers = normalizeBuffers(buffers);
+  const initialised =
+    'locationId = :loc, sku = :sku, onHand = if_not_exists(onHand, :zero), ' +
+    'reserved = if_not_exists(reserved, :zero), safetyStock = if_not_exists(safetyStock, :zero), ' +
+    'available = if_not_exists(available, :zero), updatedAt = :now';
+  const { Attributes } = await documentClient.send(
+    new UpdateCommand({
+      TableName: config.inventoryTable,
+      Key: keys.stock(sku, locationId),
+      UpdateExpression: hasBuffers(channelBuffers)
+        ? `SET channelBuffers = :buffers, ${initialised}`
+        : `SET ${initialised} REMOVE channelBuffers`,
+      ExpressionAttributeValues: {
+        ':loc': locationId,
+        ':sku': sku,
+        ':zero': 0,
+        ':now': new Date().toISOString(),
+        ...(hasBuffers(channelBuffers) ? { ':buffers': channelBuffers } : {}),
+      },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return withoutKeys<StockRow>(Attributes ?? {});
 }
 
 /**
@@ -112,6 +179,7 @@ export async function adjustStock(adjustment: {
       reserved,
       safetyStock,
       available: availableOf({ onHand, reserved, safetyStock }),
+      ...(hasBuffers(current?.channelBuffers) ? { channelBuffers: current?.channelBuffers } : {}),
       asOf: current?.asOf,
       updatedAt: now,
     };
@@ -122,12 +190,6 @@ export async function adjustStock(adjustment: {
         `a delta of ${delta} would leave ${sku} at ${locationId} with less on hand than reserved`,
       );
     }
-    const unchanged = current
-      ? {
-          ConditionExpression: 'reserved = :r AND onHand = :h',
-          ExpressionAttributeValues: { ':r': current.reserved, ':h': current.onHand },
-        }
-      : { ConditionExpression: 'attribute_not_exists(PK)' };
     const failed = await writeTransaction([
       {
         Put: {
@@ -140,7 +202,7 @@ export async function adjustStock(adjustment: {
         Put: {
           TableName: config.inventoryTable,
           Item: { ...keys.stock(sku, locationId), ...row },
-          ...unchanged,
+          ...unchangedSince(current),
         },
       },
     ]);

@@ -15,6 +15,18 @@ export const keys = {
   stock: (sku: string, locationId: string) => ({ PK: `SKU#${sku}`, SK: `LOC#${locationId}` }),
   stockOfSku: (sku: string) => ({ PK: `SKU#${sku}` }),
   adjustment: (adjustmentId: string) => ({ PK: `ADJUSTMENT#${adjustmentId}`, SK: 'ADJUSTMENT' }),
+  /** the stock rows of a SKU, without the other items of its partition */
+  stockRowsOfSku: (sku: string) => ({ PK: `SKU#${sku}`, SKPrefix: 'LOC#' }),
+  /** a supply record, found by its id */
+  supply: (supplyId: string) => ({ PK: `SUPPLY#${supplyId}`, SK: 'SUPPLY' }),
+  /** a supply not yet received, in its SKU's partition, sorted by expected date (a UTC ISO instant) */
+  expectedSupply: (sku: string, expectedAt: string, supplyId: string) => ({
+    PK: `SKU#${sku}`,
+    SK: `SUPPLY#${expectedAt}#${supplyId}`,
+  }),
+  expectedSupplyOfSku: (sku: string) => ({ PK: `SKU#${sku}`, SKPrefix: 'SUPPLY#' }),
+  /** shipments a location has taken on one calendar day (`YYYY-MM-DD`) */
+  capacity: (locationId: string, day: string) => ({ PK: `CAPACITY#${locationId}`, SK: `DAY#${day}` }),
   location: (locationId: string) => ({ PK: 'LOCATIONS', SK: `LOC#${locationId}` }),
   allLocations: () => ({ PK: 'LOCATIONS' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),

@@ -1,14 +1,19 @@
 import { stockOfSku } from '../adapters/inventory-store.ts';
 import { getProducts } from '../adapters/network-store.ts';
-import { networkAts, publicStock } from '../core/inventory/stock.ts';
+import { expectedSupplyOf } from '../adapters/supply-store.ts';
+import { skuInventory } from '../core/inventory/sku-inventory.ts';
 import { NotFound } from '../shared/errors.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
-import { apiQuery, id } from '../shared/schemas.ts';
+import { apiQuery, channelQuery, id } from '../shared/schemas.ts';
 
-export const handler = httpRoute(apiQuery({ sku: id }, {}), async (event) => {
+export const handler = httpRoute(apiQuery({ sku: id }, channelQuery), async (event) => {
   const { sku } = event.pathParameters;
-  const [rows, products] = await Promise.all([stockOfSku(sku), getProducts([sku])]);
+  const { channel } = event.queryStringParameters;
+  const [rows, expected, products] = await Promise.all([
+    stockOfSku(sku),
+    expectedSupplyOf(sku),
+    getProducts([sku]),
+  ]);
   if (!products.has(sku) && rows.length === 0) throw new NotFound(`product ${sku} does not exist`);
-  const locations = rows.map(publicStock).sort((a, b) => a.locationId.localeCompare(b.locationId));
-  return json(200, { sku, ats: networkAts(rows), locations: locations.map(({ sku: _sku, ...row }) => row) });
+  return json(200, skuInventory(sku, rows, expected, channel));
 });

@@ -1,6 +1,7 @@
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
 import { z } from 'zod';
+import { supplyKinds } from '../core/inventory/supply.ts';
 import { capabilities, handlingKinds, locationTypes } from '../core/network.ts';
 import { channels, deliveryModes, services } from '../core/orders/types.ts';
 import { carrierStatuses } from './events.ts';
@@ -78,11 +79,38 @@ export const productBody = z.object({
   endOfSeries: z.boolean().optional(),
 });
 
+/** Units held back from one channel: a number of units, a share of on hand (0..1), or both. */
+const channelBuffer = z.strictObject({
+  units: z.number().int().min(0).max(1_000_000_000).optional(),
+  share: z.number().min(0).max(1).transform(rounded(4)).optional(),
+});
+
+/** Buffers by channel; an unknown channel is refused, not ignored. */
+export const channelBuffersBody = z.partialRecord(z.enum(channels), channelBuffer);
+
 export const stockCountBody = z.object({
   onHand: z.number().int().min(0).max(1_000_000_000),
   safetyStock: z.number().int().min(0).max(1_000_000_000).optional(),
   asOf: isoDate.optional(),
+  /** replaces the stored buffers when present; absent, they stay as they are */
+  channelBuffers: channelBuffersBody.optional(),
 });
+
+export const supplyBody = z
+  .object({
+    locationId: id,
+    sku: id,
+    quantity: z.number().int().min(1).max(1_000_000_000),
+    expectedAt: isoDate,
+    kind: z.enum(supplyKinds),
+    fromLocationId: id.optional(),
+  })
+  .refine((s) => s.fromLocationId !== s.locationId, {
+    path: ['fromLocationId'],
+    message: 'must differ from locationId',
+  });
+
+export const channelQuery = { channel: z.enum(channels).optional() };
 
 export const adjustmentBody = z.object({
   adjustmentId: id,

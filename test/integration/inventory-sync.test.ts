@@ -188,7 +188,7 @@ describe('PUT /inventory/{locationId}/{sku}: absolute counts', () => {
     expectProblem(await api.get('/inventory/is-NO-SUCH-SKU'), 404);
     const kit = await api.get(`/inventory/${ids.kit}`);
     expect(kit.status).toBe(200);
-    expect(kit.body).toEqual({ sku: ids.kit, ats: 0, locations: [] });
+    expect(kit.body).toEqual({ sku: ids.kit, ats: 0, locations: [], expected: [] });
     expect(
       (await api.get(`/inventory/${ids.mug}`)).body.locations.map((l: StockView) => l.locationId),
     ).not.toContain('is-NO-SUCH-LOC');

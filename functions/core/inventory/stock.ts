@@ -1,3 +1,5 @@
+import { type ChannelBuffers, hasBuffers, normalizeBuffers } from './channels.ts';
+
 /** One SKU at one location. `available` is stored (a condition expression cannot do arithmetic). */
 export interface StockRow {
   locationId: string;
@@ -6,6 +8,8 @@ export interface StockRow {
   reserved: number;
   safetyStock: number;
   available: number;
+  /** units held back per sales channel; `available` itself ignores them (they differ by channel) */
+  channelBuffers?: ChannelBuffers | undefined;
   asOf?: string | undefined;
   updatedAt?: string | undefined;
 }
@@ -15,7 +19,10 @@ export function availableOf(row: Pick<StockRow, 'onHand' | 'reserved' | 'safetyS
   return row.onHand - row.reserved - row.safetyStock;
 }
 
-/** A new absolute count keeps the reservations: available is recomputed from it. */
+/**
+ * A new absolute count keeps the reservations: available is recomputed from it. Channel buffers
+ * given with the count replace the stored ones (`{}` clears them); absent, they are kept.
+ */
 export function applyCount(
   current: StockRow | undefined,
   count: {
@@ -24,12 +31,19 @@ export function applyCount(
     onHand: number;
     safetyStock?: number | undefined;
     asOf?: string | undefined;
+    channelBuffers?: ChannelBuffers | undefined;
   },
 ): StockRow {
   const reserved = current?.reserved ?? 0;
   const safetyStock = count.safetyStock ?? current?.safetyStock ?? 0;
   const row = { locationId: count.locationId, sku: count.sku, onHand: count.onHand, reserved, safetyStock };
-  return { ...row, available: availableOf(row), asOf: count.asOf ?? current?.asOf };
+  const channelBuffers = normalizeBuffers(count.channelBuffers ?? current?.channelBuffers);
+  return {
+    ...row,
+    available: availableOf(row),
+    ...(hasBuffers(channelBuffers) ? { channelBuffers } : {}),
+    asOf: count.asOf ?? current?.asOf,
+  };
 }
 
 /** A count dated before the one already applied must not overwrite it. */
@@ -46,6 +60,7 @@ export function publicStock(row: StockRow) {
     reserved: row.reserved,
     safetyStock: row.safetyStock,
     available: Math.max(0, row.available),
+    ...(hasBuffers(row.channelBuffers) ? { channelBuffers: row.channelBuffers } : {}),
   };
 }
 
