@@ -18,6 +18,8 @@ export interface OrderChange {
   /** shipment ids and tracking numbers to index, written in the same transaction */
   shipmentPointers?: string[];
   trackingPointers?: { trackingNumber: string; shipmentId: string; carrierId: string }[];
+  /** more conditional writes that must commit with the order (capacity counters); a refusal is a ReservationConflict */
+  conditions?: TransactItem[];
 }
 
 function orderItem(order: StoredOrder) {
@@ -87,16 +89,16 @@ export async function saveOrder(change: OrderChange): Promise<StoredOrder> {
         Item: { ...keys.tracking(t.trackingNumber), orderId: order.orderId, ...t },
       },
     })),
+    ...(change.conditions ?? []),
   ];
   const failed = await writeTransaction(items);
   if (failed === undefined) return saved;
   if (failed.includes(0))
     throw new VersionConflict(`order ${order.orderId} changed while it was being updated`);
   const movement = change.stock?.[(failed[0] ?? 1) - 1];
+  if (!movement) throw new ReservationConflict('a location has no preparation capacity left today');
   throw new ReservationConflict(
-    movement
-      ? `${movement.kind} of ${movement.quantity} ${movement.sku} at ${movement.locationId} refused`
-      : 'refused',
+    `${movement.kind} of ${movement.quantity} ${movement.sku} at ${movement.locationId} refused`,
   );
 }
 

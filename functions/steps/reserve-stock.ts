@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { capacityMovement } from '../adapters/capacity-store.ts';
 import { event as domainEvent, publish, shipmentChanges } from '../adapters/events.ts';
+import { getLocation } from '../adapters/network-store.ts';
 import { requireOrder, saveOrder } from '../adapters/order-store.ts';
+import { capacityDay } from '../core/inventory/capacity.ts';
 import { allocate, shipmentsFromPlan } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
-import type { SourcingExplanation } from '../core/sourcing/types.ts';
 import { OrderCancelled } from '../shared/errors.ts';
 import { stepHandler } from '../shared/middleware.ts';
 import { id } from '../shared/schemas.ts';
@@ -22,9 +24,17 @@ const input = z.object({
       }),
     ),
     cost: z.number(),
-    explanation: z.unknown(),
   }),
 });
+
+/** One preparation slot per shipment at each location that limits its daily capacity. */
+async function capacityClaims(shipments: Shipment[]) {
+  const day = capacityDay(new Date());
+  const locations = await Promise.all(shipments.map((s) => getLocation(s.locationId)));
+  return locations.flatMap((l) =>
+    l?.dailyCapacity === undefined ? [] : [capacityMovement(l.locationId, day, l.dailyCapacity)],
+  );
+}
 
 const mapItem = ({ shipmentId, locationId, mode, lines }: Shipment) => ({
   shipmentId,
@@ -44,12 +54,7 @@ export const handler = stepHandler(input, async ({ orderId, plan }) => {
   const live = order.shipments.filter((s) => s.status !== 'CANCELLED');
   if (live.length > 0) return { shipments: live.map(mapItem) }; // a retry after the transaction committed
   const shipments = shipmentsFromPlan(order, plan.shipments);
-  const allocated = allocate(
-    order,
-    shipments,
-    { cost: plan.cost, explanation: plan.explanation as SourcingExplanation },
-    new Date(),
-  );
+  const allocated = allocate(order, shipments, new Date());
   const stock = shipments.flatMap((s) =>
     s.lines.map((line) => ({ kind: 'reserve' as const, locationId: s.locationId, ...line })),
   );
@@ -57,6 +62,7 @@ export const handler = stepHandler(input, async ({ orderId, plan }) => {
     order: allocated,
     stock,
     shipmentPointers: shipments.map((s) => s.shipmentId),
+    conditions: await capacityClaims(shipments),
   });
   await publish([
     domainEvent('OrderAllocated.v1', {

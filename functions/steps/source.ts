@@ -5,11 +5,13 @@ import { sourcingRequestFor } from '../adapters/sourcing-inputs.ts';
 import {
   countSourcingAttempt,
   findShipment,
+  recordSourcing,
   replaceShipment,
   shipmentsFromPlan,
 } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
-import { sourceNearest } from '../core/sourcing/nearest.ts';
+import { sourceOptimal } from '../core/sourcing/optimal.ts';
+import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
 import { NoSourcingPlan, OrderCancelled, ReservationConflict } from '../shared/errors.ts';
 import { stepHandler } from '../shared/middleware.ts';
 import { id } from '../shared/schemas.ts';
@@ -31,21 +33,23 @@ export const handler = stepHandler(input, async (request) =>
 
 /** Plans the whole order; a repeated call after a reservation conflict counts as a new attempt. */
 async function sourceOrder(orderId: string) {
-  const counted = await changeOrder(orderId, (order) => {
-    if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
-    return { order: countSourcingAttempt(order) };
-  });
-  const attempts = counted.sourcing?.attempts ?? 1;
-  if (attempts > maxSourcingAttempts)
+  const order = await requireOrder(orderId);
+  if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
+  if ((order.sourcing?.attempts ?? 0) >= maxSourcingAttempts)
     throw new NoSourcingPlan(
       `stock kept changing under the order: ${maxSourcingAttempts} reservation attempts failed`,
     );
-  const request = await sourcingRequestFor(counted.lines, counted.delivery, {
-    excluded: counted.sourcing?.excludedLocations,
+  const request = await sourcingRequestFor(order.lines, order.delivery, {
+    excluded: order.sourcing?.excludedLocations,
+    channel: order.channel,
   });
-  const result = sourceNearest(request);
+  const result = sourceOptimal(request, sourcingProfileFor(order.channel));
+  // The explanation is stored on the order, not carried through the workflow (a payload has limits).
+  await changeOrder(orderId, (current) => ({
+    order: recordSourcing(countSourcingAttempt(current), result.ok ? result.cost : 0, result.explanation),
+  }));
   if (!result.ok) throw new NoSourcingPlan(result.reason);
-  return { shipments: result.shipments, cost: result.cost, explanation: result.explanation };
+  return { shipments: result.shipments, cost: result.cost };
 }
 
 function rejectionReason(rejection: unknown): string {
@@ -86,9 +90,15 @@ async function resourceShipment(orderId: string, shipmentId: string, rejection: 
         `${rejects} locations rejected the order (limit ${maxRejectsPerOrder}); last: ${reason}`,
       );
     const excluded = [...(order.sourcing?.excludedLocations ?? []), rejected.locationId];
-    const request = await sourcingRequestFor(rejected.lines, order.delivery, { excluded });
+    const request = await sourcingRequestFor(rejected.lines, order.delivery, {
+      excluded,
+      channel: order.channel,
+    });
     // The shipment's lines leave together (a kit never splits), so they are one group.
-    const result = sourceNearest({ ...request, groups: [{ orderSku: shipmentId, lines: rejected.lines }] });
+    const result = sourceOptimal(
+      { ...request, groups: [{ orderSku: shipmentId, lines: rejected.lines }] },
+      { ...sourcingProfileFor(order.channel), maxShipments: 1 },
+    );
     if (!result.ok || result.shipments.length !== 1)
       throw new NoSourcingPlan(`no other location can ship ${shipmentId} after "${reason}"`);
     const replacement = shipmentsFromPlan(order, result.shipments);

@@ -4,9 +4,11 @@ import {
   applyCarrierStatus,
   canCancel,
   closeOrder,
+  countSourcingAttempt,
   heldReservations,
   type NewOrder,
   receiveOrder,
+  recordSourcing,
   replaceShipment,
   setShipmentStatus,
   shipmentsFromPlan,
@@ -48,7 +50,11 @@ const plan: PlannedShipment[] = [
 
 function allocated(): Order {
   const order = receiveOrder(newOrder, t0);
-  return allocate(order, shipmentsFromPlan(order, plan), { cost: 13, explanation }, t1);
+  return allocate(
+    recordSourcing(countSourcingAttempt(order), 13, explanation),
+    shipmentsFromPlan(order, plan),
+    t1,
+  );
 }
 
 describe('receiveOrder', () => {

@@ -241,3 +241,51 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     expect(await stockOf(api, sku, ids.lille)).toMatchObject({ onHand: 1, reserved: 1, available: 0 });
   });
 });
+
+describe('sourcing inside the workflow', () => {
+  it('stores the explanation on the order: rules that excluded locations, cost terms, next best, profile', async () => {
+    const { body } = await api.placeOrder({
+      ...homeOrder([{ sku: ids.lamp, quantity: 1 }]),
+      channel: 'marketplace',
+    });
+    const allocated = await untilStatus(api, body.orderId, 'ALLOCATED');
+    const { explanation, cost } = allocated.sourcing;
+    expect(explanation.strategy).toBe('exact-branch-and-bound');
+    expect(explanation.profile).toEqual({ id: 'marketplace', version: 1 });
+    expect(explanation.excluded).toEqual(
+      expect.arrayContaining([expect.objectContaining({ locationId: ids.lille, rule: 'stock' })]),
+    );
+    expect(explanation.costTerms.total).toBeCloseTo(cost, 2);
+    expect(explanation.chosen[0].locationId).toBe(ids.lyon);
+    expect((await api.post(`/orders/${body.orderId}/cancel`)).status).toBe(202);
+    await untilStatus(api, body.orderId, 'CANCELLED');
+  });
+
+  it('respects a location’s daily capacity: once it is used up, the next order goes elsewhere', async () => {
+    const sku = `${ids.mug}-CAP`;
+    expect((await api.put(`/products/${sku}`, { name: 'Capped mug', weightKg: 0.4 })).status).toBe(200);
+    const near = `${ids.lyon}-CAP`;
+    expect(
+      (
+        await api.put(`/locations/${near}`, {
+          name: 'Marseille small',
+          type: 'store',
+          lat: 43.3,
+          lon: 5.37,
+          capabilities: ['ship'],
+          dailyCapacity: 1,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await api.put(`/inventory/${near}/${sku}`, { onHand: 10 })).status).toBe(200);
+    expect((await api.put(`/inventory/${ids.lille}/${sku}`, { onHand: 10 })).status).toBe(200);
+    const first = await place([{ sku, quantity: 1 }]);
+    expect((await untilStatus(api, first, 'ALLOCATED')).shipments[0].locationId).toBe(near);
+    const second = await place([{ sku, quantity: 1 }]);
+    const allocated = await untilStatus(api, second, 'ALLOCATED');
+    expect(allocated.shipments[0].locationId).toBe(ids.lille);
+    expect(allocated.sourcing.explanation.excluded).toEqual(
+      expect.arrayContaining([expect.objectContaining({ locationId: near, rule: 'capacity' })]),
+    );
+  });
+});

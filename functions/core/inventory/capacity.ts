@@ -1,3 +1,4 @@
+import { departureDay, isoDay } from '../carriers/calendar.ts';
 /**
  * Daily capacity: how many shipments a location can prepare in one calendar day. Each shipment
  * allocated to a location on a day uses one unit of that day's capacity; a location without a
@@ -24,4 +25,12 @@ export function requireCalendarDay(day: string): string {
 export function capacityRemaining(dailyCapacity: number | undefined, used: number): number | undefined {
   if (dailyCapacity === undefined) return undefined;
   return Math.max(0, dailyCapacity - Math.max(0, used));
+}
+
+/**
+ * The day whose preparation capacity an order placed at `at` uses: the Paris day its parcel leaves
+ * (after the 14:00 cut-off, or on a Sunday or a public holiday, that is the next carrier day).
+ */
+export function capacityDay(at: Date): string {
+  return isoDay(departureDay(at));
 }

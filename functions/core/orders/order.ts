@@ -64,19 +64,19 @@ export function shipmentsFromPlan(order: Order, plan: PlannedShipment[]): Shipme
   return plan.map((p, i) => plannedToShipment(order, p, order.shipments.length + i));
 }
 
-export function allocate(
+/** Allocates the planned shipments; the sourcing record (cost, explanation) was written when planning. */
+export function allocate(order: Order, shipments: Shipment[], now: Date): Order {
+  return withShipments({ ...order }, [...order.shipments, ...shipments], now);
+}
+
+/** Keeps the plan's cost and explanation on the order, where GET /orders/{id} shows them. */
+export function recordSourcing(
   order: Order,
-  shipments: Shipment[],
-  sourcing: { cost: number; explanation: SourcingExplanation },
-  now: Date,
+  cost: number,
+  explanation: SourcingExplanation | unknown,
 ): Order {
-  const record = {
-    cost: sourcing.cost,
-    explanation: sourcing.explanation,
-    attempts: order.sourcing?.attempts ?? 1,
-    excludedLocations: order.sourcing?.excludedLocations ?? [],
-  };
-  return withShipments({ ...order, sourcing: record }, [...order.shipments, ...shipments], now);
+  const previous = order.sourcing ?? { cost: 0, explanation: null, attempts: 0, excludedLocations: [] };
+  return { ...order, sourcing: { ...previous, cost, explanation } };
 }
 
 export function countSourcingAttempt(order: Order, excluded: string[] = []): Order {

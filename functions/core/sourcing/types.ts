@@ -15,6 +15,8 @@ export interface SourcingRequest {
   /** locations that already rejected or failed this order */
   excluded: ReadonlySet<string>;
   at: Date;
+  /** shipments each location can still prepare today; a location missing here is not limited */
+  capacityLeft?: ReadonlyMap<string, number> | undefined;
 }
 
 export interface PlannedShipment {
@@ -29,6 +31,8 @@ export interface Exclusion {
   locationId: string;
   rule: string;
   detail?: string;
+  /** set when the rule excludes the location for this SKU only (special handling) */
+  sku?: string;
 }
 
 export interface SourcingExplanation {

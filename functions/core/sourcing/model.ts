@@ -1,0 +1,179 @@
+import type { Product } from '../network.ts';
+import type { LineGroup } from '../orders/lines.ts';
+import type { Candidate, Demand, Screening } from './candidates.ts';
+import type { SourcingProfile } from './profile.ts';
+import type { SourcingRequest } from './types.ts';
+
+/**
+ * The sourcing objective in EUR, split the way the explanation shows it. A shipment from location l
+ * costs a fixed part, paid once per parcel whatever it holds, plus a part per unit shipped:
+ *
+ *   fixed(l)   = perParcel + handling(l) + km(l)·perKm + performancePenalty·(1 − performance(l))
+ *                + priorityPenaltyPerRank·(priority(l) − 1) + splitPenalty
+ *   unit(l, s) = weight(s)·km(l)·(perKgKm + co2KgPerTonneKm/1000·co2PricePerKg)
+ *                − destockingBonusPerUnit·[s is end of series, or l holds ≥ surplusUnits of s]
+ *                − storageCostPerUnitDay(l)·storageDays
+ *
+ * and a plan costs Σ fixed + Σ unit − splitPenalty: the split penalty is charged once per
+ * shipment and handed back once, so a plan of k shipments pays it k − 1 times, and the objective
+ * stays linear (the HiGHS oracle in test/support/highs-oracle.ts builds the same sums on its own).
+ */
+
+/** A location's place in the ranking when it has none: the middle of 1 (best) … 10. */
+export const defaultPriority = 5;
+/** A location's pick reliability when none was measured: no penalty. */
+export const defaultPerformance = 1;
+
+export interface FixedTerms {
+  parcels: number;
+  handling: number;
+  shipping: number;
+  performance: number;
+  priority: number;
+}
+
+export interface UnitTerms {
+  shipping: number;
+  co2: number;
+  co2Kg: number;
+  destockingBonus: number;
+  storageSaving: number;
+}
+
+/** The sum of `fixedTerms`, split penalty included, without building them. */
+export function fixedCost(candidate: Candidate, profile: SourcingProfile): number {
+  const { location, distanceKm } = candidate;
+  const { costs } = profile;
+  return (
+    costs.perParcel +
+    (location.handlingCost ?? costs.defaultHandling) +
+    distanceKm * costs.perKm +
+    costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)) +
+    costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1) +
+    costs.splitPenalty
+  );
+}
+
+export function fixedTerms(candidate: Candidate, profile: SourcingProfile): FixedTerms {
+  const { location, distanceKm } = candidate;
+  const { costs } = profile;
+  return {
+    parcels: costs.perParcel,
+    handling: location.handlingCost ?? costs.defaultHandling,
+    shipping: distanceKm * costs.perKm,
+    performance: costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)),
+    priority: costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1),
+  };
+}
+
+function destocks(product: Product | undefined, availableHere: number, profile: SourcingProfile): boolean {
+  const { surplusUnits } = profile.costs;
+  return !!product?.endOfSeries || (surplusUnits !== undefined && availableHere >= surplusUnits);
+}
+
+/** Per unit of `product` shipped from the candidate, which holds `availableHere` of it; credits are negative. */
+export function unitTerms(
+  candidate: Candidate,
+  product: Product | undefined,
+  availableHere: number,
+  profile: SourcingProfile,
+): UnitTerms {
+  const { costs } = profile;
+  const kgKm = (product?.weightKg ?? 0) * candidate.distanceKm;
+  const co2Kg = (kgKm / 1000) * costs.co2KgPerTonneKm;
+  return {
+    shipping: kgKm * costs.perKgKm,
+    co2: co2Kg * costs.co2PricePerKg,
+    co2Kg,
+    destockingBonus: destocks(product, availableHere, profile) ? -costs.destockingBonusPerUnit : 0,
+    storageSaving: -(candidate.location.storageCostPerUnitDay ?? 0) * costs.storageDays,
+  };
+}
+
+/** The sum of `unitTerms` in EUR, without building them: the search reads millions of these. */
+export function unitCost(
+  candidate: Candidate,
+  product: Product | undefined,
+  availableHere: number,
+  profile: SourcingProfile,
+): number {
+  const { costs } = profile;
+  const kgKm = (product?.weightKg ?? 0) * candidate.distanceKm;
+  return (
+    kgKm * costs.perKgKm +
+    (kgKm / 1000) * costs.co2KgPerTonneKm * costs.co2PricePerKg +
+    (destocks(product, availableHere, profile) ? -costs.destockingBonusPerUnit : 0) +
+    -(candidate.location.storageCostPerUnitDay ?? 0) * costs.storageDays
+  );
+}
+
+/**
+ * The order as numbers: candidates × SKUs and groups × candidates matrices in typed arrays, which
+ * is all the search reads. Candidate c is `candidates[c]` (sorted by id); SKU s is `skus[s]`.
+ */
+export interface SourcingModel extends Demand {
+  candidates: Candidate[];
+  groups: LineGroup[];
+  /** fixed(c), split penalty included */
+  fixed: Float64Array;
+  /** [c * skus + s]: available units */
+  available: Float64Array;
+  /** [g * candidates + c]: Σ unit costs of group g at c; +∞ where c cannot ship g alone */
+  groupCost: Float64Array;
+  priority: Float64Array;
+  /** added to every plan: − splitPenalty (see above) */
+  constant: number;
+}
+
+export function buildModel(
+  request: SourcingRequest,
+  profile: SourcingProfile,
+  screening: Screening,
+): SourcingModel {
+  const { candidates, serves, available, demand } = screening;
+  const { skus, groupSkus, groupQty } = demand;
+  const n = candidates.length;
+  const skuCount = skus.length;
+  const products = skus.map((sku) => request.products.get(sku));
+
+  const fixed = new Float64Array(n);
+  const priority = new Float64Array(n);
+  const unit = new Float64Array(n * skuCount);
+  for (let c = 0; c < n; c++) {
+    const candidate = candidates[c] as Candidate;
+    fixed[c] = fixedCost(candidate, profile);
+    priority[c] = candidate.location.priority ?? defaultPriority;
+    for (let s = 0; s < skuCount; s++)
+      unit[c * skuCount + s] = unitCost(
+        candidate,
+        products[s],
+        available[c * skuCount + s] as number,
+        profile,
+      );
+  }
+
+  const groupCost = new Float64Array(request.groups.length * n).fill(Number.POSITIVE_INFINITY);
+  for (let g = 0; g < request.groups.length; g++) {
+    const skusOfGroup = groupSkus[g] as Int32Array;
+    const qty = groupQty[g] as Float64Array;
+    for (let c = 0; c < n; c++) {
+      if (!serves[g * n + c]) continue;
+      let cost = 0;
+      for (let k = 0; k < skusOfGroup.length; k++)
+        cost += (qty[k] as number) * (unit[c * skuCount + (skusOfGroup[k] as number)] as number);
+      groupCost[g * n + c] = cost;
+    }
+  }
+  return {
+    candidates,
+    groups: request.groups,
+    skus,
+    groupSkus,
+    groupQty,
+    fixed,
+    available,
+    groupCost,
+    priority,
+    constant: -profile.costs.splitPenalty,
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * Optimal sourcing: the cheapest plan under the rules, found by an exact search and explained.
+ *
+ * Model decisions (test/support/highs-oracle.ts builds the same model as a MIP):
+ * - A line group ships whole from one location: a kit (its components together) and equally a
+ *   plain order line, whose units are never split across locations. Splitting a line by quantity
+ *   would plan one line into two parcels for the customer and two reservations for the same line,
+ *   which the order and shipment model does not carry; two lines of the same SKU may still leave
+ *   from two locations.
+ * - Every used location is one shipment, with a fixed cost and a cost per unit (see model.ts).
+ *   Groups shipped from one location share its available units per SKU.
+ * - At most `profile.maxShipments` shipments. Daily capacity is a rule: an order takes one
+ *   shipment of a location's remaining capacity, so a location with none left is excluded.
+ * - `nextBest` is the cheapest plan, under the same rules and constraints, whose SET of shipping
+ *   locations differs from the chosen plan's: the next routing a planner could have picked. A plan
+ *   that only moves a line between the chosen locations is not one. Absent when none exists.
+ */
+import { type LineGroup, mergeStockLines } from '../orders/lines.ts';
+import { type Candidate, screenLocations } from './candidates.ts';
+import { roundEur } from './cost.ts';
+import { buildModel, fixedTerms, type SourcingModel, unitTerms } from './model.ts';
+import { defaultProfile, type SourcingProfile } from './profile.ts';
+import { type Plan, searchPlans } from './search.ts';
+import type { PlannedShipment, SourcingExplanation, SourcingRequest } from './types.ts';
+
+/** EUR; credits (destocking bonus, storage saving) are negative, and the terms sum to `total`. */
+export interface SourcingCostTerms {
+  shipping: number;
+  parcels: number;
+  handling: number;
+  splitPenalty: number;
+  performance: number;
+  priority: number;
+  co2: number;
+  destockingBonus: number;
+  storageSaving: number;
+  total: number;
+}
+
+export interface NextBestPlan {
+  cost: number;
+  /** cost − chosen cost, ≥ 0 */
+  gap: number;
+  /** gap as a percentage of the chosen cost's magnitude; null when that cost is 0 */
+  gapPct: number | null;
+  shipments: number;
+  locationIds: string[];
+}
+
+export interface OptimalExplanation extends SourcingExplanation {
+  strategy: 'exact-branch-and-bound';
+  profile: { id: string; version: number };
+  costTerms: SourcingCostTerms;
+  /** where each line group (an order line, or a kit with its components) ships from, in line order */
+  assignment: { orderSku: string; locationId: string }[];
+  co2Kg: number;
+  nextBest: NextBestPlan | null;
+  nodesExplored: number;
+  /** false only when the node limit stopped the search before it proved the plan optimal */
+  provenOptimal: boolean;
+}
+
+export type OptimalSourcingResult =
+  | { ok: true; shipments: PlannedShipment[]; cost: number; explanation: OptimalExplanation }
+  | { ok: false; reason: string; explanation: OptimalExplanation };
+
+export interface SearchOptions {
+  /** a guard for pathological orders (tens of lines, no location holding most of them) */
+  nodeLimit?: number;
+}
+
+const defaultNodeLimit = 2_000_000;
+
+function zeroTerms(): SourcingCostTerms {
+  return {
+    shipping: 0,
+    parcels: 0,
+    handling: 0,
+    splitPenalty: 0,
+    performance: 0,
+    priority: 0,
+    co2: 0,
+    destockingBonus: 0,
+    storageSaving: 0,
+    total: 0,
+  };
+}
+
+interface ShipmentPlan {
+  c: number;
+  candidate: Candidate;
+  groups: LineGroup[];
+}
+
+/** The plan's shipments, in the order of the first order line each one carries. */
+function shipmentsOf(model: SourcingModel, plan: Plan): ShipmentPlan[] {
+  const byCandidate = new Map<number, ShipmentPlan>();
+  model.groups.forEach((group, g) => {
+    const c = plan.assignment[g] as number;
+    const shipment = byCandidate.get(c);
+    if (shipment) shipment.groups.push(group);
+    else byCandidate.set(c, { c, candidate: model.candidates[c] as Candidate, groups: [group] });
+  });
+  return [...byCandidate.values()];
+}
+
+function planned(
+  model: SourcingModel,
+  shipments: ShipmentPlan[],
+  request: SourcingRequest,
+  profile: SourcingProfile,
+): { shipments: PlannedShipment[]; terms: SourcingCostTerms; co2Kg: number } {
+  const terms = zeroTerms();
+  let co2Kg = 0;
+  const result = shipments.map(({ c, candidate, groups }, index) => {
+    const lines = mergeStockLines(groups.flatMap((g) => g.lines));
+    const fixed = fixedTerms(candidate, profile);
+    const split = index === 0 ? 0 : profile.costs.splitPenalty;
+    let cost = fixed.parcels + fixed.handling + fixed.shipping + fixed.performance + fixed.priority + split;
+    terms.parcels += fixed.parcels;
+    terms.handling += fixed.handling;
+    terms.shipping += fixed.shipping;
+    terms.performance += fixed.performance;
+    terms.priority += fixed.priority;
+    terms.splitPenalty += split;
+    let weightKg = 0;
+    for (const line of lines) {
+      const s = model.skus.indexOf(line.sku);
+      const availableHere = model.available[c * model.skus.length + s] as number;
+      const unit = unitTerms(candidate, request.products.get(line.sku), availableHere, profile);
+      const q = line.quantity;
+      weightKg += (request.products.get(line.sku)?.weightKg ?? 0) * q;
+      terms.shipping += unit.shipping * q;
+      terms.co2 += unit.co2 * q;
+      terms.destockingBonus += unit.destockingBonus * q;
+      terms.storageSaving += unit.storageSaving * q;
+      co2Kg += unit.co2Kg * q;
+      cost += (unit.shipping + unit.co2 + unit.destockingBonus + unit.storageSaving) * q;
+    }
+    return {
+      locationId: candidate.location.locationId,
+      lines,
+      distanceKm: Math.round(candidate.distanceKm * 10) / 10,
+      weightKg,
+      cost: roundEur(cost),
+    };
+  });
+  terms.total =
+    terms.shipping +
+    terms.parcels +
+    terms.handling +
+    terms.splitPenalty +
+    terms.performance +
+    terms.priority +
+    terms.co2 +
+    terms.destockingBonus +
+    terms.storageSaving;
+  return { shipments: result, terms, co2Kg };
+}
+
+function nextBestOf(model: SourcingModel, best: Plan, next: Plan | undefined): NextBestPlan | null {
+  if (!next) return null;
+  const gap = Math.max(0, next.cost - best.cost);
+  return {
+    cost: next.cost,
+    gap,
+    gapPct: best.cost === 0 ? null : (gap / Math.abs(best.cost)) * 100,
+    shipments: next.locations.length,
+    locationIds: [...next.locations].map((c) => (model.candidates[c] as Candidate).location.locationId),
+  };
+}
+
+/** Why no plan exists: lines no location can ship alone, else the shipments cap, else shared stock. */
+function failure(model: SourcingModel, profile: SourcingProfile, complete: boolean, nodeLimit: number) {
+  const n = model.candidates.length;
+  const alone = model.groups.filter(
+    (_, g) => !model.groupCost.subarray(g * n, (g + 1) * n).some(Number.isFinite),
+  );
+  if (alone.length > 0)
+    return {
+      reason: `no eligible location can ship ${alone.map((g) => g.orderSku).join(', ')}`,
+      unfilled: mergeStockLines(alone.flatMap((g) => g.lines)),
+    };
+  const unfilled = mergeStockLines(model.groups.flatMap((g) => g.lines));
+  if (!complete) return { reason: `no plan found within ${nodeLimit} search nodes`, unfilled };
+  for (let shipments = profile.maxShipments + 1; shipments <= model.groups.length; shipments++)
+    if (searchPlans(model, shipments, nodeLimit).best)
+      return {
+        reason: `no plan within ${profile.maxShipments} shipments (profile ${profile.id} v${profile.version}); the order needs ${shipments}`,
+        unfilled,
+      };
+  return { reason: 'no set of eligible locations holds enough stock for every line at once', unfilled };
+}
+
+/**
+ * The cheapest plan that ships every line group under the rules, proved optimal by the search in
+ * search.ts, with the excluded locations, the cost terms and the gap to the next-best routing.
+ * Pure and deterministic: the same request gives the same plan whatever the order of its locations.
+ */
+export function sourceOptimal(
+  request: SourcingRequest,
+  profile: SourcingProfile = defaultProfile,
+  options: SearchOptions = {},
+): OptimalSourcingResult {
+  const nodeLimit = options.nodeLimit ?? defaultNodeLimit;
+  const screening = screenLocations(request, profile);
+  const { candidates, excluded } = screening;
+  const model = buildModel(request, profile, screening);
+  const explanation: OptimalExplanation = {
+    strategy: 'exact-branch-and-bound',
+    profile: { id: profile.id, version: profile.version },
+    destination: request.destination,
+    candidates: candidates.length,
+    excluded,
+    chosen: [],
+    costTerms: zeroTerms(),
+    assignment: [],
+    co2Kg: 0,
+    nextBest: null,
+    nodesExplored: 0,
+    provenOptimal: true,
+  };
+  if (request.groups.length === 0) return { ok: true, shipments: [], cost: 0, explanation };
+
+  const outcome = searchPlans(model, profile.maxShipments, nodeLimit);
+  explanation.nodesExplored = outcome.nodes;
+  explanation.provenOptimal = outcome.complete;
+  const { best } = outcome;
+  if (!best) {
+    const { reason, unfilled } = failure(model, profile, outcome.complete, nodeLimit);
+    return { ok: false, reason, explanation: { ...explanation, unfilled } };
+  }
+  const { shipments, terms, co2Kg } = planned(model, shipmentsOf(model, best), request, profile);
+  explanation.chosen = shipments.map((s) => ({
+    locationId: s.locationId,
+    distanceKm: s.distanceKm,
+    skus: s.lines.map((l) => l.sku),
+    cost: s.cost,
+  }));
+  explanation.costTerms = terms;
+  explanation.assignment = model.groups.map((group, g) => ({
+    orderSku: group.orderSku,
+    locationId: (model.candidates[best.assignment[g] as number] as Candidate).location.locationId,
+  }));
+  explanation.co2Kg = co2Kg;
+  explanation.nextBest = nextBestOf(model, best, outcome.nextBest);
+  return { ok: true, shipments, cost: roundEur(terms.total), explanation };
+}

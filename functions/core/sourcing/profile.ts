@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { channels } from '../orders/types.ts';
+
+const eur = z.number().finite().nonnegative();
+
+/**
+ * The weights of the sourcing objective, as data: a retailer tunes them per channel and keeps every
+ * version, so an order's explanation names the profile (id and version) it was planned with.
+ * Every weight is non-negative; bonuses and savings lower the cost by their own sign.
+ */
+export const sourcingProfileSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    version: z.number().int().positive(),
+    /** absent: the profile of every channel that has none of its own */
+    channel: z.enum(channels).optional(),
+    /** parcels per order, each from a different location */
+    maxShipments: z.number().int().min(1).max(20),
+    /** a rule, not a cost: locations farther from the destination are excluded */
+    maxDistanceKm: z.number().positive().optional(),
+    costs: z
+      .object({
+        /** carrier price of one parcel, whatever its distance */
+        perParcel: eur,
+        /** distance part of the carrier price, per parcel */
+        perKm: eur,
+        /** weight × distance part of the carrier price */
+        perKgKm: eur,
+        /** pick and pack at a location without its own `handlingCost` */
+        defaultHandling: eur,
+        /** each shipment beyond the first: customer annoyance, extra packaging */
+        splitPenalty: eur,
+        co2KgPerTonneKm: eur,
+        co2PricePerKg: eur,
+        /** EUR × (1 − performance) per shipment: a store that often misses its picks costs more */
+        performancePenalty: eur,
+        /** EUR per priority rank above 1 per shipment (rank 1 is the retailer's first choice) */
+        priorityPenaltyPerRank: eur,
+        /** EUR saved per unit of end-of-series product, or of surplus stock (see `surplusUnits`) */
+        destockingBonusPerUnit: eur,
+        /** a unit counts as surplus where the location holds at least this many available; absent: never */
+        surplusUnits: z.number().int().positive().optional(),
+        /** days of storage a unit shipped now no longer costs its location (× storageCostPerUnitDay) */
+        storageDays: eur,
+      })
+      .strict(),
+  })
+  .strict();
+
+export type SourcingProfile = z.infer<typeof sourcingProfileSchema>;
+
+/**
+ * French parcel prices of 2025 in round figures: 4.50 € a parcel, and 500 km × 2 kg ≈ 5 € of
+ * distance and weight (2.50 € + 2.50 €). CO2 of a road parcel ≈ 0.25 kg per tonne-km at 0.10 €/kg.
+ */
+export const defaultProfile: SourcingProfile = {
+  id: 'default',
+  version: 1,
+  maxShipments: 4,
+  costs: {
+    perParcel: 4.5,
+    perKm: 0.005,
+    perKgKm: 0.0025,
+    defaultHandling: 1.2,
+    splitPenalty: 2,
+    co2KgPerTonneKm: 0.25,
+    co2PricePerKg: 0.1,
+    performancePenalty: 3,
+    priorityPenaltyPerRank: 0.3,
+    destockingBonusPerUnit: 0.5,
+    storageDays: 30,
+  },
+};
+
+/** Parses a profile read from a file or a table: a bad weight is an error, never a silent default. */
+export function parseSourcingProfile(input: unknown): SourcingProfile {
+  return sourcingProfileSchema.parse(input);
+}
+
+/**
+ * The profile for a channel: the newest version made for that channel, else the newest version of
+ * a profile made for no channel in particular, else `defaultProfile`. Ties on version break on id.
+ */
+export function profileFor(
+  channel: SourcingProfile['channel'],
+  profiles: readonly SourcingProfile[],
+): SourcingProfile {
+  const newest = (matching: SourcingProfile[]) =>
+    matching.reduce<SourcingProfile | undefined>(
+      (best, p) =>
+        !best || p.version > best.version || (p.version === best.version && p.id < best.id) ? p : best,
+      undefined,
+    );
+  return (
+    (channel && newest(profiles.filter((p) => p.channel === channel))) ??
+    newest(profiles.filter((p) => p.channel === undefined)) ??
+    defaultProfile
+  );
+}

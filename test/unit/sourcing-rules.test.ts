@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import type { GeoPoint, Location, Product } from '../../functions/core/network.ts';
+import { groupOrderLines } from '../../functions/core/orders/lines.ts';
+import type { OrderLine } from '../../functions/core/orders/types.ts';
+import { type OptimalSourcingResult, sourceOptimal } from '../../functions/core/sourcing/optimal.ts';
+import { defaultProfile, type SourcingProfile } from '../../functions/core/sourcing/profile.ts';
+import type { SourcingRequest } from '../../functions/core/sourcing/types.ts';
+
+// Every test here sets a network where the location a rule excludes would otherwise be the
+// cheapest choice, so that the test fails if the rule goes.
+
+const paris: GeoPoint = { lat: 48.8566, lon: 2.3522 };
+const montreuil: GeoPoint = { lat: 48.8638, lon: 2.4485 }; // ~7 km from Paris
+const vincennes: GeoPoint = { lat: 48.8474, lon: 2.4392 }; // ~6 km
+const orleans: GeoPoint = { lat: 47.9029, lon: 1.9093 }; // ~110 km
+const lyon: GeoPoint = { lat: 45.764, lon: 4.8357 }; // ~390 km
+const at = new Date('2025-03-03T10:00:00.000Z');
+
+const catalogue: Product[] = [
+  { sku: 'A', name: 'Lamp', weightKg: 1.5 },
+  { sku: 'B', name: 'Shade', weightKg: 0.5 },
+  { sku: 'C', name: 'Bulb', weightKg: 0.1 },
+  { sku: 'H', name: 'Lamp oil', weightKg: 1, handling: ['hazmat'] },
+  { sku: 'X', name: 'Frame', weightKg: 4 },
+  { sku: 'Y', name: 'Wheel', weightKg: 2 },
+  {
+    sku: 'BIKE',
+    name: 'Bike kit',
+    weightKg: 8,
+    kit: [
+      { sku: 'X', quantity: 1 },
+      { sku: 'Y', quantity: 2 },
+    ],
+  },
+  {
+    sku: 'STOVE',
+    name: 'Camping stove kit',
+    weightKg: 3,
+    kit: [
+      { sku: 'A', quantity: 1 },
+      { sku: 'H', quantity: 1 },
+    ],
+  },
+];
+const products: ReadonlyMap<string, Product> = new Map(catalogue.map((p) => [p.sku, p]));
+
+function location(locationId: string, point: GeoPoint, extra: Partial<Location> = {}): Location {
+  return { locationId, name: locationId, type: 'warehouse', ...point, capabilities: ['ship'], ...extra };
+}
+
+type Stock = Record<string, Record<string, number>>;
+
+function request(
+  lines: OrderLine[],
+  locations: Location[],
+  stock: Stock,
+  extra: Partial<SourcingRequest> = {},
+): SourcingRequest {
+  return {
+    groups: groupOrderLines(lines, products),
+    mode: 'home',
+    destination: paris,
+    locations,
+    products,
+    available: new Map(Object.entries(stock).map(([id, skus]) => [id, new Map(Object.entries(skus))])),
+    excluded: new Set(),
+    at,
+    ...extra,
+  };
+}
+
+/** The plan as [location, {sku: units}] per shipment. */
+function plan(result: OptimalSourcingResult): [string, Record<string, number>][] {
+  if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
+  return result.shipments.map((s) => [s.locationId, Object.fromEntries(s.lines.map((l) => [l.sku, l.quantity]))]);
+}
+
+const one = (sku: string, quantity = 1): OrderLine => ({ sku, quantity });
+/** Parcels cost nothing: only distance counts, so splitting is cheap and a rule must hold it back. */
+const distanceOnly: SourcingProfile = {
+  ...defaultProfile,
+  id: 'distance-only',
+  costs: { ...defaultProfile.costs, perParcel: 0, defaultHandling: 0, splitPenalty: 0, priorityPenaltyPerRank: 0 },
+};
+
+describe('sourceOptimal: location rules', () => {
+  const near = location('MONTREUIL', montreuil);
+  const mid = location('ORLEANS', orleans);
+  const stock = { MONTREUIL: { A: 5 }, ORLEANS: { A: 5 } };
+
+  it('without any rule in the way, ships from the nearest location (the baseline of the tests below)', () => {
+    expect(plan(sourceOptimal(request([one('A')], [mid, near], stock)))).toEqual([['MONTREUIL', { A: 1 }]]);
+  });
+
+  it('previously-failed: never goes back to a location that rejected the order', () => {
+    const result = sourceOptimal(request([one('A')], [near, mid], stock, { excluded: new Set(['MONTREUIL']) }));
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'previously-failed' }]);
+  });
+
+  it('not-the-chosen-store: click & collect is served by the chosen store only', () => {
+    const warehouse = location('MONTREUIL', montreuil, { capabilities: ['ship', 'click_collect'] });
+    const store = location('ORLEANS', orleans, { type: 'store', capabilities: ['click_collect'] });
+    const result = sourceOptimal(
+      request([one('A')], [warehouse, store], stock, { mode: 'click_collect', storeId: 'ORLEANS', destination: orleans }),
+    );
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'not-the-chosen-store' }]);
+  });
+
+  it('not-the-chosen-store: an e-reservation too', () => {
+    const other = location('MONTREUIL', montreuil, { type: 'store', capabilities: ['e_reservation'] });
+    const store = location('ORLEANS', orleans, { type: 'store', capabilities: ['e_reservation'] });
+    const result = sourceOptimal(
+      request([one('A')], [other, store], stock, { mode: 'e_reservation', storeId: 'ORLEANS', destination: paris }),
+    );
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
+  });
+
+  it('capability: a location that cannot ship does not serve a home delivery', () => {
+    const shop = location('MONTREUIL', montreuil, { type: 'store', capabilities: ['click_collect'] });
+    const result = sourceOptimal(request([one('A')], [shop, mid], stock));
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(result.explanation.excluded).toEqual([
+      { locationId: 'MONTREUIL', rule: 'capability', detail: 'cannot ship' },
+    ]);
+  });
+
+  it('downtime: a location inside a downtime window is excluded, and serves again once it ends', () => {
+    const window = { from: '2025-03-03T08:00:00.000Z', to: '2025-03-03T10:00:00.000Z' };
+    const down = location('MONTREUIL', montreuil, { downtime: [window] });
+    const during = sourceOptimal(request([one('A')], [down, mid], stock, { at: new Date('2025-03-03T09:59:59Z') }));
+    expect(plan(during)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(during.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'downtime' }]);
+    const after = sourceOptimal(request([one('A')], [down, mid], stock, { at: new Date(window.to) }));
+    expect(plan(after)).toEqual([['MONTREUIL', { A: 1 }]]);
+  });
+
+  it('max-distance: a far location is excluded even when it alone could ship the whole order', () => {
+    const locations = [location('MONTREUIL', montreuil), location('VINCENNES', vincennes), location('LYON', lyon)];
+    const split = { MONTREUIL: { A: 1 }, VINCENNES: { B: 1 }, LYON: { A: 1, B: 1 } };
+    const lines = [one('A'), one('B')];
+    expect(plan(sourceOptimal(request(lines, locations, split)))).toEqual([['LYON', { A: 1, B: 1 }]]);
+    const result = sourceOptimal(request(lines, locations, split), { ...defaultProfile, maxDistanceKm: 200 });
+    expect(plan(result)).toEqual([
+      ['MONTREUIL', { A: 1 }],
+      ['VINCENNES', { B: 1 }],
+    ]);
+    expect(result.explanation.excluded).toMatchObject([{ locationId: 'LYON', rule: 'max-distance' }]);
+    expect(result.explanation.excluded[0]?.detail).toMatch(/^39\d\.\d km > 200 km$/);
+  });
+
+  it('capacity: a location with no shipment left today is excluded', () => {
+    const result = sourceOptimal(
+      request([one('A')], [near, mid], stock, {
+        capacityLeft: new Map([
+          ['MONTREUIL', 0],
+          ['ORLEANS', 1],
+        ]),
+      }),
+    );
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'capacity' }]);
+  });
+
+  it('capacity: a location whose daily capacity is zero is excluded when no remaining figure is given', () => {
+    const closed = location('MONTREUIL', montreuil, { dailyCapacity: 0 });
+    const result = sourceOptimal(request([one('A')], [closed, mid], stock));
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'capacity' }]);
+  });
+
+  it('stock: a location with no available unit (after safety stock and buffers) is excluded', () => {
+    const result = sourceOptimal(request([one('A')], [near, mid], { MONTREUIL: { A: -2, B: 9 }, ORLEANS: { A: 5 } }));
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(result.explanation.excluded).toEqual([
+      { locationId: 'MONTREUIL', rule: 'stock', detail: 'no available unit of any ordered SKU' },
+    ]);
+  });
+
+  it('stock: a location that cannot fill any line whole is excluded, and a line is never split by quantity', () => {
+    const result = sourceOptimal(
+      request([one('A', 3)], [near, mid, location('LYON', lyon)], {
+        MONTREUIL: { A: 2 },
+        ORLEANS: { A: 1 },
+        LYON: { A: 3 },
+      }),
+    );
+    expect(plan(result)).toEqual([['LYON', { A: 3 }]]);
+    expect(result.explanation.excluded).toEqual([
+      { locationId: 'MONTREUIL', rule: 'stock', detail: 'not enough units to fill any line whole' },
+      { locationId: 'ORLEANS', rule: 'stock', detail: 'not enough units to fill any line whole' },
+    ]);
+  });
+
+  it('special-handling: a hazmat line ships only from a hazmat location, the other lines may stay near', () => {
+    const locations = [
+      location('MONTREUIL', montreuil),
+      location('ORLEANS', orleans, { handling: ['cold'] }),
+      location('LYON', lyon, { handling: ['hazmat', 'oversize'] }),
+    ];
+    const result = sourceOptimal(
+      request([one('A'), one('H')], locations, { MONTREUIL: { A: 9, H: 9 }, ORLEANS: { H: 9 }, LYON: { H: 1 } }),
+    );
+    expect(plan(result)).toEqual([
+      ['MONTREUIL', { A: 1 }],
+      ['LYON', { H: 1 }],
+    ]);
+    expect(result.explanation.excluded).toEqual([
+      { locationId: 'MONTREUIL', rule: 'special-handling', sku: 'H', detail: 'needs hazmat' },
+      // ORLEANS can ship neither line: A for want of stock, H for want of hazmat handling.
+      { locationId: 'ORLEANS', rule: 'stock', detail: 'not enough units to fill any line whole' },
+      { locationId: 'ORLEANS', rule: 'special-handling', sku: 'H', detail: 'needs hazmat' },
+    ]);
+  });
+
+  it('special-handling: a kit with a hazmat component ships whole from a hazmat location', () => {
+    const locations = [location('MONTREUIL', montreuil), location('LYON', lyon, { handling: ['hazmat'] })];
+    const result = sourceOptimal(
+      request([one('STOVE')], locations, { MONTREUIL: { A: 9, H: 9 }, LYON: { A: 1, H: 1 } }),
+    );
+    expect(plan(result)).toEqual([['LYON', { A: 1, H: 1 }]]);
+    expect(result.explanation.assignment).toEqual([{ orderSku: 'STOVE', locationId: 'LYON' }]);
+  });
+
+  it('special-handling: no location able to handle the product leaves the line unfilled', () => {
+    const result = sourceOptimal(request([one('H')], [near], { MONTREUIL: { H: 9 } }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toContain('H');
+    expect(result.explanation.unfilled).toEqual([{ sku: 'H', quantity: 1 }]);
+  });
+});
+
+describe('sourceOptimal: kits never split', () => {
+  const locations = [location('MONTREUIL', montreuil), location('VINCENNES', vincennes), location('LYON', lyon)];
+
+  it('ships a kit from one location even when its components would be cheaper from two', () => {
+    const stock = { MONTREUIL: { X: 9 }, VINCENNES: { Y: 9 }, LYON: { X: 1, Y: 2 } };
+    // Two plain lines of the same units do split, at this profile: the kit is what holds them together.
+    expect(plan(sourceOptimal(request([one('X'), one('Y', 2)], locations, stock), distanceOnly))).toEqual([
+      ['MONTREUIL', { X: 1 }],
+      ['VINCENNES', { Y: 2 }],
+    ]);
+    expect(plan(sourceOptimal(request([one('BIKE')], locations, stock), distanceOnly))).toEqual([
+      ['LYON', { X: 1, Y: 2 }],
+    ]);
+  });
+
+  it('fails a kit that only two locations together could fill, naming it', () => {
+    const result = sourceOptimal(request([one('BIKE')], locations, { MONTREUIL: { X: 9 }, VINCENNES: { Y: 9 } }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toContain('BIKE');
+    expect(result.explanation.unfilled).toEqual([
+      { sku: 'X', quantity: 1 },
+      { sku: 'Y', quantity: 2 },
+    ]);
+  });
+
+  it('counts a component a plain line also asks for once per unit at a location', () => {
+    // MONTREUIL holds one X: the kit and the plain X line cannot both take it.
+    const result = sourceOptimal(
+      request([one('BIKE'), one('X')], locations, { MONTREUIL: { X: 1, Y: 2 }, LYON: { X: 5 } }),
+    );
+    expect(plan(result)).toEqual([
+      ['MONTREUIL', { X: 1, Y: 2 }],
+      ['LYON', { X: 1 }],
+    ]);
+  });
+});
+
+describe('sourceOptimal: maximum shipments per order', () => {
+  const locations = [
+    location('L1', montreuil),
+    location('L2', vincennes),
+    location('L3', { lat: 48.8, lon: 2.3 }),
+    location('FAR', lyon),
+  ];
+  const stock = { L1: { A: 1 }, L2: { B: 1 }, L3: { C: 1 }, FAR: { A: 1, B: 1 } };
+  const lines = [one('A'), one('B'), one('C')];
+  const capped = (maxShipments: number): SourcingProfile => ({ ...distanceOnly, maxShipments });
+
+  it('never plans more shipments than the profile allows, even when more would be cheaper', () => {
+    expect(plan(sourceOptimal(request(lines, locations, stock), capped(3)))).toEqual([
+      ['L1', { A: 1 }],
+      ['L2', { B: 1 }],
+      ['L3', { C: 1 }],
+    ]);
+    expect(plan(sourceOptimal(request(lines, locations, stock), capped(2)))).toEqual([
+      ['FAR', { A: 1, B: 1 }],
+      ['L3', { C: 1 }],
+    ]);
+  });
+
+  it('answers no plan, saying why, when the order cannot be shipped within the maximum', () => {
+    const result = sourceOptimal(request(lines, locations, stock), capped(1));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('no plan within 1 shipments (profile distance-only v1); the order needs 2');
+    expect(result.explanation.unfilled).toEqual([one('A'), one('B'), one('C')]);
+  });
+
+  it('answers no plan when two lines of one SKU need more units than any set of locations can give', () => {
+    const result = sourceOptimal(request([one('A', 3), one('A', 3)], locations.slice(0, 1), { L1: { A: 5 } }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('no set of eligible locations holds enough stock for every line at once');
+  });
+});
+
+describe('sourceOptimal: the cost decides, not the distance', () => {
+  it('a farther site that ships everything in one parcel beats the two nearest that each have part', () => {
+    const locations = [location('MONTREUIL', montreuil), location('VINCENNES', vincennes), location('ORLEANS', orleans)];
+    const stock = { MONTREUIL: { A: 1 }, VINCENNES: { B: 1 }, ORLEANS: { A: 1, B: 1 } };
+    const result = sourceOptimal(request([one('A'), one('B')], locations, stock));
+    // Choosing among the two nearest candidates only would have shipped two parcels.
+    expect(plan(result)).toEqual([['ORLEANS', { A: 1, B: 1 }]]);
+    expect(result.explanation.nextBest).toMatchObject({ shipments: 2, locationIds: ['MONTREUIL', 'VINCENNES'] });
+    expect(result.explanation.nextBest?.gap).toBeGreaterThan(3);
+    // And when parcels cost nothing, the two near ones win: the profile decides.
+    expect(plan(sourceOptimal(request([one('A'), one('B')], locations, stock), distanceOnly))).toEqual([
+      ['MONTREUIL', { A: 1 }],
+      ['VINCENNES', { B: 1 }],
+    ]);
+  });
+});
