@@ -1,4 +1,4 @@
-import { ascending, quantile } from './stats.ts';
+import { ascending, quantile } from './lib/stats.ts';
 
 /**
  * A hand-written SVG of latency distributions: one row per series on a shared log-scale axis, every

@@ -36,9 +36,9 @@ import {
   placeAndAllocate,
   pool,
 } from './driver.ts';
+import { median, ratio, round, type Summary, summarize } from './lib/stats.ts';
 import { ProcessObserver, type ProcessPressure } from './observe.ts';
 import { note, progress } from './progress.ts';
-import { median, ratio, round, type Summary, summarize } from './stats.ts';
 
 const usd = { perMillionTransitions: 25 };
 const stockPerRow = 100_000;

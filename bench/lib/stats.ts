@@ -53,3 +53,22 @@ export function latency(samples: readonly number[]): { p50Ms: number; p99Ms: num
   const sorted = ascending(samples);
   return { p50Ms: round(quantile(sorted, 0.5)), p99Ms: round(quantile(sorted, 0.99)) };
 }
+
+/** Percentiles with quartiles, for box plots. */
+export interface Summary extends Percentiles {
+  p25: number;
+  p75: number;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const sorted = ascending(samples);
+  return { ...percentiles(sorted), p25: quantile(sorted, 0.25), p75: quantile(sorted, 0.75) };
+}
+
+export function median(samples: readonly number[]): number {
+  return quantile(ascending(samples), 0.5);
+}
+
+export function ratio(numerator: number, denominator: number): number {
+  return round(numerator / denominator, 1);
+}
