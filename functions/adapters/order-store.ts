@@ -96,10 +96,13 @@ export async function saveOrder(change: OrderChange): Promise<StoredOrder> {
   if (failed.includes(0))
     throw new VersionConflict(`order ${order.orderId} changed while it was being updated`);
   const movement = change.stock?.[(failed[0] ?? 1) - 1];
-  if (!movement) throw new ReservationConflict('a location has no preparation capacity left today');
-  throw new ReservationConflict(
-    `${movement.kind} of ${movement.quantity} ${movement.sku} at ${movement.locationId} refused`,
+  const conflict = new ReservationConflict(
+    movement
+      ? `${movement.kind} of ${movement.quantity} ${movement.sku} at ${movement.locationId} refused`
+      : 'a location has no preparation capacity left today',
   );
+  conflict.locationId = movement?.locationId;
+  throw conflict;
 }
 
 /**

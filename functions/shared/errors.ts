@@ -70,6 +70,8 @@ export class NoSourcingPlan extends DomainError {
 export class ReservationConflict extends DomainError {
   override readonly name = 'ReservationConflict';
   readonly statusCode = 409;
+  /** the location whose stock or capacity refused, when known: re-sourcing leaves it out */
+  locationId: string | undefined;
 }
 export class OrderCancelled extends DomainError {
   override readonly name = 'OrderCancelled';

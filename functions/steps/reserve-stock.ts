@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { capacityMovement } from '../adapters/capacity-store.ts';
 import { event as domainEvent, publish, shipmentChanges } from '../adapters/events.ts';
 import { getLocation } from '../adapters/network-store.ts';
-import { requireOrder, saveOrder } from '../adapters/order-store.ts';
+import { changeOrder, requireOrder, saveOrder } from '../adapters/order-store.ts';
 import { capacityDay } from '../core/inventory/capacity.ts';
-import { allocate, shipmentsFromPlan } from '../core/orders/order.ts';
+import { allocate, excludeLocations, shipmentsFromPlan } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
-import { OrderCancelled } from '../shared/errors.ts';
+import { OrderCancelled, ReservationConflict } from '../shared/errors.ts';
 import { stepHandler } from '../shared/middleware.ts';
 import { id } from '../shared/schemas.ts';
 
@@ -63,6 +63,13 @@ export const handler = stepHandler(input, async ({ orderId, plan }) => {
     stock,
     shipmentPointers: shipments.map((s) => s.shipmentId),
     conditions: await capacityClaims(shipments),
+  }).catch(async (error: unknown) => {
+    // the location that refused is left out when the workflow sources the order again
+    if (error instanceof ReservationConflict && error.locationId) {
+      const refused = error.locationId;
+      await changeOrder(orderId, (current) => ({ order: excludeLocations(current, [refused]) }));
+    }
+    throw error;
   });
   await publish([
     domainEvent('OrderAllocated.v1', {

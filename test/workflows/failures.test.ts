@@ -102,6 +102,10 @@ describe('failure paths of the fulfilment workflow', () => {
     expect((await orderOf(api, orderId)).sourcing.explanation.chosen[0].locationId).toBe(
       allocated.shipments[0].locationId,
     );
+    // the location that refused the reservation is left out of the second sourcing, and says so
+    expect((await orderOf(api, orderId)).sourcing.explanation.excluded).toContainEqual(
+      expect.objectContaining({ locationId: ids.lyon, rule: 'previously-failed' }),
+    );
     expect((await api.post(`/orders/${orderId}/cancel`)).status).toBe(202);
     await untilStatus(api, orderId, 'CANCELLED');
   });

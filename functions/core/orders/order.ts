@@ -8,6 +8,7 @@ import type {
   OrderStatus,
   Shipment,
   ShipmentStatus,
+  SourcingRecord,
   StockLine,
 } from './types.ts';
 
@@ -79,10 +80,17 @@ export function recordSourcing(
   return { ...order, sourcing: { ...previous, cost, explanation } };
 }
 
-export function countSourcingAttempt(order: Order, excluded: string[] = []): Order {
+/** Leaves locations out of the order's next sourcing (a rejection, a refused reservation). */
+export function excludeLocations(order: Order, locationIds: string[]): Order {
   const previous = order.sourcing ?? { cost: 0, explanation: null, attempts: 0, excludedLocations: [] };
-  const excludedLocations = [...new Set([...previous.excludedLocations, ...excluded])];
-  return { ...order, sourcing: { ...previous, attempts: previous.attempts + 1, excludedLocations } };
+  const excludedLocations = [...new Set([...previous.excludedLocations, ...locationIds])];
+  return { ...order, sourcing: { ...previous, excludedLocations } };
+}
+
+export function countSourcingAttempt(order: Order, excluded: string[] = []): Order {
+  const withExclusions = excludeLocations(order, excluded);
+  const sourcing = withExclusions.sourcing as SourcingRecord;
+  return { ...withExclusions, sourcing: { ...sourcing, attempts: sourcing.attempts + 1 } };
 }
 
 export function findShipment(order: Order, id: string): Shipment | undefined {

@@ -201,20 +201,17 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
   const memo = new Map<number, Block>();
   const memoised = groupCount <= 30;
   const maskOf = (members: number[]) => members.reduce((mask, g) => mask | (1 << g), 0);
-  const single = (g: number) => {
-    if (!memoised) return singleBlock(g);
-    const key = 1 << g;
-    let block = memo.get(key);
-    if (!block) memo.set(key, (block = singleBlock(g)));
+  const remembered = (key: number, make: () => Block) => {
+    if (!memoised) return make();
+    const known = memo.get(key);
+    if (known) return known;
+    const block = make();
+    memo.set(key, block);
     return block;
   };
-  const extended = (parent: Block, g: number) => {
-    if (!memoised) return extendBlock(parent, g);
-    const key = maskOf(parent.members) | (1 << g);
-    let block = memo.get(key);
-    if (!block) memo.set(key, (block = extendBlock(parent, g)));
-    return block;
-  };
+  const single = (g: number) => remembered(1 << g, () => singleBlock(g));
+  const extended = (parent: Block, g: number) =>
+    remembered(maskOf(parent.members) | (1 << g), () => extendBlock(parent, g));
 
   let best: Plan | undefined;
   let nextBest: Plan | undefined;
@@ -270,7 +267,7 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
       stopped = true;
       return;
     }
-    if (blockSum + 2 * (remainingMin[i] as number) + constant > limit()) return;
+    if (blockSum + (remainingMin[i] as number) + constant > limit()) return;
     if (i === groupCount) {
       chooseLocations(blocks);
       return;
