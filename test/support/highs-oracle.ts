@@ -95,7 +95,8 @@ export function buildLp(
     const perUnit = (sku: string) => {
       const product = request.products.get(sku);
       const kg = product?.weightKg ?? 0;
-      const surplus = costs.surplusUnits !== undefined && stock(request, location.locationId, sku) >= costs.surplusUnits;
+      const surplus =
+        costs.surplusUnits !== undefined && stock(request, location.locationId, sku) >= costs.surplusUnits;
       return (
         kg * km * costs.perKgKm +
         (kg / 1000) * km * costs.co2KgPerTonneKm * costs.co2PricePerKg -
@@ -168,7 +169,9 @@ let solver: Promise<Highs> | undefined;
 /** The WASM solver, loaded once per process. */
 export function loadHighs(): Promise<Highs> {
   // The package's types describe its CommonJS build; under ESM its loader is the default export.
-  solver ??= import('highs').then((module) => (module as unknown as { default: () => Promise<Highs> }).default());
+  solver ??= import('highs').then((module) =>
+    (module as unknown as { default: () => Promise<Highs> }).default(),
+  );
   return solver;
 }
 
@@ -184,7 +187,8 @@ export async function solveWithHighs(
     locationIds: [],
     solveMs,
   });
-  if (request.groups.length === 0) return { feasible: true, cost: 0, shipments: 0, locationIds: [], solveMs: 0 };
+  if (request.groups.length === 0)
+    return { feasible: true, cost: 0, shipments: 0, locationIds: [], solveMs: 0 };
   const started = performance.now();
   const model = buildLp(request, profile, options);
   if (!model.everyGroupHasALocation) return infeasible(performance.now() - started);

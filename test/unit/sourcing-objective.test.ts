@@ -120,7 +120,11 @@ describe('sourceOptimal: each cost term moves the choice', () => {
     // A better rank far away loses to a worse one next door once distance costs more than the ranks.
     const far = [location('NEAR', montreuil, { priority: 9 }), location('FAR', lyon, { priority: 1 })];
     const both = { NEAR: { A: 9 }, FAR: { A: 9 } };
-    expect(shippedFrom(sourceOptimal(request([one('A')], far, both), only({ priorityPenaltyPerRank: 0.5, perKm: 0.02 })))).toEqual(['NEAR']);
+    expect(
+      shippedFrom(
+        sourceOptimal(request([one('A')], far, both), only({ priorityPenaltyPerRank: 0.5, perKm: 0.02 })),
+      ),
+    ).toEqual(['NEAR']);
   });
 
   it('storage: shipping from the site where a unit costs most to keep saves that storage', () => {
@@ -213,7 +217,10 @@ describe('sourceOptimal: deterministic tie-breaking', () => {
   });
 
   it('equal cost and shipments: the lower priority numbers', () => {
-    const locations = [location('A1', montreuil, { priority: 6 }), location('Z9', montreuil, { priority: 2 })];
+    const locations = [
+      location('A1', montreuil, { priority: 6 }),
+      location('Z9', montreuil, { priority: 2 }),
+    ];
     const result = sourceOptimal(request([one('A')], locations, { A1: { A: 1 }, Z9: { A: 1 } }), flat);
     expect(shippedFrom(result)).toEqual(['Z9']);
   });
@@ -233,7 +240,9 @@ const network: Location[] = [
   location('WH-ORLEANS', orleans, { priority: 2, performance: 0.9 }),
   location('WH-LYON', lyon, { priority: 1, handling: ['hazmat'] }),
   location('ST-VINCENNES', vincennes, { type: 'store', capabilities: ['click_collect'] }),
-  location('ST-DOWN', vincennes, { downtime: [{ from: '2025-03-01T00:00:00Z', to: '2025-03-04T00:00:00Z' }] }),
+  location('ST-DOWN', vincennes, {
+    downtime: [{ from: '2025-03-01T00:00:00Z', to: '2025-03-04T00:00:00Z' }],
+  }),
   location('ST-BUSY', vincennes),
   location('ST-FAILED', vincennes),
   location('ST-EMPTY', vincennes),
@@ -335,8 +344,8 @@ describe('sourceOptimal: the explanation', () => {
     expect(single.explanation.nextBest).toBeNull();
   });
 
-  it('says so when a node limit stopped the search before it was proved optimal', () => {
-    const stopped = sourceOptimal(networkRequest(), defaultProfile, { nodeLimit: 2 });
+  it('says so when the work limit stopped the search before it was proved optimal', () => {
+    const stopped = sourceOptimal(networkRequest(), defaultProfile, { workLimit: 2 });
     expect(stopped.explanation.provenOptimal).toBe(false);
   });
 });

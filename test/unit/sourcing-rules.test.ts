@@ -72,7 +72,10 @@ function request(
 /** The plan as [location, {sku: units}] per shipment. */
 function plan(result: OptimalSourcingResult): [string, Record<string, number>][] {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
-  return result.shipments.map((s) => [s.locationId, Object.fromEntries(s.lines.map((l) => [l.sku, l.quantity]))]);
+  return result.shipments.map((s) => [
+    s.locationId,
+    Object.fromEntries(s.lines.map((l) => [l.sku, l.quantity])),
+  ]);
 }
 
 const one = (sku: string, quantity = 1): OrderLine => ({ sku, quantity });
@@ -80,7 +83,13 @@ const one = (sku: string, quantity = 1): OrderLine => ({ sku, quantity });
 const distanceOnly: SourcingProfile = {
   ...defaultProfile,
   id: 'distance-only',
-  costs: { ...defaultProfile.costs, perParcel: 0, defaultHandling: 0, splitPenalty: 0, priorityPenaltyPerRank: 0 },
+  costs: {
+    ...defaultProfile.costs,
+    perParcel: 0,
+    defaultHandling: 0,
+    splitPenalty: 0,
+    priorityPenaltyPerRank: 0,
+  },
 };
 
 describe('sourceOptimal: location rules', () => {
@@ -93,26 +102,40 @@ describe('sourceOptimal: location rules', () => {
   });
 
   it('previously-failed: never goes back to a location that rejected the order', () => {
-    const result = sourceOptimal(request([one('A')], [near, mid], stock, { excluded: new Set(['MONTREUIL']) }));
+    const result = sourceOptimal(
+      request([one('A')], [near, mid], stock, { excluded: new Set(['MONTREUIL']) }),
+    );
     expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
-    expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'previously-failed' }]);
+    expect(result.explanation.excluded).toMatchObject([
+      { locationId: 'MONTREUIL', rule: 'previously-failed' },
+    ]);
   });
 
   it('not-the-chosen-store: click & collect is served by the chosen store only', () => {
     const warehouse = location('MONTREUIL', montreuil, { capabilities: ['ship', 'click_collect'] });
     const store = location('ORLEANS', orleans, { type: 'store', capabilities: ['click_collect'] });
     const result = sourceOptimal(
-      request([one('A')], [warehouse, store], stock, { mode: 'click_collect', storeId: 'ORLEANS', destination: orleans }),
+      request([one('A')], [warehouse, store], stock, {
+        mode: 'click_collect',
+        storeId: 'ORLEANS',
+        destination: orleans,
+      }),
     );
     expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
-    expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'not-the-chosen-store' }]);
+    expect(result.explanation.excluded).toMatchObject([
+      { locationId: 'MONTREUIL', rule: 'not-the-chosen-store' },
+    ]);
   });
 
   it('not-the-chosen-store: an e-reservation too', () => {
     const other = location('MONTREUIL', montreuil, { type: 'store', capabilities: ['e_reservation'] });
     const store = location('ORLEANS', orleans, { type: 'store', capabilities: ['e_reservation'] });
     const result = sourceOptimal(
-      request([one('A')], [other, store], stock, { mode: 'e_reservation', storeId: 'ORLEANS', destination: paris }),
+      request([one('A')], [other, store], stock, {
+        mode: 'e_reservation',
+        storeId: 'ORLEANS',
+        destination: paris,
+      }),
     );
     expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
   });
@@ -129,7 +152,9 @@ describe('sourceOptimal: location rules', () => {
   it('downtime: a location inside a downtime window is excluded, and serves again once it ends', () => {
     const window = { from: '2025-03-03T08:00:00.000Z', to: '2025-03-03T10:00:00.000Z' };
     const down = location('MONTREUIL', montreuil, { downtime: [window] });
-    const during = sourceOptimal(request([one('A')], [down, mid], stock, { at: new Date('2025-03-03T09:59:59Z') }));
+    const during = sourceOptimal(
+      request([one('A')], [down, mid], stock, { at: new Date('2025-03-03T09:59:59Z') }),
+    );
     expect(plan(during)).toEqual([['ORLEANS', { A: 1 }]]);
     expect(during.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'downtime' }]);
     const after = sourceOptimal(request([one('A')], [down, mid], stock, { at: new Date(window.to) }));
@@ -137,7 +162,11 @@ describe('sourceOptimal: location rules', () => {
   });
 
   it('max-distance: a far location is excluded even when it alone could ship the whole order', () => {
-    const locations = [location('MONTREUIL', montreuil), location('VINCENNES', vincennes), location('LYON', lyon)];
+    const locations = [
+      location('MONTREUIL', montreuil),
+      location('VINCENNES', vincennes),
+      location('LYON', lyon),
+    ];
     const split = { MONTREUIL: { A: 1 }, VINCENNES: { B: 1 }, LYON: { A: 1, B: 1 } };
     const lines = [one('A'), one('B')];
     expect(plan(sourceOptimal(request(lines, locations, split)))).toEqual([['LYON', { A: 1, B: 1 }]]);
@@ -171,7 +200,9 @@ describe('sourceOptimal: location rules', () => {
   });
 
   it('stock: a location with no available unit (after safety stock and buffers) is excluded', () => {
-    const result = sourceOptimal(request([one('A')], [near, mid], { MONTREUIL: { A: -2, B: 9 }, ORLEANS: { A: 5 } }));
+    const result = sourceOptimal(
+      request([one('A')], [near, mid], { MONTREUIL: { A: -2, B: 9 }, ORLEANS: { A: 5 } }),
+    );
     expect(plan(result)).toEqual([['ORLEANS', { A: 1 }]]);
     expect(result.explanation.excluded).toEqual([
       { locationId: 'MONTREUIL', rule: 'stock', detail: 'no available unit of any ordered SKU' },
@@ -200,7 +231,11 @@ describe('sourceOptimal: location rules', () => {
       location('LYON', lyon, { handling: ['hazmat', 'oversize'] }),
     ];
     const result = sourceOptimal(
-      request([one('A'), one('H')], locations, { MONTREUIL: { A: 9, H: 9 }, ORLEANS: { H: 9 }, LYON: { H: 1 } }),
+      request([one('A'), one('H')], locations, {
+        MONTREUIL: { A: 9, H: 9 },
+        ORLEANS: { H: 9 },
+        LYON: { H: 1 },
+      }),
     );
     expect(plan(result)).toEqual([
       ['MONTREUIL', { A: 1 }],
@@ -233,7 +268,11 @@ describe('sourceOptimal: location rules', () => {
 });
 
 describe('sourceOptimal: kits never split', () => {
-  const locations = [location('MONTREUIL', montreuil), location('VINCENNES', vincennes), location('LYON', lyon)];
+  const locations = [
+    location('MONTREUIL', montreuil),
+    location('VINCENNES', vincennes),
+    location('LYON', lyon),
+  ];
 
   it('ships a kit from one location even when its components would be cheaper from two', () => {
     const stock = { MONTREUIL: { X: 9 }, VINCENNES: { Y: 9 }, LYON: { X: 1, Y: 2 } };
@@ -248,7 +287,9 @@ describe('sourceOptimal: kits never split', () => {
   });
 
   it('fails a kit that only two locations together could fill, naming it', () => {
-    const result = sourceOptimal(request([one('BIKE')], locations, { MONTREUIL: { X: 9 }, VINCENNES: { Y: 9 } }));
+    const result = sourceOptimal(
+      request([one('BIKE')], locations, { MONTREUIL: { X: 9 }, VINCENNES: { Y: 9 } }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toContain('BIKE');
@@ -302,7 +343,9 @@ describe('sourceOptimal: maximum shipments per order', () => {
   });
 
   it('answers no plan when two lines of one SKU need more units than any set of locations can give', () => {
-    const result = sourceOptimal(request([one('A', 3), one('A', 3)], locations.slice(0, 1), { L1: { A: 5 } }));
+    const result = sourceOptimal(
+      request([one('A', 3), one('A', 3)], locations.slice(0, 1), { L1: { A: 5 } }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toBe('no set of eligible locations holds enough stock for every line at once');
@@ -311,12 +354,19 @@ describe('sourceOptimal: maximum shipments per order', () => {
 
 describe('sourceOptimal: the cost decides, not the distance', () => {
   it('a farther site that ships everything in one parcel beats the two nearest that each have part', () => {
-    const locations = [location('MONTREUIL', montreuil), location('VINCENNES', vincennes), location('ORLEANS', orleans)];
+    const locations = [
+      location('MONTREUIL', montreuil),
+      location('VINCENNES', vincennes),
+      location('ORLEANS', orleans),
+    ];
     const stock = { MONTREUIL: { A: 1 }, VINCENNES: { B: 1 }, ORLEANS: { A: 1, B: 1 } };
     const result = sourceOptimal(request([one('A'), one('B')], locations, stock));
     // Choosing among the two nearest candidates only would have shipped two parcels.
     expect(plan(result)).toEqual([['ORLEANS', { A: 1, B: 1 }]]);
-    expect(result.explanation.nextBest).toMatchObject({ shipments: 2, locationIds: ['MONTREUIL', 'VINCENNES'] });
+    expect(result.explanation.nextBest).toMatchObject({
+      shipments: 2,
+      locationIds: ['MONTREUIL', 'VINCENNES'],
+    });
     expect(result.explanation.nextBest?.gap).toBeGreaterThan(3);
     // And when parcels cost nothing, the two near ones win: the profile decides.
     expect(plan(sourceOptimal(request([one('A'), one('B')], locations, stock), distanceOnly))).toEqual([

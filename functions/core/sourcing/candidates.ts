@@ -96,7 +96,9 @@ export function locationExclusion(
     return {
       locationId,
       rule: 'not-the-chosen-store',
-      detail: `${request.mode} is served by ${request.storeId ?? 'no store'} only`,
+      detail: request.storeId
+        ? `${request.mode} is served by ${request.storeId} only`
+        : `${request.mode} needs a chosen store`,
     };
   const capability = capabilityFor[request.mode];
   if (!location.capabilities.includes(capability))

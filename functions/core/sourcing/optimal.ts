@@ -56,7 +56,7 @@ export interface OptimalExplanation extends SourcingExplanation {
   co2Kg: number;
   nextBest: NextBestPlan | null;
   nodesExplored: number;
-  /** false only when the node limit stopped the search before it proved the plan optimal */
+  /** false only when the work limit stopped the search before it proved the plan optimal */
   provenOptimal: boolean;
 }
 
@@ -65,11 +65,15 @@ export type OptimalSourcingResult =
   | { ok: false; reason: string; explanation: OptimalExplanation };
 
 export interface SearchOptions {
-  /** a guard for pathological orders (tens of lines, no location holding most of them) */
-  nodeLimit?: number;
+  /**
+   * Search nodes plus candidates scanned, after which the search stops with the best plan found
+   * (`provenOptimal: false`): a deterministic bound on the time a pathological order (tens of lines
+   * that no few locations hold together) can take. Orders of a few lines stay far below it.
+   */
+  workLimit?: number;
 }
 
-const defaultNodeLimit = 2_000_000;
+const defaultWorkLimit = 2_000_000;
 
 function zeroTerms(): SourcingCostTerms {
   return {
@@ -115,6 +119,7 @@ function planned(
   const result = shipments.map(({ c, candidate, groups }, index) => {
     const lines = mergeStockLines(groups.flatMap((g) => g.lines));
     const fixed = fixedTerms(candidate, profile);
+    // Every shipment after the first carries one split penalty: shipment costs add up to the plan's.
     const split = index === 0 ? 0 : profile.costs.splitPenalty;
     let cost = fixed.parcels + fixed.handling + fixed.shipping + fixed.performance + fixed.priority + split;
     terms.parcels += fixed.parcels;
@@ -171,7 +176,7 @@ function nextBestOf(model: SourcingModel, best: Plan, next: Plan | undefined): N
 }
 
 /** Why no plan exists: lines no location can ship alone, else the shipments cap, else shared stock. */
-function failure(model: SourcingModel, profile: SourcingProfile, complete: boolean, nodeLimit: number) {
+function failure(model: SourcingModel, profile: SourcingProfile, complete: boolean, workLimit: number) {
   const n = model.candidates.length;
   const alone = model.groups.filter(
     (_, g) => !model.groupCost.subarray(g * n, (g + 1) * n).some(Number.isFinite),
@@ -182,13 +187,21 @@ function failure(model: SourcingModel, profile: SourcingProfile, complete: boole
       unfilled: mergeStockLines(alone.flatMap((g) => g.lines)),
     };
   const unfilled = mergeStockLines(model.groups.flatMap((g) => g.lines));
-  if (!complete) return { reason: `no plan found within ${nodeLimit} search nodes`, unfilled };
-  for (let shipments = profile.maxShipments + 1; shipments <= model.groups.length; shipments++)
-    if (searchPlans(model, shipments, nodeLimit).best)
-      return {
-        reason: `no plan within ${profile.maxShipments} shipments (profile ${profile.id} v${profile.version}); the order needs ${shipments}`,
-        unfilled,
-      };
+  const cap = `${profile.maxShipments} shipments (profile ${profile.id} v${profile.version})`;
+  if (!complete) return { reason: `no plan within ${cap} found before the search budget ran out`, unfilled };
+  // The fewest shipments that would do, within what is left of the budget.
+  let budget = workLimit;
+  for (
+    let shipments = profile.maxShipments + 1;
+    shipments <= model.groups.length && budget > 0;
+    shipments++
+  ) {
+    const relaxed = searchPlans(model, shipments, budget);
+    if (relaxed.best) return { reason: `no plan within ${cap}; the order needs ${shipments}`, unfilled };
+    if (!relaxed.complete) return { reason: `no plan within ${cap}`, unfilled };
+    budget -= relaxed.work;
+  }
+  if (budget <= 0) return { reason: `no plan within ${cap}`, unfilled };
   return { reason: 'no set of eligible locations holds enough stock for every line at once', unfilled };
 }
 
@@ -202,7 +215,7 @@ export function sourceOptimal(
   profile: SourcingProfile = defaultProfile,
   options: SearchOptions = {},
 ): OptimalSourcingResult {
-  const nodeLimit = options.nodeLimit ?? defaultNodeLimit;
+  const workLimit = options.workLimit ?? defaultWorkLimit;
   const screening = screenLocations(request, profile);
   const { candidates, excluded } = screening;
   const model = buildModel(request, profile, screening);
@@ -222,12 +235,12 @@ export function sourceOptimal(
   };
   if (request.groups.length === 0) return { ok: true, shipments: [], cost: 0, explanation };
 
-  const outcome = searchPlans(model, profile.maxShipments, nodeLimit);
+  const outcome = searchPlans(model, profile.maxShipments, workLimit);
   explanation.nodesExplored = outcome.nodes;
   explanation.provenOptimal = outcome.complete;
   const { best } = outcome;
   if (!best) {
-    const { reason, unfilled } = failure(model, profile, outcome.complete, nodeLimit);
+    const { reason, unfilled } = failure(model, profile, outcome.complete, workLimit - outcome.work);
     return { ok: false, reason, explanation: { ...explanation, unfilled } };
   }
   const { shipments, terms, co2Kg } = planned(model, shipmentsOf(model, best), request, profile);

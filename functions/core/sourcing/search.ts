@@ -16,8 +16,12 @@ import type { SourcingModel } from './model.ts';
  * Bound: for a partial partition, Σ c(B) over open blocks + Σ minCost(g) over groups not yet placed
  * + constant is a valid lower bound: a placed group can only add to its block at least its cheapest
  * cost anywhere (c(B ∪ {g}) ≥ c(B) + minCost(g); fixed costs are ≥ 0), and giving the blocks
- * DISTINCT locations can only cost more. A node is cut only when that bound exceeds the incumbent
- * next-best plan (see below) by more than `costTolerance`, so no plan that could win is ever cut.
+ * DISTINCT locations can only cost more. On top of it, a group that no open block can take (no
+ * candidate of the block ships both, stock shared) needs a new shipment: none may be left under
+ * the cap, and the bound adds the largest of those groups' cheapest fixed cost (one new location
+ * may take them all, so the largest, not the sum). A node is cut only when the bound exceeds the
+ * incumbent next-best plan (see below) by more than `costTolerance`, so no plan that could win, or
+ * be the next best, is ever cut.
  *
  * Leaf: the blocks need distinct locations. Each block keeps its K = min(maxShipments, groups) + 1
  * best candidates, ordered by (cost, priority, id), and the leaf tries every injective choice among
@@ -50,7 +54,9 @@ export interface SearchOutcome {
   best?: Plan | undefined;
   nextBest?: Plan | undefined;
   nodes: number;
-  /** false when the node limit stopped the search: `best` is then the best plan found, not a proof */
+  /** nodes plus candidates scanned: what the work limit counts */
+  work: number;
+  /** false when the work limit stopped the search: `best` is then the best plan found, not a proof */
   complete: boolean;
 }
 
@@ -85,9 +91,11 @@ interface Block {
   top: Int32Array;
   topCost: Float64Array;
   topLen: number;
+  /** [h]: 1 when group h could join the block (some candidate of the block ships both, stock shared) */
+  joinable: Uint8Array;
 }
 
-export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimit: number): SearchOutcome {
+export function searchPlans(model: SourcingModel, maxShipments: number, workLimit: number): SearchOutcome {
   const { fixed, groupCost, available, priority, groupSkus, groupQty, constant } = model;
   const n = model.candidates.length;
   const groupCount = model.groups.length;
@@ -96,17 +104,21 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
   const listSize = shipmentsCap + 1;
 
   const minCost = new Float64Array(groupCount);
+  const minFixed = new Float64Array(groupCount);
   const servers = new Int32Array(groupCount);
   for (let g = 0; g < groupCount; g++) {
     let min = Number.POSITIVE_INFINITY;
+    let minF = Number.POSITIVE_INFINITY;
     for (let c = 0; c < n; c++) {
       const v = groupCost[g * n + c] as number;
       if (v === Number.POSITIVE_INFINITY) continue;
       servers[g] = (servers[g] as number) + 1;
       if (v < min) min = v;
+      if ((fixed[c] as number) < minF) minF = fixed[c] as number;
     }
-    if (min === Number.POSITIVE_INFINITY) return { nodes: 0, complete: true };
+    if (min === Number.POSITIVE_INFINITY) return { nodes: 0, work: 0, complete: true };
     minCost[g] = min;
+    minFixed[g] = minF;
   }
   // The most constrained groups first: their blocks are small and their bounds bite early.
   const order = Array.from({ length: groupCount }, (_, g) => g).sort(
@@ -115,6 +127,20 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
   const remainingMin = new Float64Array(groupCount + 1);
   for (let i = groupCount - 1; i >= 0; i--)
     remainingMin[i] = (remainingMin[i + 1] as number) + (minCost[order[i] as number] as number);
+
+  // Work done, in candidate scans and nodes: the budget that bounds a pathological order's search.
+  let work = 0;
+
+  const fits = (demand: Float64Array, h: number, c: number) => {
+    if ((groupCost[h * n + c] as number) === Number.POSITIVE_INFINITY) return false;
+    const skus = groupSkus[h] as Int32Array;
+    const qty = groupQty[h] as Float64Array;
+    for (let k = 0; k < skus.length; k++) {
+      const s = skus[k] as number;
+      if ((demand[s] as number) + (qty[k] as number) > (available[c * skuCount + s] as number)) return false;
+    }
+    return true;
+  };
 
   const ranksBefore = (costA: number, a: number, costB: number, b: number) =>
     costA < costB - costTolerance ||
@@ -136,7 +162,19 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
       top: new Int32Array(listSize),
       topCost: new Float64Array(listSize),
       topLen: 0,
+      joinable: new Uint8Array(groupCount),
     };
+    work += count;
+    for (let h = 0; h < groupCount; h++) {
+      if (members.includes(h)) continue;
+      for (let i = 0; i < count; i++) {
+        work++;
+        if (fits(demand, h, locs[i] as number)) {
+          block.joinable[h] = 1;
+          break;
+        }
+      }
+    }
     for (let i = 0; i < count; i++) {
       const c = locs[i] as number;
       const cost = costs[i] as number;
@@ -243,6 +281,7 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
       rest[j] = (rest[j + 1] as number) + ((blocks[j] as Block).topCost[0] as number);
     const pick = (j: number, partial: number) => {
       nodes++;
+      work++;
       if (j === k) {
         offer(blocks, chosen, partial + constant);
         return;
@@ -263,21 +302,36 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
   const blocks: Block[] = [];
   function branch(i: number, blockSum: number) {
     if (stopped) return;
-    if (++nodes > nodeLimit) {
+    nodes++;
+    if (++work > workLimit) {
       stopped = true;
       return;
     }
-    if (blockSum + (remainingMin[i] as number) + constant > limit()) return;
+    let bound = blockSum + (remainingMin[i] as number) + constant;
+    if (bound > limit()) return;
     if (i === groupCount) {
       chooseLocations(blocks);
       return;
+    }
+    // A group no open block can take needs a new shipment: none may be left, and its location
+    // costs at least its cheapest fixed cost (one new location may take several such groups).
+    let newShipment = Number.NEGATIVE_INFINITY;
+    for (let r = i; r < groupCount; r++) {
+      const h = order[r] as number;
+      if (!blocks.some((block) => block.joinable[h] === 1))
+        newShipment = Math.max(newShipment, minFixed[h] as number);
+    }
+    if (newShipment > Number.NEGATIVE_INFINITY) {
+      if (blocks.length === shipmentsCap) return;
+      bound += newShipment;
+      if (bound > limit()) return;
     }
     const g = order[i] as number;
     // Joining an open block first: plans with fewer shipments are met, and bound the rest, early.
     for (let j = 0; j < blocks.length; j++) {
       const open = blocks[j] as Block;
+      if (open.joinable[g] !== 1) continue;
       const grown = extended(open, g);
-      if (grown.topLen === 0) continue;
       blocks[j] = grown;
       branch(i + 1, blockSum - (open.topCost[0] as number) + (grown.topCost[0] as number));
       blocks[j] = open;
@@ -290,5 +344,5 @@ export function searchPlans(model: SourcingModel, maxShipments: number, nodeLimi
     }
   }
   branch(0, 0);
-  return { best, nextBest, nodes, complete: !stopped };
+  return { best, nextBest, nodes, work, complete: !stopped };
 }
