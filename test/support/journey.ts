@@ -147,5 +147,5 @@ export function postCarrierEvent(
 export function fulfilmentExecutionArn(cloud: LocalCloud, orderId: string): string {
   const machine = cloud.model.stateMachines.find((m) => /fulfil/i.test(m.name));
   if (!machine) throw new Error('no fulfilment state machine in the template');
-  return machine.arn.replace(':stateMachine:', ':execution:') + `:${orderId}`;
+  return `${machine.arn.replace(':stateMachine:', ':execution:')}:${orderId}`;
 }
