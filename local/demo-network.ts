@@ -475,12 +475,12 @@ const STREETS = [
 ];
 
 /** Returns a function that draws one address per call; a town's chance is its share of the population. */
-export function createDestinationSampler(random: Random): () => DemoAddress {
-  const towns = frenchCities().filter((city) => city.postcodes.length > 0);
+/** Draws an index in proportion to the weights (cumulative sums and a binary search). */
+export function weightedSampler(random: Random, weights: readonly number[]): () => number {
   const cumulative: number[] = [];
   let total = 0;
-  for (const town of towns) {
-    total += town.population;
+  for (const w of weights) {
+    total += w;
     cumulative.push(total);
   }
   return () => {
@@ -492,6 +492,18 @@ export function createDestinationSampler(random: Random): () => DemoAddress {
       if ((cumulative[middle] ?? 0) > target) high = middle;
       else low = middle + 1;
     }
+    return low;
+  };
+}
+
+export function createDestinationSampler(random: Random): () => DemoAddress {
+  const towns = frenchCities().filter((city) => city.postcodes.length > 0);
+  const drawTown = weightedSampler(
+    random,
+    towns.map((town) => town.population),
+  );
+  return () => {
+    const low = drawTown();
     const town = towns[low];
     if (!town) throw new Error('no town to draw from');
     return {

