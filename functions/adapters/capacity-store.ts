@@ -4,6 +4,7 @@ import type { Location } from '../core/network.ts';
 import { config } from './config.ts';
 import { documentClient } from './dynamodb.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { getLocation } from './network-store.ts';
 import type { TransactItem } from './transactions.ts';
 
 /**
@@ -124,4 +125,31 @@ export function capacityRelease(locationId: string, day: string): TransactItem {
       ExpressionAttributeValues: { ':one': 1 },
     },
   };
+}
+
+/**
+ * Claims a preparation slot for each shipment at a location that limits its daily capacity: the
+ * shipments come back marked with the day they hold, with the conditional writes that take the
+ * slots (to commit in the same transaction as the order).
+ */
+export async function claimCapacity<S extends { locationId: string; capacityDay?: string | undefined }>(
+  shipments: S[],
+  day: string,
+): Promise<{ shipments: S[]; claims: TransactItem[] }> {
+  const locations = await Promise.all(shipments.map((s) => getLocation(s.locationId)));
+  const claims: TransactItem[] = [];
+  const marked = shipments.map((shipment, i) => {
+    const capacity = locations[i]?.dailyCapacity;
+    if (capacity === undefined) return shipment;
+    claims.push(capacityMovement(shipment.locationId, day, capacity));
+    return { ...shipment, capacityDay: day };
+  });
+  return { shipments: marked, claims };
+}
+
+/** Gives back the slots of shipments that will not be prepared (cancelled, rejected, re-sourced). */
+export function releaseCapacity(
+  shipments: { locationId: string; capacityDay?: string | undefined }[],
+): TransactItem[] {
+  return shipments.flatMap((s) => (s.capacityDay ? [capacityRelease(s.locationId, s.capacityDay)] : []));
 }

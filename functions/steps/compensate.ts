@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { releaseCapacity } from '../adapters/capacity-store.ts';
 import { event as domainEvent, publish, shipmentChanges } from '../adapters/events.ts';
 import { changeOrder, requireOrder } from '../adapters/order-store.ts';
 import { closeOrder, heldReservations } from '../core/orders/order.ts';
-import { isTerminal } from '../core/orders/status.ts';
+import { isDispatched, isTerminal } from '../core/orders/status.ts';
 import { stepHandler } from '../shared/middleware.ts';
 import { id } from '../shared/schemas.ts';
 
@@ -42,7 +43,16 @@ export const handler = stepHandler(input, async ({ orderId, error }) => {
       r.lines.map((l) => ({ kind: 'release' as const, locationId: r.locationId, ...l })),
     );
     const status = cancelled ? 'CANCELLED' : 'REJECTED';
-    return { order: { ...closeOrder(order, status, reason, new Date()), waiting: {} }, stock };
+    // shipments that will never be prepared give their preparation slot back
+    const unprepared = order.shipments.filter(
+      (s) => s.capacityDay && !isDispatched(s) && s.status !== 'COLLECTED',
+    );
+    const closed = closeOrder(order, status, reason, new Date());
+    const freed = new Set(unprepared.map((s) => s.shipmentId));
+    const shipments = closed.shipments.map((s) =>
+      freed.has(s.shipmentId) ? { ...s, capacityDay: undefined } : s,
+    );
+    return { order: { ...closed, shipments, waiting: {} }, stock, conditions: releaseCapacity(unprepared) };
   });
   if (after.version !== before.version) {
     const closing = cancelled

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { capacityMovement } from '../adapters/capacity-store.ts';
+import { claimCapacity } from '../adapters/capacity-store.ts';
 import { event as domainEvent, publish, shipmentChanges } from '../adapters/events.ts';
-import { getLocation } from '../adapters/network-store.ts';
 import { changeOrder, requireOrder, saveOrder } from '../adapters/order-store.ts';
 import { capacityDay } from '../core/inventory/capacity.ts';
 import { allocate, excludeLocations, shipmentsFromPlan } from '../core/orders/order.ts';
@@ -27,15 +26,6 @@ const input = z.object({
   }),
 });
 
-/** One preparation slot per shipment at each location that limits its daily capacity. */
-async function capacityClaims(shipments: Shipment[]) {
-  const day = capacityDay(new Date());
-  const locations = await Promise.all(shipments.map((s) => getLocation(s.locationId)));
-  return locations.flatMap((l) =>
-    l?.dailyCapacity === undefined ? [] : [capacityMovement(l.locationId, day, l.dailyCapacity)],
-  );
-}
-
 const mapItem = ({ shipmentId, locationId, mode, lines }: Shipment) => ({
   shipmentId,
   locationId,
@@ -53,7 +43,10 @@ export const handler = stepHandler(input, async ({ orderId, plan }) => {
   if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
   const live = order.shipments.filter((s) => s.status !== 'CANCELLED');
   if (live.length > 0) return { shipments: live.map(mapItem) }; // a retry after the transaction committed
-  const shipments = shipmentsFromPlan(order, plan.shipments);
+  const { shipments, claims } = await claimCapacity(
+    shipmentsFromPlan(order, plan.shipments),
+    capacityDay(new Date()),
+  );
   const allocated = allocate(order, shipments, new Date());
   const stock = shipments.flatMap((s) =>
     s.lines.map((line) => ({ kind: 'reserve' as const, locationId: s.locationId, ...line })),
@@ -62,7 +55,7 @@ export const handler = stepHandler(input, async ({ orderId, plan }) => {
     order: allocated,
     stock,
     shipmentPointers: shipments.map((s) => s.shipmentId),
-    conditions: await capacityClaims(shipments),
+    conditions: claims,
   }).catch(async (error: unknown) => {
     // the location that refused is left out when the workflow sources the order again
     if (error instanceof ReservationConflict && error.locationId) {

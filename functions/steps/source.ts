@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { claimCapacity, releaseCapacity } from '../adapters/capacity-store.ts';
 import { publish, shipmentChanges } from '../adapters/events.ts';
 import { changeOrder, requireOrder, type StoredOrder, saveOrder } from '../adapters/order-store.ts';
 import { sourcingRequestFor } from '../adapters/sourcing-inputs.ts';
+import { capacityDay } from '../core/inventory/capacity.ts';
 import {
   countSourcingAttempt,
   findShipment,
@@ -50,6 +52,15 @@ async function sourceOrder(orderId: string) {
   }));
   if (!result.ok) throw new NoSourcingPlan(result.reason);
   return { shipments: result.shipments, cost: result.cost };
+}
+
+function withoutCapacity(order: StoredOrder, shipmentId: string): StoredOrder {
+  return {
+    ...order,
+    shipments: order.shipments.map((s) =>
+      s.shipmentId === shipmentId ? { ...s, capacityDay: undefined } : s,
+    ),
+  };
 }
 
 function rejectionReason(rejection: unknown): string {
@@ -101,7 +112,10 @@ async function resourceShipment(orderId: string, shipmentId: string, rejection: 
     );
     if (!result.ok || result.shipments.length !== 1)
       throw new NoSourcingPlan(`no other location can ship ${shipmentId} after "${reason}"`);
-    const replacement = shipmentsFromPlan(order, result.shipments);
+    const { shipments: replacement, claims } = await claimCapacity(
+      shipmentsFromPlan(order, result.shipments),
+      capacityDay(new Date()),
+    );
     const next = replaceShipment(
       countSourcingAttempt(order, [rejected.locationId]),
       shipmentId,
@@ -117,8 +131,10 @@ async function resourceShipment(orderId: string, shipmentId: string, rejection: 
     ];
     try {
       const saved = await saveOrder({
-        order: next,
+        order: withoutCapacity(next, shipmentId),
         stock,
+        // the rejecting location gives its preparation slot back; the new one takes one
+        conditions: [...releaseCapacity([rejected]), ...claims],
         shipmentPointers: replacement.map((s) => s.shipmentId),
       });
       await publish(shipmentChanges(order, saved));

@@ -287,5 +287,11 @@ describe('sourcing inside the workflow', () => {
     expect(allocated.sourcing.explanation.excluded).toEqual(
       expect.arrayContaining([expect.objectContaining({ locationId: near, rule: 'capacity' })]),
     );
+
+    // a cancelled order gives its preparation slot back: the next order can use the near store again
+    expect((await api.post(`/orders/${first}/cancel`)).status).toBe(202);
+    await untilStatus(api, first, 'CANCELLED');
+    const third = await place([{ sku, quantity: 1 }]);
+    expect((await untilStatus(api, third, 'ALLOCATED')).shipments[0].locationId).toBe(near);
   });
 });
