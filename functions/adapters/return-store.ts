@@ -77,26 +77,36 @@ export async function updateReturn(
   from: ReturnRecord['status'][],
   stock: StockMovement[] = [],
 ): Promise<ReturnRecord | undefined> {
-  const next = { ...record, ...change, updatedAt: new Date().toISOString() };
+  const fields = { ...change, updatedAt: new Date().toISOString() };
+  const names = Object.keys(fields).filter((name) => fields[name as keyof typeof fields] !== undefined);
+  // An update of the changed fields only: a task token stored meanwhile by the workflow is kept.
   const failed = await writeTransaction([
     {
-      Put: {
+      Update: {
         TableName: config.ordersTable,
-        Item: { ...keys.returnRecord(record.returnId), entity: 'return', ...next },
-        ConditionExpression: `#s IN (${from.map((_, i) => `:s${i}`).join(', ')})`,
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: Object.fromEntries(from.map((s, i) => [`:s${i}`, s])),
+        Key: keys.returnRecord(record.returnId),
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+        ConditionExpression: `#status IN (${from.map((_, i) => `:s${i}`).join(', ')})`,
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(from.map((status, i) => [`:s${i}`, status])),
+          ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name as keyof typeof fields]])),
+        },
       },
     },
     {
       Put: {
         TableName: config.ordersTable,
-        Item: { ...orderReturnKey(record.orderId, record.returnId), ...next },
+        Item: { ...orderReturnKey(record.orderId, record.returnId), ...record, ...fields },
       },
     },
-    ...stock.map((m) => stockMovementItem(m, next.updatedAt)),
+    ...stock.map((m) => stockMovementItem(m, fields.updatedAt)),
   ]);
-  return failed === undefined ? next : undefined;
+  // read back: the caller needs the token the workflow may have stored since `record` was read
+  return failed === undefined ? getReturn(record.returnId) : undefined;
 }
 
 export async function setReturnToken(returnId: string, token: string): Promise<ReturnRecord> {
