@@ -104,8 +104,12 @@ describe('the return workflow, run from statemachines/return.asl.json', () => {
       onHand: before.onHand + 1,
       reserved: before.reserved,
     });
-    await cloud.idle();
-    expect(refunds).toContainEqual(expect.objectContaining({ returnId, orderId, amount: 12.5 }));
+    // the refund request is published right after the status change: wait for it, do not race it
+    const refund = await eventually(
+      async () => refunds.find((r) => (r as { returnId?: string }).returnId === returnId),
+      'the RefundRequested.v1 event',
+    );
+    expect(refund).toMatchObject({ returnId, orderId, amount: 12.5 });
 
     // one unit is left to return; two are not
     const rest = await api.post(`/orders/${orderId}/returns`, {
