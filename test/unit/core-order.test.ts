@@ -36,7 +36,7 @@ const newOrder: NewOrder = {
 };
 
 const explanation: SourcingExplanation = {
-  strategy: 'nearest-greedy-split',
+  strategy: 'exact-branch-and-bound',
   candidates: 2,
   excluded: [],
   chosen: [],
