@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { GeoPoint, Location, Product } from '../../functions/core/network.ts';
-import { groupOrderLines } from '../../functions/core/orders/lines.ts';
+import type { Location, Product } from '../../functions/core/network.ts';
 import type { OrderLine } from '../../functions/core/orders/types.ts';
 import { sourcingRules } from '../../functions/core/sourcing/candidates.ts';
 import { type OptimalSourcingResult, sourceOptimal } from '../../functions/core/sourcing/optimal.ts';
 import { defaultProfile, type SourcingProfile } from '../../functions/core/sourcing/profile.ts';
-import type { SourcingRequest } from '../../functions/core/sourcing/types.ts';
+import { places, type Stock, sourcingRequests, warehouse } from '../support/sourcing.ts';
 
-const paris: GeoPoint = { lat: 48.8566, lon: 2.3522 };
-const montreuil: GeoPoint = { lat: 48.8638, lon: 2.4485 };
-const vincennes: GeoPoint = { lat: 48.8474, lon: 2.4392 };
-const orleans: GeoPoint = { lat: 47.9029, lon: 1.9093 };
-const lyon: GeoPoint = { lat: 45.764, lon: 4.8357 };
+const { paris, montreuil, vincennes, orleans, lyon } = places;
 const at = new Date('2025-03-03T10:00:00.000Z');
 
 const catalogue: Product[] = [
@@ -21,32 +16,9 @@ const catalogue: Product[] = [
   { sku: 'E', name: 'Old lamp', weightKg: 2, endOfSeries: true },
   { sku: 'H', name: 'Lamp oil', weightKg: 1, handling: ['hazmat'] },
 ];
-const products: ReadonlyMap<string, Product> = new Map(catalogue.map((p) => [p.sku, p]));
+const { request } = sourcingRequests(catalogue, { destination: paris, at });
 
-function location(locationId: string, point: GeoPoint, extra: Partial<Location> = {}): Location {
-  return { locationId, name: locationId, type: 'warehouse', ...point, capabilities: ['ship'], ...extra };
-}
-
-type Stock = Record<string, Record<string, number>>;
-
-function request(
-  lines: OrderLine[],
-  locations: Location[],
-  stock: Stock,
-  extra: Partial<SourcingRequest> = {},
-): SourcingRequest {
-  return {
-    groups: groupOrderLines(lines, products),
-    mode: 'home',
-    destination: paris,
-    locations,
-    products,
-    available: new Map(Object.entries(stock).map(([id, skus]) => [id, new Map(Object.entries(skus))])),
-    excluded: new Set(),
-    at,
-    ...extra,
-  };
-}
+const location = warehouse;
 
 function shippedFrom(result: OptimalSourcingResult): string[] {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
