@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiAnswer, type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
+import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
 import { fulfilmentExecutionArn, homeOrder, seedSmallNetwork, untilStatus } from '../support/journey.ts';
+import { expectProblem } from '../support/problem.ts';
 
 let cloud: LocalCloud;
 let api: ApiClient;
@@ -33,17 +34,6 @@ const orderStatuses = [
   'COLLECTED',
   'CANCELLED',
 ];
-
-function expectProblem(answer: ApiAnswer, status: number) {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/problem+json');
-  expect(answer.body).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-}
 
 function orderFor(customerId: string, quantity = 1) {
   return { ...homeOrder([{ sku: ids.mug, quantity }]), customer: { id: customerId } };

@@ -22,6 +22,10 @@ import {
   stockOf,
   untilStatus,
 } from '../support/journey.ts';
+import { expectProblem as expectProblemWithFields } from '../support/problem.ts';
+
+const expectProblem = (answer: ApiAnswer, status: number, fields?: string[]) =>
+  expectProblemWithFields(answer, status, fields, { distinctFields: true });
 
 let cloud: LocalCloud;
 let api: ApiClient;
@@ -38,29 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cloud?.stop();
 });
-
-/** A 4xx answer in RFC 9457 form; `fields` are exactly the distinct `errors[].field` values, in any order. */
-function expectProblem(answer: ApiAnswer, status: number, fields?: string[]) {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/problem+json');
-  expect(answer.body).toMatchObject({
-    type: expect.stringMatching(/^https:\/\/relais\.dev\/problems\/[a-z0-9-]+$/),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-  // never a stack trace or a raw SDK error in what the caller sees
-  expect(JSON.stringify(answer.body)).not.toMatch(/\s+at \S+ \(|node_modules|Exception/);
-  if (fields) {
-    expect(Array.isArray(answer.body.errors)).toBe(true);
-    const named = answer.body.errors.map((e: { field: string; message: string }) => {
-      expect(e.message).toEqual(expect.any(String));
-      return e.field;
-    });
-    // zod may report two issues on one field (a string where an array with a max length is expected)
-    expect([...new Set(named)].sort()).toEqual([...fields].sort());
-  }
-}
 
 const raw = (method: string, path: string, text: string, headers: Record<string, string> = {}) =>
   api.call(method, path, text, headers);

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
 import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
-import { type ApiAnswer, type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
+import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
 import { seedSmallNetwork, stockOf } from '../support/journey.ts';
+import { expectProblem } from '../support/problem.ts';
 
 let cloud: LocalCloud;
 let api: ApiClient;
@@ -24,13 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cloud?.stop();
 });
-
-function expectProblem(answer: ApiAnswer, status: number, fields?: string[]) {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/problem+json');
-  expect(answer.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
-  if (fields) expect(answer.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(fields);
-}
 
 async function newProduct(sku: string) {
   expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 1 })).status).toBe(200);

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
 import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
-import { type ApiAnswer, type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
+import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
 import { homeOrder, marseilleAddress, seedSmallNetwork, stockOf, untilStatus } from '../support/journey.ts';
+import { expectProblem } from '../support/problem.ts';
 
 let cloud: LocalCloud;
 let api: ApiClient;
@@ -41,18 +42,6 @@ function stockChanged(sku: string) {
       expect(e.source).toBe('relais.inventory');
       return e.detail as StockView & { reason: string; at: string };
     });
-}
-
-function expectProblem(answer: ApiAnswer, status: number, field?: string) {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/problem+json');
-  expect(answer.body).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-  if (field) expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
 }
 
 /** The contract's stock row, with available computed as the API must show it. */
