@@ -25,10 +25,10 @@ import type { PlannedShipment, SourcingExplanation } from '../functions/core/sou
 import { ReservationConflict, VersionConflict } from '../functions/shared/errors.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { mulberry32 } from '../local/demo-network.ts';
+import { progressBar, step } from '../local/progress.ts';
 import { barPanel, svgDocument } from './lib/chart.ts';
 import { machineInfo } from './lib/machine.ts';
 import { writePng } from './lib/png.ts';
-import { progressBar, step } from './lib/progress.ts';
 import { latency, round } from './lib/stats.ts';
 import { startBenchTables } from './lib/tables.ts';
 

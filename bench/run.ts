@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LocalCloud } from '../local/cloud.ts';
 import { buildDemoNetwork } from '../local/demo-network.ts';
+import { step as note, progressBar as progress } from '../local/progress.ts';
 import { seedNetwork } from '../local/seed.ts';
 import { apiClient, startTestCloud } from '../test/support/cloud.ts';
 import { renderLatencyChart } from './chart.ts';
@@ -38,7 +39,6 @@ import {
 } from './driver.ts';
 import { median, ratio, round, type Summary, summarize } from './lib/stats.ts';
 import { ProcessObserver, type ProcessPressure } from './observe.ts';
-import { note, progress } from './progress.ts';
 
 const usd = { perMillionTransitions: 25 };
 const stockPerRow = 100_000;

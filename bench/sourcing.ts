@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SourcingRequest } from '../functions/core/sourcing/types.ts';
 import { projectRoot } from '../lib/paths.ts';
+import { progressBar, step } from '../local/progress.ts';
 import { type BaselinePlan, closestPlan, fewestSplitsPlan } from './lib/baselines.ts';
 import { cdfPanel, stripPanel, svgDocument } from './lib/chart.ts';
 import { machineInfo } from './lib/machine.ts';
@@ -25,7 +26,6 @@ import {
 } from './lib/optimizer.ts';
 import { type BenchOrder, benchOrders, sourcingRequest } from './lib/orders.ts';
 import { writePng } from './lib/png.ts';
-import { progressBar, step } from './lib/progress.ts';
 import { latency, mean, percentiles, round } from './lib/stats.ts';
 
 const { values: args } = parseArgs({

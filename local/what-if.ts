@@ -24,6 +24,7 @@ import {
 import type { SourcingRequest } from '../functions/core/sourcing/types.ts';
 import { createOrderGenerator } from './autopilot.ts';
 import { buildDemoNetwork, mulberry32 } from './demo-network.ts';
+import { progressBar } from './progress.ts';
 
 export interface ReplayOrder {
   orderId?: string;
@@ -174,21 +175,6 @@ export function sideBySide(a: ReplayTotals, b: ReplayTotals): string {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-/** A bar redrawn in place on a terminal; a line per quarter when stderr is a file or a pipe. */
-function progressBar(label: string, total: number): (done: number) => void {
-  const width = 30;
-  const step = process.stderr.isTTY
-    ? Math.max(1, Math.floor(total / 100))
-    : Math.max(1, Math.ceil(total / 4));
-  return (done) => {
-    if (done !== total && done % step !== 0) return;
-    const filled = Math.round((done / total) * width);
-    const bar = `${label} [${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${bar}${done === total ? '\n' : ''}`);
-    else process.stderr.write(`${bar}\n`);
-  };
-}
-
 function readJson(source: string): unknown {
   return JSON.parse(
     source.trim().startsWith('{') || source.trim().startsWith('[') ? source : readFileSync(source, 'utf8'),
@@ -229,8 +215,14 @@ function main(): void {
     ? (readJson(values.network) as ReplayNetwork)
     : (buildDemoNetwork() as ReplayNetwork);
   const [profileA, profileB] = [loadProfile(values.a), loadProfile(values.b)];
-  const a = replay(orders, network, profileA, progressBar(`A ${profileA.id}`, orders.length));
-  const b = replay(orders, network, profileB, progressBar(`B ${profileB.id}`, orders.length));
+  const replayShowingProgress = (label: string, profile: SourcingProfile) => {
+    const bar = progressBar(`${label} ${profile.id}`, orders.length);
+    const totals = replay(orders, network, profile, () => bar.tick());
+    bar.done();
+    return totals;
+  };
+  const a = replayShowingProgress('A', profileA);
+  const b = replayShowingProgress('B', profileB);
   console.log(sideBySide(a, b));
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ a, b }, null, 2)}\n`);
 }
