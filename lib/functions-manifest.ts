@@ -160,9 +160,9 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
 ];
 
 export const stepFunctions: readonly StepFunction[] = [
-  { id: 'ValidateOrder', entry: 'functions/steps/validate.ts', substitution: 'ValidateOrderFunctionArn' },
-  { id: 'SourceOrder', entry: 'functions/steps/source.ts', substitution: 'SourceOrderFunctionArn' },
-  { id: 'ReserveStock', entry: 'functions/steps/reserve-stock.ts', substitution: 'ReserveStockFunctionArn' },
+  { id: 'AllocateOrder', entry: 'functions/steps/allocate.ts', substitution: 'AllocateOrderFunctionArn' },
+  { id: 'ResourceShipment', entry: 'functions/steps/source.ts', substitution: 'ResourceShipmentFunctionArn' },
+  { id: 'ReportUnfilled', entry: 'functions/steps/unfilled.ts', substitution: 'ReportUnfilledFunctionArn' },
   { id: 'PickPack', entry: 'functions/steps/pick-pack.ts', substitution: 'PickPackFunctionArn' },
   {
     id: 'DispatchCarrier',
@@ -170,7 +170,6 @@ export const stepFunctions: readonly StepFunction[] = [
     substitution: 'DispatchCarrierFunctionArn',
   },
   { id: 'TrackShipment', entry: 'functions/steps/track.ts', substitution: 'TrackShipmentFunctionArn' },
-  { id: 'CompleteOrder', entry: 'functions/steps/complete.ts', substitution: 'CompleteOrderFunctionArn' },
   { id: 'Compensate', entry: 'functions/steps/compensate.ts', substitution: 'CompensateFunctionArn' },
   { id: 'Return', entry: 'functions/steps/return.ts', substitution: 'ReturnFunctionArn' },
 ];

@@ -20,13 +20,6 @@ export type Grant =
   | 'return:start'
   | 'tasks:callback';
 
-const stepGrants: readonly Grant[] = [
-  'orders:write',
-  'inventory:write',
-  'network:read',
-  'events:put',
-  'tasks:callback',
-];
 const shipmentGrants: readonly Grant[] = ['orders:write', 'inventory:write', 'tasks:callback', 'events:put'];
 
 export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
@@ -63,15 +56,14 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
     'return:start',
     'events:put',
   ],
-  ValidateOrder: stepGrants,
-  SourceOrder: stepGrants,
-  ReserveStock: stepGrants,
-  PickPack: stepGrants,
-  DispatchCarrier: [...stepGrants, 'labels:write'],
-  TrackShipment: stepGrants,
-  CompleteOrder: stepGrants,
-  Compensate: stepGrants,
-  Return: [...stepGrants, 'labels:write'],
+  AllocateOrder: ['orders:write', 'inventory:write', 'network:read', 'events:put'],
+  ResourceShipment: ['orders:write', 'inventory:write', 'network:read', 'events:put'],
+  ReportUnfilled: ['orders:write', 'inventory:write', 'events:put'],
+  PickPack: ['orders:write', 'tasks:callback'],
+  DispatchCarrier: ['orders:write', 'inventory:write', 'network:read', 'events:put', 'labels:write'],
+  TrackShipment: ['orders:write', 'tasks:callback'],
+  Compensate: ['orders:write', 'inventory:write', 'events:put'],
+  Return: ['orders:write', 'inventory:write', 'events:put', 'tasks:callback'],
   CarrierTracking: shipmentGrants,
 };
 

@@ -5,6 +5,8 @@ export const keys = {
     GSI1PK: 'ORDERS',
     GSI1SK: `${createdAt}#${orderId}`,
   }),
+  /** the one GSI1 partition listing every order, newest first */
+  ordersIndexPartition: 'ORDERS',
   shipment: (shipmentId: string) => ({ PK: `SHIPMENT#${shipmentId}`, SK: 'SHIPMENT' }),
   tracking: (trackingNumber: string) => ({ PK: `TRACKING#${trackingNumber}`, SK: 'TRACKING' }),
   carrierEvent: (carrierId: string, eventId: string) => ({
@@ -12,6 +14,9 @@ export const keys = {
     SK: 'EVENT',
   }),
   returnRecord: (returnId: string) => ({ PK: `RETURN#${returnId}`, SK: 'RETURN' }),
+  /** a copy of the return under its order's partition, so that one query lists an order's returns */
+  orderReturn: (orderId: string, returnId: string) => ({ PK: `ORDER#${orderId}`, SK: `RETURN#${returnId}` }),
+  returnsOfOrder: (orderId: string) => ({ PK: `ORDER#${orderId}`, SKPrefix: 'RETURN#' }),
   stock: (sku: string, locationId: string) => ({ PK: `SKU#${sku}`, SK: `LOC#${locationId}` }),
   stockOfSku: (sku: string) => ({ PK: `SKU#${sku}` }),
   adjustment: (adjustmentId: string) => ({ PK: `ADJUSTMENT#${adjustmentId}`, SK: 'ADJUSTMENT' }),
@@ -30,6 +35,8 @@ export const keys = {
   location: (locationId: string) => ({ PK: 'LOCATIONS', SK: `LOC#${locationId}` }),
   allLocations: () => ({ PK: 'LOCATIONS' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
+  /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */
+  label: (labelId: string) => `labels/${labelId}.pdf`,
 } as const;
 
 const keyAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'] as const;
@@ -39,4 +46,26 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   const copy = { ...item };
   for (const k of keyAttributes) delete copy[k];
   return copy as T;
+}
+
+/**
+ * Whether a page cursor decodes to a key of the orders index (what `GET /orders` hands out as
+ * `next`); anything else is refused before it reaches DynamoDB.
+ */
+export function isOrdersPageCursor(cursor: string): boolean {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const names = Object.keys(key).sort().join(',');
+    return (
+      names === 'GSI1PK,GSI1SK,PK,SK' &&
+      typeof key.PK === 'string' &&
+      key.PK.startsWith('ORDER#') &&
+      key.SK === 'ORDER' &&
+      key.GSI1PK === keys.ordersIndexPartition &&
+      typeof key.GSI1SK === 'string' &&
+      key.GSI1SK.length > 0
+    );
+  } catch {
+    return false;
+  }
 }

@@ -1,15 +1,6 @@
 import bwipjs from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
-
-export interface LabelData {
-  carrierName: string;
-  trackingNumber: string;
-  shipmentId: string;
-  orderId: string;
-  from: string;
-  to: string[];
-  weightKg: number;
-}
+import type { LabelData } from '../app/ports.ts';
 
 /** A 10x15 cm shipping label with a Code 128 barcode of the tracking number. */
 export async function renderLabel(data: LabelData): Promise<Uint8Array> {

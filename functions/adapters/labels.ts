@@ -1,30 +1,28 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { config } from './config.ts';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Labels } from '../app/ports.ts';
+import { keys } from './keys.ts';
+import { renderLabel } from './label-pdf.ts';
 
-// s3rver (the local cloud) only speaks path-style addressing.
-const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
-
-export function labelKey(shipmentId: string): string {
-  return `labels/${shipmentId}.pdf`;
-}
-
-export async function storeLabel(key: string, pdf: Uint8Array): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: config.labelsBucket,
-      Key: key,
-      Body: pdf,
-      ContentType: 'application/pdf',
-    }),
-  );
-}
-
-export async function readLabel(key: string): Promise<Uint8Array | undefined> {
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: config.labelsBucket, Key: key }));
-    return object.Body ? await object.Body.transformToByteArray() : undefined;
-  } catch (error) {
-    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
-    throw error;
-  }
+/** PDF labels rendered here and kept in the labels bucket. */
+export function s3Labels(s3: S3Client, bucket: () => string): Labels {
+  return {
+    render: renderLabel,
+    async store(labelId, pdf) {
+      const key = keys.label(labelId);
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket(), Key: key, Body: pdf, ContentType: 'application/pdf' }),
+      );
+      return key;
+    },
+    async read(key) {
+      try {
+        const object = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+        return object.Body ? await object.Body.transformToByteArray() : undefined;
+      } catch (error) {
+        if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound'))
+          return undefined;
+        throw error;
+      }
+    },
+  };
 }

@@ -1,60 +1,41 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { config } from './config.ts';
+import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
+import type { StockMovement } from '../core/inventory/movements.ts';
 import { keys } from './keys.ts';
+import type { TransactItem } from './transactions.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/**
- * A change to one stock row that rides in a transaction with the order that causes it.
- * reserve: hold units (fails when fewer are available); release: give them back;
- * consume: the units leave the building (on hand and reserved both drop); restock: units come back.
- */
-export interface StockMovement {
-  kind: 'reserve' | 'release' | 'consume' | 'restock';
-  locationId: string;
-  sku: string;
-  quantity: number;
-}
-
-export function stockMovementItem(movement: StockMovement, now: string): TransactItem {
+/** The conditional update that makes one stock movement, for a transaction with what causes it. */
+export function stockMovementItem(table: string, movement: StockMovement, now: string): TransactItem {
   const Key = keys.stock(movement.sku, movement.locationId);
-  const TableName = config.inventoryTable;
   const values = { ':q': movement.quantity, ':now': now };
+  const update = (UpdateExpression: string, ConditionExpression: string): TransactItem => ({
+    Update: {
+      TableName: table,
+      Key,
+      UpdateExpression,
+      ConditionExpression,
+      ExpressionAttributeValues: values,
+    },
+  });
   switch (movement.kind) {
     case 'reserve':
-      return {
-        Update: {
-          TableName,
-          Key,
-          UpdateExpression: 'SET reserved = reserved + :q, available = available - :q, updatedAt = :now',
-          ConditionExpression: 'available >= :q',
-          ExpressionAttributeValues: values,
-        },
-      };
+      return update(
+        'SET reserved = reserved + :q, available = available - :q, updatedAt = :now',
+        'available >= :q',
+      );
     case 'release':
-      return {
-        Update: {
-          TableName,
-          Key,
-          UpdateExpression: 'SET reserved = reserved - :q, available = available + :q, updatedAt = :now',
-          ConditionExpression: 'reserved >= :q',
-          ExpressionAttributeValues: values,
-        },
-      };
+      return update(
+        'SET reserved = reserved - :q, available = available + :q, updatedAt = :now',
+        'reserved >= :q',
+      );
     case 'consume':
-      return {
-        Update: {
-          TableName,
-          Key,
-          UpdateExpression: 'SET reserved = reserved - :q, onHand = onHand - :q, updatedAt = :now',
-          ConditionExpression: 'reserved >= :q AND onHand >= :q',
-          ExpressionAttributeValues: values,
-        },
-      };
+      return update(
+        'SET reserved = reserved - :q, onHand = onHand - :q, updatedAt = :now',
+        'reserved >= :q AND onHand >= :q',
+      );
     case 'restock':
       return {
         Update: {
-          TableName,
+          TableName: table,
           Key,
           UpdateExpression:
             'SET onHand = if_not_exists(onHand, :zero) + :q, available = if_not_exists(available, :zero) + :q, ' +
@@ -69,4 +50,42 @@ export function stockMovementItem(movement: StockMovement, now: string): Transac
         },
       };
   }
+}
+
+/**
+ * One more shipment for the location on the claim's day: refused (the whole transaction cancelled,
+ * ConditionalCheckFailed on this item) once `dailyCapacity` shipments are taken; 0 refuses all.
+ */
+export function capacityClaimItem(table: string, claim: CapacityClaim): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.capacity(claim.locationId, claim.day),
+      UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one, locationId = :loc, #day = :day',
+      // a missing counter has taken nothing; with no capacity at all even the first is refused
+      ConditionExpression:
+        claim.dailyCapacity > 0 ? 'attribute_not_exists(used) OR used < :cap' : 'used < :cap',
+      ExpressionAttributeNames: { '#day': 'day' },
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':one': 1,
+        ':cap': claim.dailyCapacity,
+        ':loc': claim.locationId,
+        ':day': claim.day,
+      },
+    },
+  };
+}
+
+/** Gives one shipment's slot back; never takes the counter below zero. */
+export function capacityReleaseItem(table: string, slot: CapacitySlot): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.capacity(slot.locationId, slot.day),
+      UpdateExpression: 'SET used = used - :one',
+      ConditionExpression: 'used >= :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
 }

@@ -58,3 +58,21 @@ export function isInDowntime(location: Pick<Location, 'downtime'>, at: Date): bo
   const t = at.getTime();
   return (location.downtime ?? []).some((w) => Date.parse(w.from) <= t && t < Date.parse(w.to));
 }
+
+/** A kit holds no stock of its own: its components do, and are reserved together. */
+export function holdsStock(product: Pick<Product, 'kit'>): boolean {
+  return !product.kit?.length;
+}
+
+/** Why a kit definition is refused: it contains itself, an unknown product, or another kit. */
+export function kitProblems(
+  sku: string,
+  kit: readonly KitComponent[],
+  components: ReadonlyMap<string, Pick<Product, 'kit'>>,
+): { unknown: string[]; invalid?: string } {
+  if (kit.some((c) => c.sku === sku)) return { unknown: [], invalid: 'contains the kit itself' };
+  const unknown = kit.filter((c) => !components.has(c.sku)).map((c) => c.sku);
+  if (unknown.length > 0) return { unknown };
+  if ([...components.values()].some((c) => !holdsStock(c))) return { unknown: [], invalid: 'nested kit' };
+  return { unknown: [] };
+}

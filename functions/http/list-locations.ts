@@ -1,8 +1,6 @@
-import { listLocations } from '../adapters/network-store.ts';
+import { ports } from '../adapters/aws-ports.ts';
+import { listLocations } from '../app/network.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
 import { apiQuery } from '../shared/schemas.ts';
 
-export const handler = httpRoute(apiQuery({}, {}), async () => {
-  const locations = await listLocations();
-  return json(200, { items: locations.sort((a, b) => a.locationId.localeCompare(b.locationId)) });
-});
+export const handler = httpRoute(apiQuery({}, {}), async () => json(200, await listLocations(ports())));

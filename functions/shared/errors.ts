@@ -90,6 +90,16 @@ export class ReturnInvalid extends DomainError {
   readonly statusCode = 409;
 }
 
+/**
+ * Data that contradicts itself (a shipment that is not part of its order, a parcel re-sourced after
+ * it left): never a clean business outcome. Fails loudly, so that the workflow ends visibly.
+ */
+export class IntegrityViolation extends DomainError {
+  override readonly name = 'IntegrityViolation';
+  readonly statusCode = 500;
+  override readonly expose = false;
+}
+
 /** The error names a state machine may catch or retry, by the class that raises each. */
 export const workflowErrors = {
   OrderInvalid,
@@ -99,6 +109,7 @@ export const workflowErrors = {
   ShipmentRejected,
   VersionConflict,
   ReturnInvalid,
+  IntegrityViolation,
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { carrierStatuses } from '../core/carriers/tracking.ts';
 import { orderStatuses, shipmentStatuses } from '../core/orders/types.ts';
 
 /**
@@ -7,16 +8,9 @@ import { orderStatuses, shipmentStatuses } from '../core/orders/types.ts';
  */
 const at = z.iso.datetime();
 const stockLine = z.object({ sku: z.string(), quantity: z.number().int().positive() });
-export const carrierStatuses = [
-  'PICKED_UP',
-  'IN_TRANSIT',
-  'OUT_FOR_DELIVERY',
-  'DELIVERED',
-  'DELIVERY_FAILED',
-  'EXCEPTION',
-  'LOST',
-  'RETURN_RECEIVED',
-] as const;
+
+/** re-exported for the schemas of the HTTP contract */
+export { carrierStatuses };
 
 export const eventSchemas = {
   'OrderReceived.v1': z.object({

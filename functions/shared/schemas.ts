@@ -209,3 +209,6 @@ export const returnBody = z.object({
     .min(1)
     .max(100),
 });
+
+/** What a state machine's Catch puts at its ResultPath: the error's name and its cause. */
+export const workflowFailure = z.object({ Error: z.string(), Cause: z.string().optional() }).loose();

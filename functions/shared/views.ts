@@ -1,4 +1,5 @@
-import type { StoredOrder } from '../adapters/order-store.ts';
+import type { StoredOrder } from '../app/ports.ts';
+import type { ReturnRecord } from '../core/returns/returns.ts';
 
 /** The API's own absolute base URL, as the caller reached it. */
 export function baseUrlOf(event: {
@@ -38,5 +39,27 @@ export function orderView(order: StoredOrder, baseUrl: string) {
     rejection: order.rejection,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
+  };
+}
+
+/** A return as POST /orders/{id}/returns answers it: with the label the customer prints. */
+export function returnCreatedView(record: ReturnRecord, baseUrl: string) {
+  const { returnId, status, carrierId, trackingNumber } = record;
+  return { returnId, status, carrierId, trackingNumber, labelUrl: `${baseUrl}/returns/${returnId}/label` };
+}
+
+/** A return as GET /returns/{id} shows it: no task token. */
+export function returnView(r: ReturnRecord) {
+  return {
+    returnId: r.returnId,
+    orderId: r.orderId,
+    status: r.status,
+    lines: r.lines,
+    carrierId: r.carrierId,
+    trackingNumber: r.trackingNumber,
+    restockLocationId: r.restockLocationId,
+    grade: r.grade,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
 }

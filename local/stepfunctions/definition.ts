@@ -13,7 +13,15 @@ export interface TaskState {
   timeoutSeconds?: number;
   /** the Map and Parallel states it runs inside, outermost first */
   scopes: string[];
+  /**
+   * set when the state takes its timeout from `TimeoutSecondsPath`: the runner finds the value under
+   * this key of the task's Payload (where the path was moved) and takes it out before invoking
+   */
+  timeoutSecondsKey?: string;
 }
+
+/** Where a `TimeoutSecondsPath` value travels locally, inside the Payload, to the task runner. */
+export const timeoutSecondsKey = '__localTimeoutSeconds';
 
 export interface PreparedDefinition {
   /** the definition to hand to aws-local-stepfunctions */
@@ -56,6 +64,15 @@ export function prepareDefinition(source: object | string): PreparedDefinition {
     const seen = tasks.get(name);
     if (seen && (seen.resource !== task.resource || seen.timeoutSeconds !== task.timeoutSeconds)) {
       throw new Error(`Two Task states are named ${name}: local task handlers are keyed by state name`);
+    }
+    // AWS reads TimeoutSecondsPath from the state input and allows any duration; the library reads
+    // it after Parameters and arms a timer Node cannot hold past 24.8 days. The path moves into the
+    // Payload (evaluated on the same state input), and the runner enforces it through the token.
+    const parameters = state.Parameters as JsonObject | undefined;
+    if (typeof state.TimeoutSecondsPath === 'string' && isObject(parameters?.Payload)) {
+      parameters.Payload[`${timeoutSecondsKey}.$`] = state.TimeoutSecondsPath;
+      delete state.TimeoutSecondsPath;
+      task.timeoutSecondsKey = timeoutSecondsKey;
     }
     tasks.set(name, task);
     // AWS lets a Standard task run as long as the execution; the library's default is 60 s

@@ -54,7 +54,11 @@ export class TaskRunner {
   /** `input` is the task's effective input: Parameters already applied by the library. */
   async run(task: TaskState, input: JsonValue, context: TaskContext): Promise<JsonValue> {
     // the library arms its TimeoutSeconds timer as soon as this call returns
-    const deadline = Date.now() + Math.min(task.timeoutSeconds ?? maxTimerSeconds, maxTimerSeconds) * 1000;
+    const timeoutSeconds = task.timeoutSecondsKey
+      ? takeTimeoutSeconds(input, task.timeoutSecondsKey)
+      : undefined;
+    const deadline =
+      Date.now() + Math.min(timeoutSeconds ?? task.timeoutSeconds ?? maxTimerSeconds, maxTimerSeconds) * 1000;
     // the event log is a few ticks behind: let it record TaskStateEntered before this task's events
     await new Promise((resolve) => setImmediate(resolve));
     if (!context.isRunning()) throw new TaskAborted('The execution is no longer running');
@@ -237,5 +241,19 @@ function replaceInStrings(value: JsonValue, search: string, replacement: string)
       Object.entries(value).map(([key, item]) => [key, replaceInStrings(item, search, replacement)]),
     );
   }
+  return value;
+}
+
+/** Takes the timeout a `TimeoutSecondsPath` resolved to out of the Payload it travelled in. */
+function takeTimeoutSeconds(input: JsonValue, key: string): number | undefined {
+  const payload = (input as { Payload?: Record<string, unknown> } | null)?.Payload;
+  if (!payload || typeof payload !== 'object') return undefined;
+  const value = payload[key];
+  delete payload[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new TaskFailure(
+      'States.Runtime',
+      `TimeoutSecondsPath must resolve to a positive integer, not ${value}`,
+    );
   return value;
 }

@@ -99,8 +99,8 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
       reserved: before.reserved,
     });
     const transitions = cloud.stepFunctions.transitionCount(fulfilmentExecutionArn(cloud, orderId));
-    console.info(`state transitions for one single-shipment home order: ${transitions}`);
-    expect(transitions).toBeLessThanOrEqual(15);
+    // AllocateOrder, FulfilShipments, PickPack, DispatchCarrier, TrackShipment
+    expect(transitions).toBe(5);
   });
 
   it('rejects an order nothing can fill, with the reason, and reserves nothing', async () => {
@@ -116,7 +116,13 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
 
   it('re-sources a rejected shipment at another location and releases the first reservation', async () => {
     const lyonBefore = await stockOf(api, ids.mug, ids.lyon);
-    const lilleBefore = await stockOf(api, ids.mug, ids.lille);
+    const before = new Map(
+      await Promise.all(
+        [ids.lille, ids.store].map(
+          async (locationId) => [locationId, await stockOf(api, ids.mug, locationId)] as const,
+        ),
+      ),
+    );
     const orderId = await place([{ sku: ids.mug, quantity: 1 }]);
     const allocated = await untilStatus(api, orderId, 'ALLOCATED');
     const first = allocated.shipments[0];
@@ -147,10 +153,13 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     }, 'the second confirmation');
     await deliver(orderId);
     await untilStatus(api, orderId, 'DELIVERED');
-    const atSecond = await stockOf(api, ids.mug, second.locationId);
-    const secondBefore = second.locationId === ids.lille ? lilleBefore : undefined;
-    if (secondBefore)
-      expect(atSecond).toMatchObject({ onHand: secondBefore.onHand - 1, reserved: secondBefore.reserved });
+    // whichever location took the replacement shipped the unit, and holds nothing more for it
+    const secondBefore = before.get(second.locationId);
+    expect(secondBefore, `the replacement went to ${second.locationId}`).toBeDefined();
+    expect(await stockOf(api, ids.mug, second.locationId)).toMatchObject({
+      onHand: (secondBefore?.onHand ?? 0) - 1,
+      reserved: secondBefore?.reserved,
+    });
     expect(await stockOf(api, ids.mug, ids.lyon)).toEqual(lyonBefore);
   });
 

@@ -34,3 +34,41 @@ export function capacityRemaining(dailyCapacity: number | undefined, used: numbe
 export function capacityDay(at: Date): string {
   return isoDay(departureDay(at));
 }
+
+/** One preparation slot: a shipment prepared by a location on a calendar day. */
+export interface CapacitySlot {
+  locationId: string;
+  day: string;
+}
+
+/** A slot to take, refused once the location has taken `dailyCapacity` shipments that day. */
+export interface CapacityClaim extends CapacitySlot {
+  dailyCapacity: number;
+}
+
+/**
+ * Marks each shipment at a location that limits its daily capacity with the day whose slot it
+ * takes, and lists the claims that must commit with it.
+ */
+export function claimSlots<S extends { locationId: string; capacityDay?: string | undefined }>(
+  shipments: S[],
+  dailyCapacityOf: (locationId: string) => number | undefined,
+  day: string,
+): { shipments: S[]; claims: CapacityClaim[] } {
+  requireCalendarDay(day);
+  const claims: CapacityClaim[] = [];
+  const marked = shipments.map((shipment) => {
+    const dailyCapacity = dailyCapacityOf(shipment.locationId);
+    if (dailyCapacity === undefined) return shipment;
+    claims.push({ locationId: shipment.locationId, day, dailyCapacity });
+    return { ...shipment, capacityDay: day };
+  });
+  return { shipments: marked, claims };
+}
+
+/** The slots held by shipments that will not be prepared after all (cancelled, rejected, re-sourced). */
+export function slotsHeldBy(
+  shipments: readonly { locationId: string; capacityDay?: string | undefined }[],
+): CapacitySlot[] {
+  return shipments.flatMap((s) => (s.capacityDay ? [{ locationId: s.locationId, day: s.capacityDay }] : []));
+}

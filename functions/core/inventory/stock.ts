@@ -67,3 +67,27 @@ export function publicStock(row: StockRow) {
 export function networkAts(rows: StockRow[]): number {
   return rows.reduce((sum, row) => sum + Math.max(0, row.available), 0);
 }
+
+/**
+ * A WMS or POS delta applied to a row (none yet: nothing on hand): the new row, or undefined when
+ * it would leave less on hand than is reserved, or a negative count, which is refused.
+ */
+export function applyDelta(
+  current: StockRow | undefined,
+  change: { locationId: string; sku: string; delta: number },
+): StockRow | undefined {
+  const onHand = (current?.onHand ?? 0) + change.delta;
+  const reserved = current?.reserved ?? 0;
+  const safetyStock = current?.safetyStock ?? 0;
+  if (onHand < reserved || onHand < 0) return undefined;
+  return {
+    locationId: change.locationId,
+    sku: change.sku,
+    onHand,
+    reserved,
+    safetyStock,
+    available: availableOf({ onHand, reserved, safetyStock }),
+    ...(hasBuffers(current?.channelBuffers) ? { channelBuffers: current?.channelBuffers } : {}),
+    asOf: current?.asOf,
+  };
+}

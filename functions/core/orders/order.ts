@@ -190,3 +190,46 @@ export function heldReservations(
     .filter((s) => s.reservation === 'held')
     .map(({ shipmentId: id, locationId, lines }) => ({ shipmentId: id, locationId, lines }));
 }
+
+/** Shipments that still count: a retried allocation finds them instead of allocating twice. */
+export function liveShipments(order: Order): Shipment[] {
+  return order.shipments.filter((s) => s.status !== 'CANCELLED');
+}
+
+/** What the workflow carries for each shipment: enough to wait on it, nothing it must trust later. */
+export function workflowItem({ shipmentId, locationId, mode, lines }: Shipment) {
+  return { shipmentId, locationId, mode, lines };
+}
+
+/** Reservation conflicts re-source the order at most this many times; rejections per order likewise. */
+export const maxSourcingAttempts = 3;
+export const maxRejectsPerOrder = 3;
+
+/** A parcel's weight: what the location declared when packing, else the products' catalogue weights. */
+export function parcelWeightKg(
+  shipment: Pick<Shipment, 'packages' | 'lines'>,
+  weightOf: (sku: string) => number | undefined,
+): number {
+  const declared = shipment.packages?.reduce((sum, p) => sum + p.weightKg, 0);
+  if (declared) return declared;
+  return shipment.lines.reduce((sum, l) => sum + (weightOf(l.sku) ?? 0) * l.quantity, 0);
+}
+
+/**
+ * How long the workflow waits for a shipment's arrival after it leaves the location: a parcel's
+ * delivery, or the customer's collection at the store.
+ */
+export const arrivalWait = {
+  delivery: { stage: 'delivery', waitSeconds: 30 * 86_400 },
+  collection: { stage: 'collection', waitSeconds: 14 * 86_400 },
+} as const;
+
+/** Whether the requested lines cancel every unit of the order. */
+export function coversWholeOrder(
+  requested: { sku: string; quantity: number }[],
+  lines: { sku: string; quantity: number }[],
+): boolean {
+  const total = (ls: { sku: string; quantity: number }[], sku: string) =>
+    ls.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0);
+  return lines.every((l) => total(requested, l.sku) >= total(lines, l.sku));
+}

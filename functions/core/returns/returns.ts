@@ -68,3 +68,28 @@ export function restockLocation(order: Order, sku: string): string | undefined {
     order.shipments.find((s) => s.lines.some((l) => l.sku === sku))?.locationId
   );
 }
+
+export type ReturnGrade = NonNullable<ReturnRecord['grade']>;
+
+/**
+ * The grade of a returned parcel before anyone inspects it: a reason that says the item is damaged
+ * or defective grades it C (not fit to sell again), otherwise A.
+ */
+export function gradeFromReasons(lines: readonly Pick<ReturnLine, 'reason'>[]): ReturnGrade {
+  return lines.some((l) => /damaged|defective/i.test(l.reason)) ? 'C' : 'A';
+}
+
+/** A and B go back on the shelf; C is disposed of. */
+export function isRestockable(grade: ReturnGrade): boolean {
+  return grade !== 'C';
+}
+
+/** What the customer gets back: the order's unit prices times the units returned, to the cent. */
+export function refundAmount(
+  order: Pick<Order, 'lines'>,
+  lines: readonly Pick<ReturnLine, 'sku' | 'quantity'>[],
+) {
+  const prices = new Map(order.lines.map((l) => [l.sku, l.unitPrice]));
+  const amount = lines.reduce((sum, l) => sum + (prices.get(l.sku) ?? 0) * l.quantity, 0);
+  return Math.round(amount * 100) / 100;
+}

@@ -1,0 +1,59 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '../shared/powertools.ts';
+
+/**
+ * One traced client per AWS service, built on first use and kept for the life of the container, so
+ * that X-Ray shows every AWS call under the handler that made it. Endpoints come from the SDK's own
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, which is how the local cloud is reached.
+ */
+export interface AwsClients {
+  dynamodb: DynamoDBDocumentClient;
+  sfn: SFNClient;
+  eventBridge: EventBridgeClient;
+  s3: S3Client;
+  secrets: SecretsManagerClient;
+}
+
+const builders: { [K in keyof AwsClients]: () => AwsClients[K] } = {
+  dynamodb: () =>
+    DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    }),
+  sfn: () => tracer.captureAWSv3Client(new SFNClient({})),
+  eventBridge: () => tracer.captureAWSv3Client(new EventBridgeClient({})),
+  // An endpoint override (s3rver) is addressed by path; AWS itself takes either form.
+  s3: () =>
+    tracer.captureAWSv3Client(new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) })),
+  secrets: () => tracer.captureAWSv3Client(new SecretsManagerClient({})),
+};
+
+const built: Partial<AwsClients> = {};
+
+function client<K extends keyof AwsClients>(name: K): AwsClients[K] {
+  built[name] ??= builders[name]();
+  return built[name] as AwsClients[K];
+}
+
+/** The clients of this container, each built once, when first asked for. */
+export const awsClients: AwsClients = {
+  get dynamodb() {
+    return client('dynamodb');
+  },
+  get sfn() {
+    return client('sfn');
+  },
+  get eventBridge() {
+    return client('eventBridge');
+  },
+  get s3() {
+    return client('s3');
+  },
+  get secrets() {
+    return client('secrets');
+  },
+};

@@ -1,0 +1,116 @@
+import { capacityDay, claimSlots } from '../core/inventory/capacity.ts';
+import { movementsOf } from '../core/inventory/movements.ts';
+import {
+  allocate,
+  countSourcingAttempt,
+  excludeLocations,
+  liveShipments,
+  maxSourcingAttempts,
+  recordSourcing,
+  shipmentsFromPlan,
+  workflowItem,
+} from '../core/orders/order.ts';
+import { orderProblems } from '../core/orders/validation.ts';
+import { sourceOptimal } from '../core/sourcing/optimal.ts';
+import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
+import {
+  NoSourcingPlan,
+  OrderCancelled,
+  OrderInvalid,
+  ReservationConflict,
+  VersionConflict,
+} from '../shared/errors.ts';
+import { event, shipmentChanges } from './events.ts';
+import { requireOrder } from './order-access.ts';
+import type { AppPorts, StoredOrder } from './ports.ts';
+import { sourcingRequestFor } from './sourcing-inputs.ts';
+
+type AllocationPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'events' | 'clock'>;
+
+/** How many times a concurrent change of the order itself (a cancel request) makes us read it again. */
+const maxOrderReads = 5;
+
+/**
+ * Validates, sources and reserves an order in one step: the exact plan is reserved in one
+ * transaction with the order (stock, capacity slots, shipment index); when a location refuses (its
+ * stock or its capacity moved since it was read), the order is sourced again without it, at most
+ * `maxSourcingAttempts` times. A retry after the commit finds the shipments and answers them again.
+ * Throws OrderInvalid or NoSourcingPlan (business outcomes) and OrderCancelled.
+ */
+export async function allocateOrder(ports: AllocationPorts, orderId: string) {
+  const { orders, events, clock } = ports;
+  let order = await requireOrder(orders, orderId);
+  for (let reads = 1; ; ) {
+    if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
+    const allocated = liveShipments(order);
+    if (allocated.length > 0) return { shipments: allocated.map(workflowItem) };
+    if ((order.sourcing?.attempts ?? 0) >= maxSourcingAttempts)
+      throw new NoSourcingPlan(
+        `stock kept changing under the order: ${maxSourcingAttempts} reservation attempts failed`,
+      );
+
+    const at = clock.now();
+    const request = await sourcingRequestFor(ports, order.lines, order.delivery, {
+      at,
+      excluded: order.sourcing?.excludedLocations,
+      channel: order.channel,
+    });
+    const problems = orderProblems(order, request.products, request.locations);
+    if (problems.length > 0) throw new OrderInvalid(problems.join('; '));
+    const result = sourceOptimal(request, sourcingProfileFor(order.channel));
+    // The explanation is stored on the order, not carried through the workflow (a payload has limits).
+    const sourced = recordSourcing(
+      countSourcingAttempt(order),
+      result.ok ? result.cost : 0,
+      result.explanation,
+    );
+    try {
+      if (!result.ok) {
+        await orders.save({ order: sourced });
+        throw new NoSourcingPlan(result.reason);
+      }
+      const capacityOf = new Map(request.locations.map((l) => [l.locationId, l.dailyCapacity]));
+      const { shipments, claims } = claimSlots(
+        shipmentsFromPlan(sourced, result.shipments),
+        (locationId) => capacityOf.get(locationId),
+        capacityDay(at),
+      );
+      const saved = await orders.save({
+        order: allocate(sourced, shipments, at),
+        stock: movementsOf('reserve', shipments),
+        shipmentPointers: shipments.map((s) => s.shipmentId),
+        capacity: { claim: claims },
+      });
+      await events.publish([
+        event('OrderAllocated.v1', {
+          orderId,
+          channel: saved.channel,
+          cost: result.cost,
+          shipments: shipments.map(workflowItem),
+          at: saved.updatedAt,
+        }),
+        ...shipmentChanges(order, saved),
+      ]);
+      return { shipments: shipments.map(workflowItem) };
+    } catch (error) {
+      order = await nextAttempt(ports, orderId, sourced, error, reads++);
+    }
+  }
+}
+
+/**
+ * The order to source again after a failed write: a refused reservation leaves its location out
+ * (the attempt counted); a concurrent change of the order is read again. Anything else is final.
+ */
+async function nextAttempt(
+  ports: AllocationPorts,
+  orderId: string,
+  sourced: StoredOrder,
+  error: unknown,
+  reads: number,
+): Promise<StoredOrder> {
+  if (error instanceof ReservationConflict)
+    return excludeLocations(sourced, error.locationId ? [error.locationId] : []);
+  if (error instanceof VersionConflict && reads < maxOrderReads) return requireOrder(ports.orders, orderId);
+  throw error;
+}

@@ -1,0 +1,48 @@
+import { slotsHeldBy } from '../core/inventory/capacity.ts';
+import { movementsOf } from '../core/inventory/movements.ts';
+import { closingFor } from '../core/orders/compensation.ts';
+import { closeOrder, heldReservations } from '../core/orders/order.ts';
+import { isDispatched, isTerminal } from '../core/orders/status.ts';
+import { event, shipmentChanges } from './events.ts';
+import { changeOrder } from './order-access.ts';
+import type { AppPorts } from './ports.ts';
+import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
+
+/**
+ * Saga compensation: whatever stopped the order, every reservation still held is released, and
+ * every preparation slot not used given back, in the same transaction that closes the order.
+ * Retried safely: a closed order changes no more. `failed` tells the workflow to end visibly.
+ */
+export async function compensateOrder(
+  ports: Pick<AppPorts, 'orders' | 'events' | 'clock'>,
+  orderId: string,
+  failure: WorkflowFailure,
+) {
+  const closing = closingFor(failure.Error, failureReason(failure));
+  const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+    const held = heldReservations(order);
+    if (isTerminal(order.status) && held.length === 0) return undefined;
+    const unprepared = order.shipments.filter((s) => s.capacityDay && !isDispatched(s));
+    const freed = new Set(unprepared.map((s) => s.shipmentId));
+    const closed = closeOrder(order, closing.status, closing.reason, ports.clock.now());
+    const shipments = closed.shipments.map((s) =>
+      freed.has(s.shipmentId) ? { ...s, capacityDay: undefined } : s,
+    );
+    return {
+      order: { ...closed, shipments, waiting: {} },
+      stock: movementsOf('release', held),
+      capacity: { release: slotsHeldBy(unprepared) },
+    };
+  });
+  if (after.version !== before.version) {
+    const at = after.updatedAt;
+    const { reason } = closing;
+    await ports.events.publish([
+      closing.status === 'CANCELLED'
+        ? event('OrderCancelled.v1', { orderId, reason, at })
+        : event('OrderRejected.v1', { orderId, reason, at }),
+      ...shipmentChanges(before, after),
+    ]);
+  }
+  return { status: after.status, failed: closing.failed };
+}

@@ -1,0 +1,196 @@
+/**
+ * The ports of the use cases: what each one needs from the world, as the domain speaks of it. The
+ * adapters in functions/adapters implement them (DynamoDB, Step Functions, EventBridge, S3); the
+ * handlers build them once per module and pass them in; tests and benchmarks pass the same
+ * adapters pointed at the local cloud. Nothing here knows about an AWS SDK type.
+ */
+import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
+import type { ChannelBuffers } from '../core/inventory/channels.ts';
+import type { StockMovement } from '../core/inventory/movements.ts';
+import type { StockRow } from '../core/inventory/stock.ts';
+import type { ExpectedArrival, Supply, SupplyRequest } from '../core/inventory/supply.ts';
+import type { Location, Product } from '../core/network.ts';
+import type { Order } from '../core/orders/types.ts';
+import type { ReturnRecord } from '../core/returns/returns.ts';
+import type { OutgoingEvent } from './events.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Callback tokens of the workflow tasks waiting on a shipment, kept on the order, never shown. */
+export type WaitingStage = 'pick' | 'delivery' | 'collection';
+export type WaitingTasks = Record<string, { stage: WaitingStage; token: string }>;
+export type StoredOrder = Order & { waiting?: WaitingTasks };
+
+export interface TrackingPointer {
+  trackingNumber: string;
+  orderId: string;
+  shipmentId: string;
+  carrierId: string;
+  returnId?: string | undefined;
+}
+
+/** A new version of an order and everything that must commit with it, all or nothing. */
+export interface OrderChange {
+  order: StoredOrder;
+  stock?: StockMovement[];
+  /** shipments to index by id, written in the same transaction */
+  shipmentPointers?: string[];
+  trackingPointers?: Omit<TrackingPointer, 'orderId'>[];
+  /** preparation slots taken (refused past the location's daily capacity) and given back */
+  capacity?: { claim?: CapacityClaim[]; release?: CapacitySlot[] };
+}
+
+export interface OrderRepository {
+  get(orderId: string): Promise<StoredOrder | undefined>;
+  /** false when an order with that id exists already */
+  create(order: StoredOrder): Promise<boolean>;
+  /**
+   * Commits the change on the condition that the order is still the version that was read:
+   * VersionConflict when it moved, ReservationConflict when stock or capacity refused.
+   */
+  save(change: OrderChange): Promise<StoredOrder>;
+  orderIdOfShipment(shipmentId: string): Promise<string | undefined>;
+  findTracking(trackingNumber: string): Promise<TrackingPointer | undefined>;
+  list(options: {
+    status?: string | undefined;
+    limit: number;
+    next?: string | undefined;
+  }): Promise<{ items: StoredOrder[]; next?: string }>;
+}
+
+/** Carrier events seen, so that a repeated webhook has no second effect. */
+export interface CarrierEventLog {
+  /** false when the event was recorded before */
+  record(carrierId: string, eventId: string, receivedAt: string): Promise<boolean>;
+  /** forgets an event whose effect failed half-way, so that its redelivery is applied */
+  forget(carrierId: string, eventId: string): Promise<void>;
+}
+
+export interface NetworkRepository {
+  getLocation(locationId: string): Promise<Location | undefined>;
+  listLocations(): Promise<Location[]>;
+  /** the products found among `skus` (unknown ones are absent) */
+  getProducts(skus: string[]): Promise<Map<string, Product>>;
+  putLocation(location: Location): Promise<Location>;
+  putProduct(product: Product): Promise<Product>;
+}
+
+export interface StockCount {
+  locationId: string;
+  sku: string;
+  onHand: number;
+  safetyStock?: number | undefined;
+  asOf?: string | undefined;
+  channelBuffers?: ChannelBuffers | undefined;
+}
+
+export interface StockAdjustment {
+  adjustmentId: string;
+  locationId: string;
+  sku: string;
+  delta: number;
+  reason: string;
+}
+
+export interface StockLedger {
+  row(sku: string, locationId: string): Promise<StockRow | undefined>;
+  rowsOfSku(sku: string): Promise<StockRow[]>;
+  /**
+   * Writes `next` in place of `current` on the condition that the row is still `current` (false when
+   * it moved: the caller reads again and decides again).
+   */
+  replaceRow(current: StockRow | undefined, next: StockRow): Promise<boolean>;
+  /**
+   * Writes the adjusted row and the adjustment record together, on the same condition; 'replayed'
+   * when the adjustment id was applied before, 'moved' when the row changed since it was read.
+   */
+  applyAdjustment(
+    current: StockRow | undefined,
+    next: StockRow,
+    adjustment: StockAdjustment & { at: string },
+  ): Promise<'applied' | 'replayed' | 'moved'>;
+  /**
+   * Replaces what a location holds back from each channel, leaving the counts alone (a row with
+   * nothing on hand is created when there is none yet); the row after the change.
+   */
+  setChannelBuffers(locationId: string, sku: string, buffers: ChannelBuffers, now: string): Promise<StockRow>;
+  /** the adjustment recorded under this id, if any */
+  adjustment(adjustmentId: string): Promise<StockAdjustment | undefined>;
+  /** shipments each location has taken on `day` (absent: none) */
+  capacityUsed(locationIds: string[], day: string): Promise<Map<string, number>>;
+}
+
+export type StoredSupply = Supply & { version: number; createdAt?: string | undefined };
+
+export interface SupplyRepository {
+  get(supplyId: string): Promise<StoredSupply | undefined>;
+  /** creates or replaces the record (and moves its dated entry) if it is still at `previous`'s version */
+  put(previous: StoredSupply | undefined, next: Supply, now: string): Promise<boolean>;
+  /** marks it received and brings the units in, in one transaction, if still at `stored`'s version */
+  receive(stored: StoredSupply, now: string): Promise<boolean>;
+  expectedOf(sku: string): Promise<ExpectedArrival[]>;
+}
+
+export interface ReturnRepository {
+  get(returnId: string): Promise<ReturnRecord | undefined>;
+  ofOrder(orderId: string): Promise<ReturnRecord[]>;
+  /** false when the id is taken */
+  create(record: ReturnRecord): Promise<boolean>;
+  /**
+   * Moves the return from one of `from` with the changed fields only (a task token stored meanwhile
+   * is kept) and its stock movements; the record read back, or undefined when it was not in `from`.
+   */
+  update(
+    record: ReturnRecord,
+    change: Partial<ReturnRecord>,
+    from: ReturnRecord['status'][],
+    stock?: StockMovement[],
+  ): Promise<ReturnRecord | undefined>;
+  setWaitingToken(returnId: string, token: string): Promise<ReturnRecord>;
+}
+
+export interface EventPublisher {
+  /** validates each detail against its published schema and puts it on the bus */
+  publish(events: OutgoingEvent[]): Promise<void>;
+}
+
+export interface Workflows {
+  /** 'already-started' when an execution of that name exists: Step Functions refuses a second */
+  startFulfilment(orderId: string): Promise<'started' | 'already-started'>;
+  startReturn(returnId: string): Promise<'started' | 'already-started'>;
+  /** false when the token no longer waits (completed, timed out) */
+  completeTask(token: string, output: object): Promise<boolean>;
+  failTask(token: string, error: string, cause: string): Promise<boolean>;
+}
+
+export interface LabelData {
+  carrierName: string;
+  trackingNumber: string;
+  shipmentId: string;
+  orderId: string;
+  from: string;
+  to: string[];
+  weightKg: number;
+}
+
+export interface Labels {
+  render(data: LabelData): Promise<Uint8Array>;
+  /** keeps the label under an id (a shipment's, or `return-<id>`); answers the key to read it back by */
+  store(labelId: string, pdf: Uint8Array): Promise<string>;
+  read(key: string): Promise<Uint8Array | undefined>;
+}
+
+export interface AppPorts {
+  orders: OrderRepository;
+  carrierEvents: CarrierEventLog;
+  network: NetworkRepository;
+  stock: StockLedger;
+  supply: SupplyRepository;
+  returns: ReturnRepository;
+  events: EventPublisher;
+  workflows: Workflows;
+  labels: Labels;
+  clock: Clock;
+}

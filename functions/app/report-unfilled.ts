@@ -1,0 +1,58 @@
+import { slotsHeldBy } from '../core/inventory/capacity.ts';
+import { movements } from '../core/inventory/movements.ts';
+import { closeOrder, findShipment, liveShipments, updateShipment } from '../core/orders/order.ts';
+import { isDispatched, isTerminal } from '../core/orders/status.ts';
+import { IntegrityViolation } from '../shared/errors.ts';
+import { event, orderChanges } from './events.ts';
+import { changeOrder, withoutWaiting } from './order-access.ts';
+import type { AppPorts } from './ports.ts';
+import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
+
+/**
+ * No location can ship a shipment's lines any more: its reservation is released and its slot given
+ * back, it is cancelled with the reason, and the order goes on with its other shipments. When it
+ * was the last one, the order ends REJECTED. The siblings are never touched.
+ */
+export async function reportUnfilled(
+  ports: Pick<AppPorts, 'orders' | 'events' | 'clock'>,
+  orderId: string,
+  shipmentId: string,
+  failure: WorkflowFailure,
+) {
+  const reason = `unfilled: ${failureReason(failure)}`;
+  const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+    const shipment = findShipment(order, shipmentId);
+    if (!shipment) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
+    if (shipment.status === 'CANCELLED' || isDispatched(shipment) || isTerminal(order.status))
+      return undefined;
+    const now = ports.clock.now();
+    const cancelled = updateShipment(
+      withoutWaiting(order, shipmentId),
+      shipmentId,
+      (s) => ({
+        ...s,
+        status: 'CANCELLED',
+        reservation: s.reservation === 'held' ? 'released' : s.reservation,
+        rejection: { reason },
+        capacityDay: undefined,
+      }),
+      now,
+      `${shipmentId} ${reason}`,
+    );
+    const next =
+      liveShipments(cancelled).length === 0 ? closeOrder(cancelled, 'REJECTED', reason, now) : cancelled;
+    return {
+      order: next,
+      stock: shipment.reservation === 'held' ? movements('release', shipment.locationId, shipment.lines) : [],
+      capacity: { release: slotsHeldBy([shipment]) },
+    };
+  });
+  if (after.version !== before.version) {
+    const closed = after.status === 'REJECTED' && before.status !== 'REJECTED';
+    await ports.events.publish([
+      ...(closed ? [event('OrderRejected.v1', { orderId, reason, at: after.updatedAt })] : []),
+      ...orderChanges(before, after),
+    ]);
+  }
+  return { status: after.status };
+}

@@ -1,0 +1,113 @@
+import { capacityDay, claimSlots, slotsHeldBy } from '../core/inventory/capacity.ts';
+import { movements, movementsOf } from '../core/inventory/movements.ts';
+import {
+  countSourcingAttempt,
+  findShipment,
+  maxRejectsPerOrder,
+  maxSourcingAttempts,
+  replaceShipment,
+  shipmentsFromPlan,
+  workflowItem,
+} from '../core/orders/order.ts';
+import { isDispatched } from '../core/orders/status.ts';
+import type { Shipment } from '../core/orders/types.ts';
+import { sourceOptimal } from '../core/sourcing/optimal.ts';
+import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
+import { IntegrityViolation, NoSourcingPlan, OrderCancelled, ReservationConflict } from '../shared/errors.ts';
+import { shipmentChanges } from './events.ts';
+import { requireOrder } from './order-access.ts';
+import type { AppPorts, StoredOrder } from './ports.ts';
+import { sourcingRequestFor } from './sourcing-inputs.ts';
+import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
+
+type ResourcingPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'events' | 'clock'>;
+
+/** The shipment that replaced `shipmentId` once it was re-sourced (a retried step finds it). */
+function replacementOf(order: StoredOrder, shipmentId: string): Shipment | undefined {
+  const rejected = findShipment(order, shipmentId);
+  if (rejected?.status !== 'CANCELLED') return undefined;
+  const index = order.shipments.indexOf(rejected);
+  return order.shipments.slice(index + 1).find((s) => s.status !== 'CANCELLED' && s.mode === rejected.mode);
+}
+
+/**
+ * A location rejected its shipment, never answered, or its step failed: the same lines go to one
+ * other location, the old reservation released and its preparation slot given back, the new ones
+ * taken, in one transaction. The other shipments of the order are not touched. NoSourcingPlan when
+ * no other location can ship them (the workflow then reports them unfilled).
+ */
+export async function resourceShipment(
+  ports: ResourcingPorts,
+  orderId: string,
+  shipmentId: string,
+  failure: WorkflowFailure | undefined,
+) {
+  const reason = failureReason(failure, 'rejected by the location');
+  for (let attempt = 1; attempt <= maxSourcingAttempts; attempt++) {
+    const order = await requireOrder(ports.orders, orderId);
+    if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
+    const done = replacementOf(order, shipmentId);
+    if (done) return workflowItem(done);
+    const rejected = findShipment(order, shipmentId);
+    if (!rejected) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
+    if (isDispatched(rejected))
+      throw new IntegrityViolation(
+        `shipment ${shipmentId} has left ${rejected.locationId}; it cannot be re-sourced`,
+      );
+    const rejects = order.shipments.filter((s) => s.rejection || s.shipmentId === shipmentId).length;
+    if (rejects > maxRejectsPerOrder)
+      throw new NoSourcingPlan(
+        `${rejects} locations rejected the order (limit ${maxRejectsPerOrder}); last: ${reason}`,
+      );
+    const at = ports.clock.now();
+    const request = await sourcingRequestFor(ports, rejected.lines, order.delivery, {
+      at,
+      excluded: [...(order.sourcing?.excludedLocations ?? []), rejected.locationId],
+      channel: order.channel,
+    });
+    // The shipment's lines leave together (a kit never splits), so they are one group.
+    const result = sourceOptimal(
+      { ...request, groups: [{ orderSku: shipmentId, lines: rejected.lines }] },
+      { ...sourcingProfileFor(order.channel), maxShipments: 1 },
+    );
+    if (!result.ok || result.shipments.length !== 1)
+      throw new NoSourcingPlan(`no other location can ship ${shipmentId} after "${reason}"`);
+    const capacityOf = new Map(request.locations.map((l) => [l.locationId, l.dailyCapacity]));
+    const { shipments: replacement, claims } = claimSlots(
+      shipmentsFromPlan(order, result.shipments),
+      (locationId) => capacityOf.get(locationId),
+      capacityDay(at),
+    );
+    const next = replaceShipment(
+      countSourcingAttempt(order, [rejected.locationId]),
+      shipmentId,
+      replacement,
+      reason,
+      at,
+    );
+    try {
+      const saved = await ports.orders.save({
+        order: {
+          ...next,
+          shipments: next.shipments.map((s) =>
+            s.shipmentId === shipmentId ? { ...s, capacityDay: undefined } : s,
+          ),
+        },
+        stock: [
+          ...(rejected.reservation === 'held'
+            ? movements('release', rejected.locationId, rejected.lines)
+            : []),
+          ...movementsOf('reserve', replacement),
+        ],
+        capacity: { claim: claims, release: slotsHeldBy([rejected]) },
+        shipmentPointers: replacement.map((s) => s.shipmentId),
+      });
+      await ports.events.publish(shipmentChanges(order, saved));
+      const [created] = replacement;
+      if (created) return workflowItem(created);
+    } catch (error) {
+      if (!(error instanceof ReservationConflict)) throw error;
+    }
+  }
+  throw new NoSourcingPlan(`stock kept changing while re-sourcing ${shipmentId}`);
+}

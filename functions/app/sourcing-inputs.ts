@@ -1,0 +1,90 @@
+import { capacityDay, capacityRemaining } from '../core/inventory/capacity.ts';
+import { availableForChannel } from '../core/inventory/channels.ts';
+import type { GeoPoint, Location } from '../core/network.ts';
+import { groupOrderLines } from '../core/orders/lines.ts';
+import type { Channel, Delivery, OrderLine } from '../core/orders/types.ts';
+import type { SourcingRequest } from '../core/sourcing/types.ts';
+import type { NetworkRepository, StockLedger } from './ports.ts';
+
+/**
+ * Available units by location then SKU, for the given SKUs. With a channel, net of what each
+ * location holds back from that channel (its channel buffer), so sourcing never plans those units.
+ */
+export async function availabilityOf(
+  stock: Pick<StockLedger, 'rowsOfSku'>,
+  skus: string[],
+  channel?: Channel,
+): Promise<Map<string, Map<string, number>>> {
+  const byLocation = new Map<string, Map<string, number>>();
+  const rows = (await Promise.all([...new Set(skus)].map((sku) => stock.rowsOfSku(sku)))).flat();
+  for (const row of rows) {
+    const perSku = byLocation.get(row.locationId) ?? new Map<string, number>();
+    perSku.set(row.sku, channel ? availableForChannel(row, channel) : Math.max(0, row.available));
+    byLocation.set(row.locationId, perSku);
+  }
+  return byLocation;
+}
+
+/**
+ * Shipments each location can still take on `day`: its `dailyCapacity` minus what it has taken,
+ * never below zero. Locations without a `dailyCapacity` are absent: they have no daily limit.
+ */
+export async function capacityLeft(
+  stock: Pick<StockLedger, 'capacityUsed'>,
+  locations: readonly Pick<Location, 'locationId' | 'dailyCapacity'>[],
+  day: string,
+): Promise<Map<string, number>> {
+  const limited = locations.filter((l) => l.dailyCapacity !== undefined);
+  const used = await stock.capacityUsed(
+    limited.map((l) => l.locationId),
+    day,
+  );
+  const left = new Map<string, number>();
+  for (const location of limited) {
+    const remaining = capacityRemaining(location.dailyCapacity, used.get(location.locationId) ?? 0);
+    if (remaining !== undefined) left.set(location.locationId, remaining);
+  }
+  return left;
+}
+
+/** Everything sourcing needs to know about the network for these lines, read in parallel. */
+export async function sourcingRequestFor(
+  ports: { network: NetworkRepository; stock: StockLedger },
+  lines: OrderLine[],
+  delivery: Delivery,
+  options: { at: Date; excluded?: string[] | undefined; channel?: Channel | undefined },
+): Promise<SourcingRequest> {
+  const { network, stock } = ports;
+  const { at } = options;
+  const products = await network.getProducts(lines.map((l) => l.sku));
+  const groups = groupOrderLines(lines, products);
+  const componentSkus = groups.flatMap((g) => g.lines.map((l) => l.sku)).filter((sku) => !products.has(sku));
+  const [components, locations, available] = await Promise.all([
+    componentSkus.length > 0 ? network.getProducts(componentSkus) : new Map(),
+    network.listLocations(),
+    availabilityOf(
+      stock,
+      groups.flatMap((g) => g.lines.map((l) => l.sku)),
+      options.channel,
+    ),
+  ]);
+  for (const [sku, product] of components) products.set(sku, product);
+  const left = await capacityLeft(stock, locations, capacityDay(at));
+  const store = delivery.storeId ? locations.find((l) => l.locationId === delivery.storeId) : undefined;
+  const destination: GeoPoint | undefined =
+    delivery.address?.lat !== undefined && delivery.address.lon !== undefined
+      ? { lat: delivery.address.lat, lon: delivery.address.lon }
+      : store;
+  return {
+    groups,
+    mode: delivery.mode,
+    storeId: delivery.storeId,
+    destination: destination ? { lat: destination.lat, lon: destination.lon } : undefined,
+    locations,
+    products,
+    available,
+    excluded: new Set(options.excluded ?? []),
+    at,
+    capacityLeft: left,
+  };
+}
