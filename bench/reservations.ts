@@ -24,7 +24,7 @@ import type { Order, OrderLine } from '../functions/core/orders/types.ts';
 import type { PlannedShipment, SourcingExplanation } from '../functions/core/sourcing/types.ts';
 import { ReservationConflict, VersionConflict } from '../functions/shared/errors.ts';
 import { projectRoot } from '../lib/paths.ts';
-import { mulberry32 } from '../local/demo-network.ts';
+import { mulberry32 } from '../local/demo/random.ts';
 import { progressBar, step } from '../local/progress.ts';
 import { barPanel, svgDocument } from './lib/chart.ts';
 import { machineInfo } from './lib/machine.ts';

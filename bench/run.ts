@@ -22,7 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LocalCloud } from '../local/cloud.ts';
-import { buildDemoNetwork } from '../local/demo-network.ts';
+import { buildDemoNetwork } from '../local/demo/network.ts';
 import { step as note, progressBar as progress } from '../local/progress.ts';
 import { seedNetwork } from '../local/seed.ts';
 import { apiClient, startTestCloud } from '../test/support/cloud.ts';

@@ -23,7 +23,8 @@ import {
 } from '../functions/core/sourcing/profile.ts';
 import type { SourcingRequest } from '../functions/core/sourcing/types.ts';
 import { createOrderGenerator } from './autopilot.ts';
-import { buildDemoNetwork, mulberry32 } from './demo-network.ts';
+import { buildDemoNetwork } from './demo/network.ts';
+import { mulberry32 } from './demo/random.ts';
 import { progressBar } from './progress.ts';
 
 export interface ReplayOrder {
