@@ -25,7 +25,7 @@ import type { PlannedShipment, SourcingExplanation } from '../functions/core/sou
 import { ReservationConflict, VersionConflict } from '../functions/shared/errors.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { mulberry32 } from '../local/demo/random.ts';
-import { progressBar, step } from '../local/progress.ts';
+import { progressBar, step } from '../tools/progress.ts';
 import { barPanel, svgDocument } from './lib/chart.ts';
 import { machineInfo } from './lib/machine.ts';
 import { writePng } from './lib/png.ts';
