@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createOrderGenerator } from '../local/autopilot.ts';
 import type { LocalCloud } from '../local/cloud.ts';
-import { mulberry32 } from '../local/demo-network.ts';
+import { mulberry32 } from '../local/demo/random.ts';
 import type { EventBridgeEvent } from '../local/eventbus/bus.ts';
 import type { ApiClient } from '../test/support/cloud.ts';
 import { fulfilmentExecutionArn, postCarrierEvent } from '../test/support/journey.ts';

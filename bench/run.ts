@@ -22,10 +22,10 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LocalCloud } from '../local/cloud.ts';
-import { buildDemoNetwork } from '../local/demo-network.ts';
-import { step as note, progressBar as progress } from '../local/progress.ts';
+import { buildDemoNetwork } from '../local/demo/network.ts';
 import { seedNetwork } from '../local/seed.ts';
 import { apiClient, startTestCloud } from '../test/support/cloud.ts';
+import { step as note, progressBar as progress } from '../tools/progress.ts';
 import { renderLatencyChart } from './chart.ts';
 import {
   carrierJourney,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SourcingRequest } from '../functions/core/sourcing/types.ts';
 import { projectRoot } from '../lib/paths.ts';
-import { progressBar, step } from '../local/progress.ts';
+import { progressBar, step } from '../tools/progress.ts';
 import { type BaselinePlan, closestPlan, fewestSplitsPlan } from './lib/baselines.ts';
 import { cdfPanel, stripPanel, svgDocument } from './lib/chart.ts';
 import { machineInfo } from './lib/machine.ts';

@@ -1,13 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../functions/core/carriers/webhook-signature.ts';
-import {
-  buildDemoNetwork,
-  createDestinationSampler,
-  DEMO_SEED,
-  demoCatalogue,
-  mulberry32,
-} from './demo-network.ts';
+import { demoCatalogue } from './demo/catalogue.ts';
+import { createDestinationSampler } from './demo/destinations.ts';
+import { buildDemoNetwork } from './demo/network.ts';
+import { DEMO_SEED, mulberry32 } from './demo/random.ts';
 
 /**
  * The outside world of the local cloud, in compressed time: locations that pick and pack, carriers that

@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { eventFunctions, httpRoutes, stepFunctions as stepFunctionSpecs } from '../lib/functions-manifest.ts';
 import { projectRoot } from '../lib/paths.ts';
+import { localAccount } from './account.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
 import { type EventBridgeEvent, LocalEventBus, type LocalEventBusOptions } from './eventbus/bus.ts';
 import { startEventBridgeServer } from './eventbus/server.ts';
@@ -27,13 +28,8 @@ import {
 import { type LocalS3, startLocalS3 } from './s3.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
-import {
-  type CfnTemplate,
-  describeTemplate,
-  type FunctionDefinition,
-  type LocalCloudModel,
-  localAccount,
-} from './template.ts';
+import type { CfnTemplate } from './template/intrinsics.ts';
+import { describeTemplate, type FunctionDefinition, type LocalCloudModel } from './template/resources.ts';
 
 export interface LocalCloudOptions {
   template: CfnTemplate;

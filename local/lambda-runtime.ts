@@ -13,7 +13,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type FunctionDefinition, functionNameOf, localAccount } from './template.ts';
+import { functionNameOf, localAccount } from './account.ts';
+import type { FunctionDefinition } from './template/resources.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => unknown;
 type CallbackHandler = (

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { buildDemoNetwork, DEMO_SEED, type DemoNetwork } from './demo-network.ts';
+import { buildDemoNetwork, type DemoNetwork } from './demo/network.ts';
+import { DEMO_SEED } from './demo/random.ts';
 
 /**
  * Loads a network into Relais through its public HTTP API only (`PUT /locations`, `/products`,

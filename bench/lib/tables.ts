@@ -1,7 +1,8 @@
 import { env } from '../../lib/functions-manifest.ts';
+import { localAccount } from '../../local/account.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb.ts';
 import { synthTemplate } from '../../local/synth.ts';
-import { listTables, localAccount } from '../../local/template.ts';
+import { listTables } from '../../local/template/resources.ts';
 
 /**
  * DynamoDB Local (in memory) with the stack's tables, and the environment the adapters read set to

@@ -17,7 +17,7 @@ import {
   startDynamoDbLocal,
 } from '../../local/dynamodb.ts';
 import { synthTemplate } from '../../local/synth.ts';
-import { listTables, type TableDefinition } from '../../local/template.ts';
+import { listTables, type TableDefinition } from '../../local/template/resources.ts';
 
 const alive = (pid: number) => {
   try {

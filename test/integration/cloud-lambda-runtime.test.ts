@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
+import { functionArn } from '../../local/account.ts';
 import { LambdaRuntime } from '../../local/lambda-runtime.ts';
-import { type FunctionDefinition, functionArn } from '../../local/template.ts';
+import type { FunctionDefinition } from '../../local/template/resources.ts';
 
 const endpoints = {
   dynamodb: 'http://127.0.0.1:8001',

@@ -6,10 +6,10 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '../../lib/functions-manifest.ts';
+import { localAccount } from '../../local/account.ts';
 import { describeStatusEvent, type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
 import { defaultCdkOutDir, synthTemplate } from '../../local/synth.ts';
-import { localAccount } from '../../local/template.ts';
 
 const apiToken = 'cloud-test-token';
 const aws = { region: localAccount.region, credentials: localAccount.credentials };

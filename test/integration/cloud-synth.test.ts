@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sourceHash, synthBundled } from '../../local/synth.ts';
-import { listFunctions } from '../../local/template.ts';
+import { listFunctions } from '../../local/template/resources.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'relais-synth-test-'));
 const cdkOutDir = join(dir, 'cdk.out');

@@ -4,27 +4,16 @@
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiAnswer, type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiAnswer, apiClient } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
 import { postCarrierEvent } from '../support/journey.ts';
 
 const token = 'secret-token';
-let cloud: LocalCloud;
-let anonymous: ApiClient;
-let impostor: ApiClient;
-let client: ApiClient;
-
-beforeAll(async () => {
-  cloud = await startTestCloud({ apiToken: token });
-  anonymous = apiClient(cloud.url);
-  impostor = apiClient(cloud.url, 'not-the-token');
-  client = apiClient(cloud.url, token);
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const local = useTestCloud({ apiToken: token });
+const anonymous = local.api;
+const impostor = apiClient(() => local.cloud.url, 'not-the-token');
+const client = apiClient(() => local.cloud.url, token);
 
 function expectUnauthorized(answer: ApiAnswer) {
   expect(answer.status).toBe(401);
@@ -79,14 +68,14 @@ describe('with RELAIS_API_TOKEN set', () => {
   });
 
   it('needs no token on /webhooks/carriers/{carrierId}: the signature is checked instead', async () => {
-    const signed = await postCarrierEvent(cloud.url, 'colis-standard', {
+    const signed = await postCarrierEvent(local.cloud.url, 'colis-standard', {
       trackingNumber: 'XX00000000000000FR',
       status: 'IN_TRANSIT',
     });
     // past the (absent) bearer token and the signature: the parcel is unknown
     expect(signed.status).toBe(404);
     const unsigned = await postCarrierEvent(
-      cloud.url,
+      local.cloud.url,
       'colis-standard',
       { trackingNumber: 'XX00000000000000FR', status: 'IN_TRANSIT' },
       { signature: null },

@@ -2,25 +2,13 @@
  * Orders through the HTTP contract: idempotent intake (one order per Idempotency-Key, whatever
  * the retries), the list with its cursor, and the shape of an order as a client reads it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
-import { fulfilmentExecutionArn, homeOrder, seedSmallNetwork, untilStatus } from '../support/journey.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestCloud } from '../support/fixture.ts';
+import { fulfilmentExecutionArn, homeOrder, untilStatus } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'ho');
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const local = useTestCloud({ network: 'ho' });
+const { api, ids } = local;
 
 const orderStatuses = [
   'RECEIVED',
@@ -59,9 +47,14 @@ async function ordersOfCustomer(customerId: string) {
 }
 
 function fulfilmentExecutionsOf(orderId: string) {
-  const machine = cloud.model.stateMachines.find((m) => /fulfil/i.test(m.name));
-  const listed = cloud.stepFunctions.listExecutions({ stateMachineArn: machine?.arn, maxResults: 1000 });
-  return (listed.executions ?? []).filter((e) => e.executionArn === fulfilmentExecutionArn(cloud, orderId));
+  const machine = local.cloud.model.stateMachines.find((m) => /fulfil/i.test(m.name));
+  const listed = local.cloud.stepFunctions.listExecutions({
+    stateMachineArn: machine?.arn,
+    maxResults: 1000,
+  });
+  return (listed.executions ?? []).filter(
+    (e) => e.executionArn === fulfilmentExecutionArn(local.cloud, orderId),
+  );
 }
 
 async function cancel(orderId: string) {

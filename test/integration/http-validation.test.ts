@@ -4,44 +4,18 @@
  * nothing when it does. No input, however odd, earns a 500.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts';
-import type { LocalCloud } from '../../local/cloud.ts';
-import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
-import {
-  type ApiAnswer,
-  type ApiClient,
-  apiClient,
-  startTestCloud,
-  testWebhookSecret,
-} from '../support/cloud.ts';
-import {
-  fulfilmentExecutionArn,
-  homeOrder,
-  seedSmallNetwork,
-  stockOf,
-  untilStatus,
-} from '../support/journey.ts';
+import { type ApiAnswer, testWebhookSecret } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
+import { fulfilmentExecutionArn, homeOrder, stockOf, untilStatus } from '../support/journey.ts';
 import { expectProblem as expectProblemWithFields } from '../support/problem.ts';
 
 const expectProblem = (answer: ApiAnswer, status: number, fields?: string[]) =>
   expectProblemWithFields(answer, status, fields, { distinctFields: true });
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
-const events: EventBridgeEvent[] = [];
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'hv');
-  cloud.bus.subscribe((event) => events.push(event));
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const local = useTestCloud({ network: 'hv' });
+const { api, ids, events } = local;
 
 const raw = (method: string, path: string, text: string, headers: Record<string, string> = {}) =>
   api.call(method, path, text, headers);
@@ -261,13 +235,13 @@ describe('POST /orders', () => {
   async function expectNoOrder(orderId: string) {
     expectProblem(await api.get(`/orders/${orderId}`), 404);
     expect(ordersReceived(orderId)).toEqual([]);
-    const machine = cloud.model.stateMachines.find((m) => /fulfil/i.test(m.name));
-    const executions = cloud.stepFunctions.listExecutions({
+    const machine = local.cloud.model.stateMachines.find((m) => /fulfil/i.test(m.name));
+    const executions = local.cloud.stepFunctions.listExecutions({
       stateMachineArn: machine?.arn,
       maxResults: 1000,
     });
     expect(executions.executions?.map((e) => e.executionArn)).not.toContain(
-      fulfilmentExecutionArn(cloud, orderId),
+      fulfilmentExecutionArn(local.cloud, orderId),
     );
   }
 
@@ -482,7 +456,7 @@ describe('POST /shipments/{shipmentId}/reject', () => {
       'pathParameters.shipmentId',
     ]);
     expectProblem(await api.post('/shipments/hv-NO-SHIP/reject', { reason: 'broken' }), 404);
-    await cloud.idle();
+    await local.cloud.idle();
     const after = (await api.get('/orders/hv-ORD-REJ')).body;
     expect(after.status).toBe('ALLOCATED');
     expect(after.shipments).toHaveLength(1);
@@ -496,7 +470,7 @@ describe('POST /shipments/{shipmentId}/reject', () => {
 describe('POST /webhooks/carriers/{carrierId}', () => {
   /** Signed with the right secret, so that what is refused is the body, not the signature. */
   async function postSigned(carrierId: string, body: string) {
-    const response = await fetch(`${cloud.url}/webhooks/carriers/${carrierId}`, {
+    const response = await fetch(`${local.cloud.url}/webhooks/carriers/${carrierId}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -528,7 +502,7 @@ describe('POST /webhooks/carriers/{carrierId}', () => {
     expectProblem(await postSigned('colis.standard', JSON.stringify(event)), 400, [
       'pathParameters.carrierId',
     ]);
-    await cloud.idle();
+    await local.cloud.idle();
     expect(events.slice(seen).filter((e) => e['detail-type'] === 'CarrierTrackingEvent.v1')).toEqual([]);
   });
 });

@@ -4,39 +4,25 @@
  * a failed attempt followed by another, nothing after DELIVERED.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts';
-import type { LocalCloud } from '../../local/cloud.ts';
-import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
-import {
-  type ApiClient,
-  apiClient,
-  eventually,
-  startTestCloud,
-  testWebhookSecret,
-} from '../support/cloud.ts';
+import { eventually, testWebhookSecret } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
 import {
   fulfilmentExecutionArn,
   homeOrder,
   orderOf,
   postCarrierEvent,
-  seedSmallNetwork,
   untilShipment,
   untilStatus,
 } from '../support/journey.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-const events: EventBridgeEvent[] = [];
+const local = useTestCloud({ network: 'hw' });
+const { api, ids, events } = local;
 let orderId: string;
 let parcel: { shipmentId: string; carrierId: string; trackingNumber: string };
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  const ids = await seedSmallNetwork(api, 'hw');
-  cloud.bus.subscribe((event) => events.push(event));
-
   const placed = await api.placeOrder({ ...homeOrder([{ sku: ids.mug, quantity: 1 }]), orderId: 'hw-ORD-1' });
   expect(placed.status).toBe(202);
   orderId = placed.body.orderId;
@@ -52,10 +38,6 @@ beforeAll(async () => {
   expect(parcel.trackingNumber).toEqual(expect.any(String));
 }, 120_000);
 
-afterAll(async () => {
-  await cloud?.stop();
-});
-
 type CarrierEvent = { trackingNumber: string; status: string; eventId?: string; occurredAt?: string };
 
 async function post(
@@ -64,7 +46,7 @@ async function post(
   carrierId = parcel.carrierId,
 ) {
   const response = await postCarrierEvent(
-    cloud.url,
+    local.cloud.url,
     carrierId,
     { trackingNumber: parcel.trackingNumber, ...event },
     options,
@@ -120,7 +102,7 @@ describe('what the webhook refuses (and applies nothing of)', () => {
         detail: expect.any(String),
       });
     }
-    await cloud.idle();
+    await local.cloud.idle();
     expect(events.filter((e) => e['detail-type'] === 'CarrierTrackingEvent.v1')).toHaveLength(
       trackingEventsBefore,
     );
@@ -135,7 +117,7 @@ describe('what the webhook refuses (and applies nothing of)', () => {
       occurredAt: new Date().toISOString(),
     });
     const signedOver = body.replace('DELIVERED', 'IN_TRANSIT');
-    const response = await fetch(`${cloud.url}/webhooks/carriers/${parcel.carrierId}`, {
+    const response = await fetch(`${local.cloud.url}/webhooks/carriers/${parcel.carrierId}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -144,7 +126,7 @@ describe('what the webhook refuses (and applies nothing of)', () => {
       body,
     });
     expect(response.status).toBe(401);
-    await cloud.idle();
+    await local.cloud.idle();
     expect((await shipment()).status).toBe('DISPATCHED');
   });
 
@@ -179,7 +161,7 @@ describe('how accepted events move the parcel', () => {
     const changesBefore = statusChanges().length;
     expect((await post({ status: 'IN_TRANSIT', occurredAt: earlier })).status).toBe(202);
     expect((await post({ status: 'PICKED_UP', occurredAt: earlier })).status).toBe(202);
-    await cloud.idle();
+    await local.cloud.idle();
     expect((await shipment()).status).toBe('OUT_FOR_DELIVERY');
     expect(statusChanges()).toHaveLength(changesBefore);
   });
@@ -194,7 +176,7 @@ describe('how accepted events move the parcel', () => {
     expect(answers.map((a) => a.status)).toEqual([202, 202]);
     await untilParcel('DELIVERY_FAILED');
     expect((await post(failed)).status).toBe(202);
-    await cloud.idle();
+    await local.cloud.idle();
     expect(statusChanges('DELIVERY_FAILED')).toHaveLength(1);
   });
 
@@ -209,7 +191,7 @@ describe('how accepted events move the parcel', () => {
       occurredAt: new Date().toISOString(),
     });
     expect(replay.status).toBe(202);
-    await cloud.idle();
+    await local.cloud.idle();
     expect((await shipment()).status).toBe('OUT_FOR_DELIVERY');
     expect(statusChanges('DELIVERY_FAILED')).toHaveLength(1);
   });
@@ -219,11 +201,11 @@ describe('how accepted events move the parcel', () => {
     expect((await post(delivered)).status).toBe(202);
     const order = await untilStatus(api, orderId, 'DELIVERED');
     expect(order.shipments[0].status).toBe('DELIVERED');
-    expect((await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId))).status).toBe(
-      'SUCCEEDED',
-    );
+    expect(
+      (await local.cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(local.cloud, orderId))).status,
+    ).toBe('SUCCEEDED');
     expect((await post(delivered)).status).toBe(202);
-    await cloud.idle();
+    await local.cloud.idle();
     const history = (await orderOf(api, orderId)).history.map((h: { status: string }) => h.status);
     expect(history.filter((s: string) => s === 'DELIVERED')).toEqual(['DELIVERED']);
   });
@@ -234,7 +216,7 @@ describe('how accepted events move the parcel', () => {
     for (const status of ['OUT_FOR_DELIVERY', 'DELIVERY_FAILED', 'IN_TRANSIT', 'EXCEPTION', 'LOST']) {
       expect((await post({ status })).status).toBe(202);
     }
-    await cloud.idle();
+    await local.cloud.idle();
     const after = await orderOf(api, orderId);
     expect(after.status).toBe('DELIVERED');
     expect(after.shipments).toEqual(before.shipments);
@@ -245,7 +227,7 @@ describe('how accepted events move the parcel', () => {
   it('accepts an occurredAt with a UTC offset (ISO 8601), as the contract allows, without a 500', async () => {
     const answer = await post({ status: 'OUT_FOR_DELIVERY', occurredAt: '2030-06-01T10:00:00+02:00' });
     expect(answer.status, JSON.stringify(answer.body)).toBe(202);
-    await cloud.idle();
+    await local.cloud.idle();
     expect((await shipment()).status).toBe('DELIVERED');
   });
 });

@@ -3,25 +3,12 @@
  * (a number, or a share of on hand), shown per location, subtracted from that channel's ATS and
  * from what sourcing may plan for it, and never from the others.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
-import { seedSmallNetwork, stockOf } from '../support/journey.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestCloud } from '../support/fixture.ts';
+import { stockOf } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'ib');
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const { api, ids } = useTestCloud({ network: 'ib' });
 
 async function newProduct(sku: string) {
   expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 1 })).status).toBe(200);

@@ -3,12 +3,10 @@
  * shipments a day, whatever the concurrency, because the increment rides in the allocation's
  * transaction with a condition on the limit; what is left is read back by `capacityLeft`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestCloud } from '../support/fixture.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
+const { api } = useTestCloud();
 // imported once the cloud has set the environment the adapters read (table names, endpoints)
 let capacity: typeof import('../../functions/adapters/capacity-store.ts');
 let transactions: typeof import('../../functions/adapters/transactions.ts');
@@ -24,8 +22,6 @@ const location = (name: string, dailyCapacity?: number) => ({
 });
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
   for (const [id, cap] of [
     ['icap-FIVE', 5],
     ['icap-ZERO', 0],
@@ -38,10 +34,6 @@ beforeAll(async () => {
   transactions = await import('../../functions/adapters/transactions.ts');
   config = (await import('../../functions/adapters/config.ts')).config;
 }, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
 
 /**
  * One allocation: the capacity increment and a record of the shipment, all or nothing. A

@@ -3,24 +3,12 @@
  * or nothing, so exactly ten orders get a unit, the thirty others are refused with a reason, and
  * no location ever promises a unit it does not have.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiClient, apiClient, eventually, startTestCloud } from '../support/cloud.ts';
-import { homeOrder, orderOf, seedSmallNetwork } from '../support/journey.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
+import { homeOrder, orderOf } from '../support/journey.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'ic');
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const { api, ids } = useTestCloud({ network: 'ic' });
 
 interface StockRow {
   locationId: string;

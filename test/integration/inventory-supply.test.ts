@@ -3,28 +3,12 @@
  * location with a date, idempotent by id, listed by `GET /inventory/{sku}` until they arrive, and
  * received exactly once (on hand grows in the same transaction that closes the supply).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
-import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
-import { seedSmallNetwork, stockOf } from '../support/journey.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestCloud } from '../support/fixture.ts';
+import { stockOf } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
-const events: EventBridgeEvent[] = [];
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'isp');
-  cloud.bus.subscribe((event) => events.push(event));
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const { api, ids, events } = useTestCloud({ network: 'isp' });
 
 async function newProduct(sku: string) {
   expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 1 })).status).toBe(200);

@@ -3,28 +3,12 @@
  * idempotent deltas, reservations that survive a count, safety stock, network ATS, availability
  * around a point, and one StockChanged.v1 per change that was applied.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
-import { type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
-import { homeOrder, marseilleAddress, seedSmallNetwork, stockOf, untilStatus } from '../support/journey.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestCloud } from '../support/fixture.ts';
+import { homeOrder, marseilleAddress, stockOf, untilStatus } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
-const events: EventBridgeEvent[] = [];
-
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'is');
-  cloud.bus.subscribe((event) => events.push(event));
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const { api, ids, events } = useTestCloud({ network: 'is' });
 
 interface StockView {
   locationId: string;

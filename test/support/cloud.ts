@@ -26,15 +26,19 @@ export interface ApiAnswer<T = any> {
   headers: Headers;
 }
 
-/** A thin client for the HTTP contract, as an outside caller uses it. */
-export function apiClient(baseUrl: string, token?: string) {
+/**
+ * A thin client for the HTTP contract, as an outside caller uses it. The base URL may be given as a
+ * function, read at each call, for a client made before its server has started.
+ */
+export function apiClient(baseUrl: string | (() => string), token?: string) {
   async function call<T = any>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ) {
-    const response = await fetch(`${baseUrl}${path}`, {
+    const base = typeof baseUrl === 'string' ? baseUrl : baseUrl();
+    const response = await fetch(`${base}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -3,9 +3,9 @@ import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts'
 import type { LocalCloud } from '../../local/cloud.ts';
 import { type ApiClient, eventually, testWebhookSecret } from './cloud.ts';
 
-/** Two warehouses and a store around Paris and Lyon, three products (one a kit), stock. */
-export async function seedSmallNetwork(api: ApiClient, prefix: string) {
-  const ids = {
+/** The ids of the small network seeded under `prefix`: its locations and its products. */
+export function smallNetworkIds(prefix: string) {
+  return {
     lyon: `${prefix}-WH-LYON`,
     lille: `${prefix}-WH-LILLE`,
     store: `${prefix}-ST-PARIS`,
@@ -13,6 +13,13 @@ export async function seedSmallNetwork(api: ApiClient, prefix: string) {
     lamp: `${prefix}-LAMP`,
     kit: `${prefix}-KIT`,
   };
+}
+
+export type SmallNetworkIds = ReturnType<typeof smallNetworkIds>;
+
+/** Two warehouses and a store around Paris and Lyon, three products (one a kit), stock. */
+export async function seedSmallNetwork(api: ApiClient, prefix: string): Promise<SmallNetworkIds> {
+  const ids = smallNetworkIds(prefix);
   const ok = async (answer: Promise<{ status: number; body: unknown }>) => {
     const { status, body } = await answer;
     if (status !== 200) throw new Error(`seed failed: ${status} ${JSON.stringify(body)}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DetailType, eventSchemas } from '../../functions/shared/events.ts';
-import { eventJsonSchema, eventSchemaDir } from '../../local/publish-event-schemas.ts';
+import { eventJsonSchema, eventSchemaDir } from '../../tools/publish-event-schemas.ts';
 
 describe('the published event schemas', () => {
   it.each(Object.keys(eventSchemas) as DetailType[])('%s is published and up to date', (detailType) => {

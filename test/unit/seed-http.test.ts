@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildDemoNetwork, type DemoNetwork } from '../../local/demo-network.ts';
+import { buildDemoNetwork, type DemoNetwork } from '../../local/demo/network.ts';
 import { SeedRequestError, seedDemo, seedNetwork } from '../../local/seed.ts';
 
 interface Recorded {

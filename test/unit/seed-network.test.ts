@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildDemoNetwork,
-  DEMO_SEED,
-  demoDestinations,
-  frenchCities,
-  idSlug,
-  mulberry32,
-} from '../../local/demo-network.ts';
+import { demoDestinations } from '../../local/demo/destinations.ts';
+import { frenchCities } from '../../local/demo/french-cities.ts';
+import { buildDemoNetwork, idSlug } from '../../local/demo/network.ts';
+import { DEMO_SEED, mulberry32 } from '../../local/demo/random.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const network = buildDemoNetwork();

@@ -1,20 +1,17 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub and ASL placeholders are written ${Name}
 import { describe, expect, it } from 'vitest';
+import { functionArn } from '../../local/account.ts';
+import { type CfnTemplate, refOf, resolveValue, TemplateError } from '../../local/template/intrinsics.ts';
 import {
   applySubstitutions,
-  type CfnTemplate,
   describeTemplate,
-  functionArn,
   listBuckets,
   listFunctions,
   listRoutes,
   listRules,
   listStateMachines,
   listTables,
-  refOf,
-  resolveValue,
-  TemplateError,
-} from '../../local/template.ts';
+} from '../../local/template/resources.ts';
 
 const fnArn = (name: string) => `arn:aws:lambda:eu-west-1:000000000000:function:${name}`;
 

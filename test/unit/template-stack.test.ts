@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { env, eventFunctions, httpRoutes, stepFunctions } from '../../lib/functions-manifest.ts';
 import { manifestIdsByLogicalId } from '../../local/cloud.ts';
 import { synthTemplate } from '../../local/synth.ts';
-import { type CfnTemplate, describeTemplate, type LocalCloudModel } from '../../local/template.ts';
+import type { CfnTemplate } from '../../local/template/intrinsics.ts';
+import { describeTemplate, type LocalCloudModel } from '../../local/template/resources.ts';
 
 // The real stack, synthesized without bundling: what the local cloud will read from cdk.out.
 let template: CfnTemplate;

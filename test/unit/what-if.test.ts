@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProfile } from '../../functions/core/sourcing/profile.ts';
-import { type ReplayNetwork, type ReplayOrder, replay, sideBySide } from '../../local/what-if.ts';
+import { type ReplayNetwork, type ReplayOrder, replay, sideBySide } from '../../tools/what-if.ts';
 
 const network: ReplayNetwork = {
   locations: [

@@ -22,8 +22,9 @@ import {
   type SourcingProfile,
 } from '../functions/core/sourcing/profile.ts';
 import type { SourcingRequest } from '../functions/core/sourcing/types.ts';
-import { createOrderGenerator } from './autopilot.ts';
-import { buildDemoNetwork, mulberry32 } from './demo-network.ts';
+import { createOrderGenerator } from '../local/autopilot.ts';
+import { buildDemoNetwork } from '../local/demo/network.ts';
+import { mulberry32 } from '../local/demo/random.ts';
 import { progressBar } from './progress.ts';
 
 export interface ReplayOrder {

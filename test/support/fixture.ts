@@ -1,0 +1,61 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { LocalCloud } from '../../local/cloud.ts';
+import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
+import { type ApiClient, apiClient, startTestCloud } from './cloud.ts';
+import { type SmallNetworkIds, seedSmallNetwork, smallNetworkIds } from './journey.ts';
+
+export type TestCloudOptions = Parameters<typeof startTestCloud>[0] & {
+  /** seed the small network (journey.ts) under this id prefix before the first test */
+  network?: string;
+};
+
+export interface TestCloudFixture {
+  /** the running cloud: read it inside a test or a hook, not when the file loads */
+  readonly cloud: LocalCloud;
+  /** the HTTP contract without a token, as an outside caller uses it */
+  readonly api: ApiClient;
+  /** every event the bus accepted after the start (and the seeding), in order */
+  readonly events: EventBridgeEvent[];
+}
+
+/**
+ * One local cloud for the test file that calls this: started (and seeded) in a `beforeAll`
+ * registered here, stopped in an `afterAll`. Vitest runs a file's `beforeAll` hooks in the order
+ * they are registered, so a hook the file registers after this call finds the cloud running and
+ * the functions' environment set: an adapter imported there reads the local tables and endpoints.
+ */
+export function useTestCloud(options: TestCloudOptions & { network: string }): TestCloudFixture & {
+  /** the seeded network's ids, known before it is seeded */
+  readonly ids: SmallNetworkIds;
+};
+export function useTestCloud(options?: TestCloudOptions): TestCloudFixture;
+export function useTestCloud({ network, ...cloudOptions }: TestCloudOptions = {}) {
+  let running: LocalCloud | undefined;
+  const events: EventBridgeEvent[] = [];
+  const started = (): LocalCloud => {
+    if (running === undefined) {
+      throw new Error('the test cloud is not running: use it inside a test or a hook, not at load time');
+    }
+    return running;
+  };
+  const api = apiClient(() => started().url);
+
+  beforeAll(async () => {
+    running = await startTestCloud(cloudOptions);
+    if (network !== undefined) await seedSmallNetwork(api, network);
+    running.bus.subscribe((event) => events.push(event));
+  }, 120_000);
+
+  afterAll(async () => {
+    await running?.stop();
+  });
+
+  return {
+    get cloud() {
+      return started();
+    },
+    api,
+    events,
+    ...(network === undefined ? {} : { ids: smallNetworkIds(network) }),
+  };
+}
