@@ -1,4 +1,4 @@
-import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
+import { type CapacityClaim, type CapacitySlot, requireCalendarDay } from '../core/inventory/capacity.ts';
 import type { StockMovement } from '../core/inventory/movements.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transactions.ts';
@@ -57,6 +57,7 @@ export function stockMovementItem(table: string, movement: StockMovement, now: s
  * ConditionalCheckFailed on this item) once `dailyCapacity` shipments are taken; 0 refuses all.
  */
 export function capacityClaimItem(table: string, claim: CapacityClaim): TransactItem {
+  requireCalendarDay(claim.day);
   return {
     Update: {
       TableName: table,
@@ -79,6 +80,7 @@ export function capacityClaimItem(table: string, claim: CapacityClaim): Transact
 
 /** Gives one shipment's slot back; never takes the counter below zero. */
 export function capacityReleaseItem(table: string, slot: CapacitySlot): TransactItem {
+  requireCalendarDay(slot.day);
   return {
     Update: {
       TableName: table,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ports } from '../adapters/aws-ports.ts';
-import { createReturn } from '../app/process-return.ts';
+import { createReturn } from '../app/return-intake.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
 import { apiRequest, id, returnBody } from '../shared/schemas.ts';
 import { baseUrlOf, returnCreatedView } from '../shared/views.ts';

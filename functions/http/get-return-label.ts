@@ -1,5 +1,5 @@
 import { ports } from '../adapters/aws-ports.ts';
-import { returnLabel } from '../app/process-return.ts';
+import { returnLabel } from '../app/return-intake.ts';
 import { httpRoute, pdf } from '../shared/middleware.ts';
 import { apiQuery, id } from '../shared/schemas.ts';
 

@@ -1,5 +1,5 @@
 import { ports } from '../adapters/aws-ports.ts';
-import { requireReturn } from '../app/process-return.ts';
+import { requireReturn } from '../app/return-intake.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
 import { apiQuery, id } from '../shared/schemas.ts';
 import { returnView } from '../shared/views.ts';

@@ -58,7 +58,18 @@ export class ReturnWindowClosed extends DomainError {
   readonly statusCode = 422;
 }
 
-// Workflow errors: thrown by step handlers, matched by name in statemachines/*.asl.json
+/**
+ * A reservation or a preparation slot refused inside the allocation transaction: the use cases source
+ * again without the location, so a workflow never sees it.
+ */
+export class ReservationConflict extends DomainError {
+  override readonly name = 'ReservationConflict';
+  readonly statusCode = 409;
+  /** the location whose stock or capacity refused, when known: re-sourcing leaves it out */
+  locationId: string | undefined;
+}
+
+// Workflow errors: thrown by the use cases the steps call, matched by name in statemachines/*.asl.json
 export class OrderInvalid extends DomainError {
   override readonly name = 'OrderInvalid';
   readonly statusCode = 422;
@@ -66,12 +77,6 @@ export class OrderInvalid extends DomainError {
 export class NoSourcingPlan extends DomainError {
   override readonly name = 'NoSourcingPlan';
   readonly statusCode = 409;
-}
-export class ReservationConflict extends DomainError {
-  override readonly name = 'ReservationConflict';
-  readonly statusCode = 409;
-  /** the location whose stock or capacity refused, when known: re-sourcing leaves it out */
-  locationId: string | undefined;
 }
 export class OrderCancelled extends DomainError {
   override readonly name = 'OrderCancelled';
@@ -83,10 +88,6 @@ export class ShipmentRejected extends DomainError {
 }
 export class VersionConflict extends DomainError {
   override readonly name = 'VersionConflict';
-  readonly statusCode = 409;
-}
-export class ReturnInvalid extends DomainError {
-  override readonly name = 'ReturnInvalid';
   readonly statusCode = 409;
 }
 
@@ -104,11 +105,9 @@ export class IntegrityViolation extends DomainError {
 export const workflowErrors = {
   OrderInvalid,
   NoSourcingPlan,
-  ReservationConflict,
   OrderCancelled,
   ShipmentRejected,
   VersionConflict,
-  ReturnInvalid,
   IntegrityViolation,
 } as const;
 

@@ -4,11 +4,14 @@
  * from what sourcing may plan for it, and never from the others.
  */
 import { describe, expect, it } from 'vitest';
+import { availabilityOf as availability } from '../../functions/app/sourcing-inputs.ts';
+import type { Channel } from '../../functions/core/orders/types.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { stockOf } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
-const { api, ids } = useTestCloud({ network: 'ib' });
+const local = useTestCloud({ network: 'ib' });
+const { api, ids } = local;
 
 async function newProduct(sku: string) {
   expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 1 })).status).toBe(200);
@@ -203,8 +206,8 @@ describe('availabilityOf(skus, channel): what sourcing may plan for a channel', 
       channelBuffers: { marketplace: { share: 0.3 } },
     });
     await count(ids.lyon, sku, { onHand: 2, channelBuffers: { marketplace: { units: 5 } } });
-    // imported once the cloud has set the environment the adapters read
-    const { availabilityOf } = await import('../../functions/adapters/inventory-store.ts');
+    const availabilityOf = (skus: string[], channel?: Channel) =>
+      availability(local.ports.stock, skus, channel);
 
     const all = await availabilityOf([sku, sku]);
     expect(all.get(ids.store)?.get(sku)).toBe(9);

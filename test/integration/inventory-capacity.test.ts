@@ -3,14 +3,33 @@
  * shipments a day, whatever the concurrency, because the increment rides in the allocation's
  * transaction with a condition on the limit; what is left is read back by `capacityLeft`.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { capacityClaimItem, capacityReleaseItem } from '../../functions/adapters/stock-movements.ts';
+import { writeTransaction } from '../../functions/adapters/transactions.ts';
+import { capacityLeft } from '../../functions/app/sourcing-inputs.ts';
+import type { Location } from '../../functions/core/network.ts';
 import { useTestCloud } from '../support/fixture.ts';
+import { localClients, localResources } from '../support/ports.ts';
 
-const { api } = useTestCloud();
-// imported once the cloud has set the environment the adapters read (table names, endpoints)
-let capacity: typeof import('../../functions/adapters/capacity-store.ts');
-let transactions: typeof import('../../functions/adapters/transactions.ts');
-let config: typeof import('../../functions/adapters/config.ts').config;
+const local = useTestCloud();
+const { api } = local;
+const db = () => localClients(local.cloud).dynamodb;
+const inventoryTable = () => localResources(local.cloud).tables.inventory;
+
+/** What each named location can still take on `day`, its capacity read from the network. */
+async function leftAt(
+  locationIds: string[],
+  day: string,
+  given?: Pick<Location, 'locationId' | 'dailyCapacity'>[],
+) {
+  const locations =
+    given ??
+    (await Promise.all(locationIds.map((id) => local.ports.network.getLocation(id)))).filter(
+      (l): l is Location => l !== undefined,
+    );
+  return capacityLeft(local.ports.stock, locations, day);
+}
 
 const location = (name: string, dailyCapacity?: number) => ({
   name,
@@ -30,9 +49,6 @@ beforeAll(async () => {
   ] as const) {
     expect((await api.put(`/locations/${id}`, location(id, cap))).status).toBe(200);
   }
-  capacity = await import('../../functions/adapters/capacity-store.ts');
-  transactions = await import('../../functions/adapters/transactions.ts');
-  config = (await import('../../functions/adapters/config.ts')).config;
 }, 120_000);
 
 /**
@@ -42,11 +58,11 @@ beforeAll(async () => {
 async function allocate(shipmentId: string, locationId: string, day: string, dailyCapacity: number) {
   for (let attempt = 1; attempt <= 50; attempt++) {
     try {
-      const failed = await transactions.writeTransaction([
-        capacity.capacityMovement(locationId, day, dailyCapacity),
+      const failed = await writeTransaction(db(), [
+        capacityClaimItem(inventoryTable(), { locationId, day, dailyCapacity }),
         {
           Put: {
-            TableName: config.inventoryTable,
+            TableName: inventoryTable(),
             Item: { PK: `icap-SHIPMENT#${shipmentId}`, SK: 'SHIPMENT', locationId, day },
           },
         },
@@ -59,10 +75,10 @@ async function allocate(shipmentId: string, locationId: string, day: string, dai
   throw new Error(`allocation ${shipmentId} kept colliding`);
 }
 
-describe('capacityMovement in a transaction', () => {
+describe('a capacity claim in a transaction', () => {
   it('20 concurrent allocations on a capacity of 5: exactly 5 commit, the 15 others write nothing', async () => {
     const day = '2030-03-04';
-    expect(await capacity.capacityLeft(['icap-FIVE'], day)).toEqual(new Map([['icap-FIVE', 5]]));
+    expect(await leftAt(['icap-FIVE'], day)).toEqual(new Map([['icap-FIVE', 5]]));
 
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) => allocate(`five-${i}`, 'icap-FIVE', day, 5)),
@@ -70,16 +86,14 @@ describe('capacityMovement in a transaction', () => {
     expect(outcomes.filter((o) => o === 'allocated')).toHaveLength(5);
     expect(outcomes.filter((o) => o === 'refused')).toHaveLength(15);
 
-    expect(await capacity.capacityUsed(['icap-FIVE'], day)).toEqual(new Map([['icap-FIVE', 5]]));
-    expect(await capacity.capacityLeft(['icap-FIVE'], day)).toEqual(new Map([['icap-FIVE', 0]]));
+    expect(await local.ports.stock.capacityUsed(['icap-FIVE'], day)).toEqual(new Map([['icap-FIVE', 5]]));
+    expect(await leftAt(['icap-FIVE'], day)).toEqual(new Map([['icap-FIVE', 0]]));
     // the refused allocations left no shipment behind
-    const { documentClient } = await import('../../functions/adapters/dynamodb.ts');
-    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
     const written = await Promise.all(
       outcomes.map(async (_, i) => {
-        const { Item } = await documentClient.send(
+        const { Item } = await db().send(
           new GetCommand({
-            TableName: config.inventoryTable,
+            TableName: inventoryTable(),
             Key: { PK: `icap-SHIPMENT#five-${i}`, SK: 'SHIPMENT' },
             ConsistentRead: true,
           }),
@@ -92,12 +106,12 @@ describe('capacityMovement in a transaction', () => {
     // a new day starts from zero; the full day stays full
     expect(await allocate('five-next-day', 'icap-FIVE', '2030-03-05', 5)).toBe('allocated');
     expect(await allocate('five-late', 'icap-FIVE', day, 5)).toBe('refused');
-    expect(await capacity.capacityLeft(['icap-FIVE'], '2030-03-05')).toEqual(new Map([['icap-FIVE', 4]]));
+    expect(await leftAt(['icap-FIVE'], '2030-03-05')).toEqual(new Map([['icap-FIVE', 4]]));
   }, 60_000);
 
   it('a location with no capacity refuses even the first shipment', async () => {
     expect(await allocate('zero-0', 'icap-ZERO', '2030-03-04', 0)).toBe('refused');
-    expect(await capacity.capacityLeft(['icap-ZERO'], '2030-03-04')).toEqual(new Map([['icap-ZERO', 0]]));
+    expect(await leftAt(['icap-ZERO'], '2030-03-04')).toEqual(new Map([['icap-ZERO', 0]]));
   });
 
   it('a release gives a shipment back, never below zero', async () => {
@@ -105,30 +119,31 @@ describe('capacityMovement in a transaction', () => {
     expect(await allocate('two-0', 'icap-TWO', day, 2)).toBe('allocated');
     expect(await allocate('two-1', 'icap-TWO', day, 2)).toBe('allocated');
     expect(await allocate('two-2', 'icap-TWO', day, 2)).toBe('refused');
-    expect(await transactions.writeTransaction([capacity.capacityRelease('icap-TWO', day)])).toBeUndefined();
-    expect(await capacity.capacityLeft(['icap-TWO'], day)).toEqual(new Map([['icap-TWO', 1]]));
+    expect(
+      await writeTransaction(db(), [capacityReleaseItem(inventoryTable(), { locationId: 'icap-TWO', day })]),
+    ).toBeUndefined();
+    expect(await leftAt(['icap-TWO'], day)).toEqual(new Map([['icap-TWO', 1]]));
     expect(await allocate('two-3', 'icap-TWO', day, 2)).toBe('allocated');
     // nothing to release on a day never used
-    expect(await transactions.writeTransaction([capacity.capacityRelease('icap-TWO', '2030-03-07')])).toEqual(
-      [0],
-    );
+    expect(
+      await writeTransaction(db(), [
+        capacityReleaseItem(inventoryTable(), { locationId: 'icap-TWO', day: '2030-03-07' }),
+      ]),
+    ).toEqual([0]);
   });
 });
 
 describe('capacityLeft', () => {
   it('reads each limited location, leaves out those without a limit or unknown', async () => {
     const day = '2030-04-01';
-    const left = await capacity.capacityLeft(
-      ['icap-FIVE', 'icap-TWO', 'icap-FREE', 'icap-NOWHERE', 'icap-TWO'],
-      day,
-    );
+    const left = await leftAt(['icap-FIVE', 'icap-TWO', 'icap-FREE', 'icap-NOWHERE', 'icap-TWO'], day);
     expect(left).toEqual(
       new Map([
         ['icap-FIVE', 5],
         ['icap-TWO', 2],
       ]),
     );
-    expect(await capacity.capacityUsed(['icap-FREE', 'icap-FIVE'], day)).toEqual(
+    expect(await local.ports.stock.capacityUsed(['icap-FREE', 'icap-FIVE'], day)).toEqual(
       new Map([
         ['icap-FREE', 0],
         ['icap-FIVE', 0],
@@ -137,16 +152,18 @@ describe('capacityLeft', () => {
   });
 
   it('uses the locations it is given instead of reading the network', async () => {
-    const day = '2030-03-04';
-    const left = await capacity.capacityLeft(['icap-FIVE', 'icap-FREE'], day, [
+    const day = '2030-05-02';
+    for (const i of [0, 1, 2, 3, 4])
+      expect(await allocate(`given-${i}`, 'icap-FIVE', day, 5)).toBe('allocated');
+    const left = await leftAt(['icap-FIVE', 'icap-FREE'], day, [
       { locationId: 'icap-FIVE', dailyCapacity: 8 },
       { locationId: 'icap-FREE', dailyCapacity: undefined },
     ]);
-    // 5 used that day (first test), out of the 8 given
+    // 5 used that day, out of the 8 given (the stored capacity says 5)
     expect(left).toEqual(new Map([['icap-FIVE', 3]]));
   });
 
   it('refuses a day that is not YYYY-MM-DD', async () => {
-    await expect(capacity.capacityLeft(['icap-FIVE'], '2030-3-4')).rejects.toThrow(RangeError);
+    await expect(leftAt(['icap-FIVE'], '2030-3-4')).rejects.toThrow(RangeError);
   });
 });

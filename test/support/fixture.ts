@@ -1,8 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { AppPorts } from '../../functions/app/ports.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
 import { type ApiClient, apiClient, startTestCloud } from './cloud.ts';
 import { type SmallNetworkIds, seedSmallNetwork, smallNetworkIds } from './journey.ts';
+import { localPorts } from './ports.ts';
 
 export type TestCloudOptions = Parameters<typeof startTestCloud>[0] & {
   /** seed the small network (journey.ts) under this id prefix before the first test */
@@ -16,6 +18,8 @@ export interface TestCloudFixture {
   readonly api: ApiClient;
   /** every event the bus accepted after the start (and the seeding), in order */
   readonly events: EventBridgeEvent[];
+  /** the use cases' ports on their real adapters, pointed at this cloud (read inside a test or hook) */
+  readonly ports: AppPorts;
 }
 
 /**
@@ -50,9 +54,14 @@ export function useTestCloud({ network, ...cloudOptions }: TestCloudOptions = {}
     await running?.stop();
   });
 
+  let ports: AppPorts | undefined;
   return {
     get cloud() {
       return started();
+    },
+    get ports() {
+      ports ??= localPorts(started());
+      return ports;
     },
     api,
     events,

@@ -1,16 +1,17 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { capacityMovement, capacityRelease } from '../../functions/adapters/capacity-store.ts';
+import { describe, expect, it } from 'vitest';
+import { capacityClaimItem, capacityReleaseItem } from '../../functions/adapters/stock-movements.ts';
 import {
   capacityRemaining,
+  claimSlots,
   isCalendarDay,
   requireCalendarDay,
+  slotsHeldBy,
 } from '../../functions/core/inventory/capacity.ts';
-import { env } from '../../lib/functions-manifest.ts';
 
-beforeAll(() => {
-  // the adapters name their table from the environment, as on Lambda
-  process.env[env.inventoryTable] ??= 'inventory-unit-test';
-});
+const capacityMovement = (locationId: string, day: string, dailyCapacity: number) =>
+  capacityClaimItem('inventory-unit-test', { locationId, day, dailyCapacity });
+const capacityRelease = (locationId: string, day: string) =>
+  capacityReleaseItem('inventory-unit-test', { locationId, day });
 
 describe('isCalendarDay', () => {
   it('accepts days that exist, written YYYY-MM-DD', () => {
@@ -46,7 +47,35 @@ describe('capacityRemaining', () => {
   });
 });
 
-describe('capacityMovement', () => {
+describe('claimSlots and slotsHeldBy', () => {
+  it('marks only shipments at limited locations with the day, one claim each', () => {
+    const limits = new Map([
+      ['W1', 5],
+      ['W0', 0],
+    ]);
+    const { shipments, claims } = claimSlots(
+      [{ locationId: 'W1' }, { locationId: 'FREE' }, { locationId: 'W0' }],
+      (id) => limits.get(id),
+      '2030-03-04',
+    );
+    expect(shipments).toEqual([
+      { locationId: 'W1', capacityDay: '2030-03-04' },
+      { locationId: 'FREE' },
+      { locationId: 'W0', capacityDay: '2030-03-04' },
+    ]);
+    expect(claims).toEqual([
+      { locationId: 'W1', day: '2030-03-04', dailyCapacity: 5 },
+      { locationId: 'W0', day: '2030-03-04', dailyCapacity: 0 },
+    ]);
+    expect(slotsHeldBy(shipments)).toEqual([
+      { locationId: 'W1', day: '2030-03-04' },
+      { locationId: 'W0', day: '2030-03-04' },
+    ]);
+    expect(() => claimSlots([], () => 1, '4/3/2030')).toThrow(RangeError);
+  });
+});
+
+describe('the capacity claim item', () => {
   it('increments the (location, day) counter, refused once the capacity is used', () => {
     const item = capacityMovement('W1', '2030-03-04', 5);
     expect(item.Update).toMatchObject({

@@ -1,0 +1,71 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsPorts, type Resources } from '../../functions/adapters/aws-ports.ts';
+import type { AwsClients } from '../../functions/adapters/clients.ts';
+import type { AppPorts } from '../../functions/app/ports.ts';
+import { env } from '../../lib/functions-manifest.ts';
+import { localAccount } from '../../local/account.ts';
+import type { LocalCloud } from '../../local/cloud.ts';
+
+/** SDK clients pointed at a local cloud's endpoints, as a handler's would be. */
+export function localClients(cloud: Pick<LocalCloud, 'endpoints'>): AwsClients {
+  const base = { region: localAccount.region, credentials: localAccount.credentials };
+  return {
+    dynamodb: DynamoDBDocumentClient.from(
+      new DynamoDBClient({ ...base, endpoint: cloud.endpoints.dynamodb }),
+      {
+        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+      },
+    ),
+    sfn: new SFNClient({ ...base, endpoint: cloud.endpoints.stepfunctions }),
+    eventBridge: new EventBridgeClient({ ...base, endpoint: cloud.endpoints.eventbridge }),
+    s3: new S3Client({ ...base, endpoint: cloud.endpoints.s3, forcePathStyle: true }),
+    secrets: new SecretsManagerClient({ ...base, endpoint: cloud.endpoints.dynamodb }),
+  };
+}
+
+/**
+ * The use cases' ports on their real adapters, pointed at a running local cloud: what tests and
+ * benchmarks pass to a use case to call it directly. Resource names come from the template (the
+ * functions' environment), nothing from this process's environment.
+ */
+export function localPorts(cloud: Pick<LocalCloud, 'endpoints' | 'model'>): AppPorts {
+  return awsPorts(localClients(cloud), localResources(cloud));
+}
+
+/** The names of a local cloud's tables, bus, state machines and bucket, read from its template. */
+export function localResources(cloud: Pick<LocalCloud, 'model'>): Resources {
+  const variables: Record<string, string> = Object.assign(
+    {},
+    ...cloud.model.functions.map((f) => f.environment),
+  );
+  const named = (variable: string) => () => {
+    const value = variables[variable];
+    if (!value) throw new Error(`no function of the template has ${variable}`);
+    return value;
+  };
+  return {
+    tables: {
+      get orders() {
+        return named(env.ordersTable)();
+      },
+      get inventory() {
+        return named(env.inventoryTable)();
+      },
+      get network() {
+        return named(env.networkTable)();
+      },
+      get idempotency() {
+        return named(env.idempotencyTable)();
+      },
+    },
+    eventBus: named(env.eventBus),
+    fulfilmentStateMachine: named(env.fulfilmentStateMachine),
+    returnStateMachine: named(env.returnStateMachine),
+    labelsBucket: named(env.labelsBucket),
+  };
+}
