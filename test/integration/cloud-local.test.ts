@@ -49,8 +49,8 @@ beforeAll(async () => {
         tracked.push(event);
         return {};
       },
-      ValidateOrder: (payload: unknown) => {
-        workflowCalls.push({ step: 'ValidateOrder', payload });
+      AllocateOrder: (payload: unknown) => {
+        workflowCalls.push({ step: 'AllocateOrder', payload });
         throw new OrderInvalid('no lines');
       },
       Compensate: (payload: unknown) => {
@@ -195,7 +195,7 @@ describe('the local cloud, started from the synthesized template', () => {
       input: JSON.stringify({ orderId: 'o-cloud-1' }),
     });
     await cloud.stepFunctions.waitForExecution(executionArn ?? '');
-    expect(workflowCalls.map((call) => call.step)).toEqual(['ValidateOrder', 'Compensate']);
+    expect(workflowCalls.map((call) => call.step)).toEqual(['AllocateOrder', 'Compensate']);
     expect(workflowCalls[0]?.payload).toEqual({ orderId: 'o-cloud-1' });
     expect(JSON.stringify(workflowCalls[1]?.payload)).toContain('OrderInvalid');
   });
