@@ -221,9 +221,12 @@ export interface JourneySample {
 }
 
 /**
- * One order from intake to DELIVERED with no simulated delay: each location confirms its pick as
- * soon as the order is allocated (POST /shipments/{id}/confirm), and each carrier posts its signed
- * events (PICKED_UP … DELIVERED) as soon as the parcel is dispatched.
+ * One order from intake to DELIVERED without simulated delays, but with each actor acting once the
+ * cloud is quiet again (`quiet`), as a store or a carrier acting minutes later would: the location
+ * confirms its pick (POST /shipments/{id}/confirm) after OrderAllocated.v1, and the carrier posts
+ * its signed events (PICKED_UP … DELIVERED) after ShipmentDispatched.v1, one by one. Posting them
+ * back to back instead makes the handlers race on the order item (optimistic-lock conflicts and
+ * retries that real spacing would not cause) and would bill those retries to every order.
  */
 export async function deliverOne(
   api: Api,
@@ -231,13 +234,14 @@ export async function deliverOne(
   webhookSecret: string,
   orderId: string,
   body: OrderBody,
+  quiet: () => Promise<void>,
 ): Promise<JourneySample> {
   const tracker = watcher.track(orderId);
   const carriers: Promise<void>[] = [];
   let dispatchedAt = Number.NaN;
   tracker.onDispatched = (dispatch) => {
     dispatchedAt = performance.now();
-    const carried = carry(api, webhookSecret, dispatch);
+    const carried = carry(api, webhookSecret, dispatch, quiet);
     carried.catch((error: unknown) => tracker.delivered.reject(error));
     carriers.push(carried);
   };
@@ -248,6 +252,7 @@ export async function deliverOne(
       throw new Error(`POST /orders ${orderId}: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
     const allocated = await within(tracker.allocated.promise, stepTimeoutMs, `${orderId} to be allocated`);
+    await quiet();
     await Promise.all(
       allocated.shipments.map(async (shipmentId) => {
         const confirm = await api.confirmShipment(shipmentId);
@@ -273,8 +278,14 @@ export async function deliverOne(
   }
 }
 
-async function carry(api: Api, secret: string, dispatch: Dispatch): Promise<void> {
+async function carry(
+  api: Api,
+  secret: string,
+  dispatch: Dispatch,
+  quiet: () => Promise<void>,
+): Promise<void> {
   for (const status of carrierJourney) {
+    await quiet();
     const answer = await api.carrierEvent(dispatch.carrierId, secret, {
       trackingNumber: dispatch.trackingNumber,
       status,
