@@ -91,12 +91,13 @@ const { values: args } = parseArgs({
     'profile-orders': { type: 'string', default: '120' },
     seed: { type: 'string', default: '1' },
     'record-before': { type: 'boolean', default: false },
+    'charts-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
   console.log(
-    'npm run bench -- [--rounds 7] [--orders 80] [--orders-c1 20] [--health 400] [--journeys 20] [--parcel-journeys 4] [--profile-orders 120 (0: no profile)] [--seed 1] [--record-before]',
+    'npm run bench -- [--rounds 7] [--orders 80] [--orders-c1 20] [--health 400] [--journeys 20] [--parcel-journeys 4] [--profile-orders 120 (0: no profile)] [--seed 1] [--record-before] [--charts-only (redraw journey-figures from journey.json)]',
   );
   process.exit(0);
 }
@@ -597,7 +598,7 @@ function sideBySide(before: Result | undefined, current: Result): string {
   const c = current.figures;
   const row = (label: string, was: number | undefined, now: number, better: 'lower' | 'higher') => {
     const change =
-      was === undefined || was === 0
+      was === undefined || was === 0 || was === now
         ? ''
         : better === 'lower'
           ? `${(was / now).toFixed(2)}x less`
@@ -612,7 +613,7 @@ function sideBySide(before: Result | undefined, current: Result): string {
     r.cost.oneParcelOrder.lines.map((l) => `${l.service} $${l.usdPerMillionOrders}`).join(', ');
   return [
     '',
-    `Relais order journey on the local cloud (${current.machine.cores} cores, ${current.machine.cpu}, load ${current.machine.loadAverage1m}, Node ${current.machine.node}), ${config.rounds} rounds`,
+    `Relais order journey on the local cloud (${current.machine.cores} cores, ${current.machine.cpu}, load ${current.machine.loadAverage1m}, Node ${current.machine.node}), ${current.config.rounds} rounds`,
     title,
     row('Standard transitions, one-parcel order', b?.transitions.oneParcel, c.transitions.oneParcel, 'lower'),
     row('  per extra parcel', b?.transitions.perExtraParcel, c.transitions.perExtraParcel, 'lower'),
@@ -821,7 +822,7 @@ function writeCharts(result: Result, rounds: Round[], journeys: Journey[]) {
   mkdirSync(resultsDir, { recursive: true });
   const svg = renderLatencyChart(
     'Relais order journey on the local cloud',
-    `${result.measuredAt.slice(0, 16).replace('T', ' ')} UTC · ${result.machine.cores} cores · Node ${result.machine.node} · commit ${result.commit.product} · ${config.rounds} rounds`,
+    `${result.measuredAt.slice(0, 16).replace('T', ' ')} UTC · ${result.machine.cores} cores · Node ${result.machine.node} · commit ${result.commit.product} · ${result.config.rounds} rounds`,
     [
       { label: 'GET /health c8 (baseline)', samples: rounds.flatMap((r) => r.health.ms), colour: '#6b7280' },
       {
@@ -858,6 +859,13 @@ function writeComparison(before: Result | undefined, current: Result) {
   const svg = renderComparisonChart(before, current);
   writeFileSync(join(resultsDir, 'journey-figures.svg'), svg);
   writePng(svg, join(resultsDir, 'journey-figures.png'));
+}
+
+if (args['charts-only']) {
+  const file = JSON.parse(readFileSync(resultsFile, 'utf8')) as ResultsFile;
+  writeComparison(file.before, file.current);
+  process.stdout.write(sideBySide(file.before, file.current));
+  process.exit(0);
 }
 
 main().then(

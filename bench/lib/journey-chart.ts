@@ -68,7 +68,7 @@ export function renderComparisonChart(before: JourneyFigures | undefined, curren
         ...pair('one-parcel order', (r) => r.figures.costPerMillionOrdersUsd.oneParcel),
         ...pair('each extra parcel', (r) => r.figures.costPerMillionOrdersUsd.perExtraParcel),
         ...current.cost.oneParcelOrder.lines.map((line) => ({
-          label: line.service.replace(/ \(.*\)$/, ''),
+          label: line.service.replace(/ \(.*\)$/, '').replace(' Standard', ''),
           note: 'now, one-parcel order',
           value: line.usdPerMillionOrders,
           colour: '#93c5fd',
