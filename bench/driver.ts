@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { createOrderGenerator } from '../local/autopilot.ts';
-import type { LocalCloud } from '../local/cloud.ts';
-import { mulberry32 } from '../local/demo/random.ts';
-import type { EventBridgeEvent } from '../local/eventbus/bus.ts';
-import type { ApiClient } from '../test/support/cloud.ts';
-import { fulfilmentExecutionArn, postCarrierEvent } from '../test/support/journey.ts';
+import { createHmac, randomUUID } from 'node:crypto';
+import type { CloudProcess } from './lib/cloud-process.ts';
+import type { HostedEvent } from './lib/cloud-protocol.ts';
+import type { OrderBody } from './lib/journey-orders.ts';
 
 /** What a carrier reports for a parcel, in order; the last one completes the workflow's wait. */
 export const carrierJourney = ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const;
@@ -12,15 +9,76 @@ export const carrierJourney = ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'D
 /** How long any single step may take before the run is declared broken rather than slow. */
 const stepTimeoutMs = 30_000;
 
-type OrderBody = Record<string, unknown>;
+/** API Gateway HTTP APIs meter each request in 512 KB steps of its size. */
+const httpApiMeteringBytes = 512 * 1024;
 
 /**
- * `count` demo orders from a seeded generator (1–3 lines of the demo catalogue, home delivery to a
- * town drawn by population): the same seed gives the same orders, and every phase replays the list.
+ * The HTTP contract as an outside caller uses it, counting what it sends: every call is one API
+ * Gateway request (in 512 KB steps), so the count is the API Gateway bill of what it drove.
  */
-export function orderBodies(seed: number, count: number): OrderBody[] {
-  const next = createOrderGenerator(mulberry32(seed), 0);
-  return Array.from({ length: count }, () => next().order);
+export class Api {
+  meteredRequests = 0;
+  readonly byRoute: Record<string, number> = {};
+
+  constructor(readonly baseUrl: string) {}
+
+  async call(
+    method: string,
+    path: string,
+    route: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const size = Buffer.byteLength(body ?? '') + path.length;
+    this.meteredRequests += Math.max(1, Math.ceil(size / httpApiMeteringBytes));
+    this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body,
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  placeOrder(orderId: string, body: OrderBody) {
+    return this.call('POST', '/orders', 'POST /orders', JSON.stringify({ ...body, orderId }), {
+      'idempotency-key': randomUUID(),
+    });
+  }
+
+  confirmShipment(shipmentId: string) {
+    return this.call(
+      'POST',
+      `/shipments/${encodeURIComponent(shipmentId)}/confirm`,
+      'POST /shipments/{id}/confirm',
+      '{}',
+    );
+  }
+
+  /** Posts a tracking event as a carrier does: HMAC-SHA256 over `t.rawBody`, as DESIGN section 6 says. */
+  carrierEvent(carrierId: string, secret: string, event: { trackingNumber: string; status: string }) {
+    const body = JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), ...event });
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+    return this.call(
+      'POST',
+      `/webhooks/carriers/${encodeURIComponent(carrierId)}`,
+      'POST /webhooks/carriers/{carrierId}',
+      body,
+      { 'x-relais-signature': `t=${t},v1=${v1}` },
+    );
+  }
+
+  health() {
+    return this.call('GET', '/health', 'GET /health');
+  }
 }
 
 interface Deferred<T> {
@@ -55,38 +113,30 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   }
 }
 
-interface AllocatedShipment {
-  shipmentId: string;
-  locationId: string;
-}
-
 interface Dispatch {
   shipmentId: string;
   carrierId: string;
   trackingNumber: string;
 }
 
-/** One order as seen on the bus: when it was allocated, dispatched and delivered (performance.now()). */
+/** One order as seen on the bus: when it was allocated and delivered (performance.now()). */
 interface Tracker {
-  allocated: Deferred<{ at: number; shipments: AllocatedShipment[] }>;
+  allocated: Deferred<{ at: number; shipments: string[] }>;
   delivered: Deferred<{ at: number }>;
   onDispatched?: (dispatch: Dispatch) => void;
 }
 
-const text = (detail: Record<string, unknown>, key: string) =>
-  typeof detail[key] === 'string' ? (detail[key] as string) : '';
-
 /**
- * Follows orders by their events on the local bus, as an ERP subscribed to the bus would. The bus
- * calls its subscribers while PutEvents is answered, in this process, so the time an event is seen
- * is the time the handler published it (no polling interval in the figures).
+ * Follows orders by their events on the bus, as an ERP subscribed to it would. The cloud process
+ * forwards each event as the bus accepts it, so the time seen is the time of publication plus one
+ * IPC hop (well under a millisecond), with no polling interval in the figures.
  */
 export class OrderWatcher {
   private readonly orders = new Map<string, Tracker>();
   private readonly unsubscribe: () => void;
 
-  constructor(bus: LocalCloud['bus']) {
-    this.unsubscribe = bus.subscribe((event) => this.onEvent(event));
+  constructor(cloud: CloudProcess) {
+    this.unsubscribe = cloud.onEvent((event) => this.onEvent(event));
   }
 
   track(orderId: string): Tracker {
@@ -103,32 +153,24 @@ export class OrderWatcher {
     this.unsubscribe();
   }
 
-  private onEvent(event: EventBridgeEvent): void {
+  private onEvent(event: HostedEvent): void {
     const at = performance.now();
-    const detail = (event.detail ?? {}) as Record<string, unknown>;
-    const tracker = this.orders.get(text(detail, 'orderId'));
+    const { orderId = '', shipmentId = '', carrierId = '', trackingNumber = '', reason = '' } = event.fields;
+    const tracker = this.orders.get(orderId);
     if (tracker === undefined) return;
-    switch (event['detail-type']) {
-      case 'OrderAllocated.v1': {
-        const shipments = Array.isArray(detail.shipments) ? (detail.shipments as AllocatedShipment[]) : [];
-        tracker.allocated.resolve({ at, shipments });
+    switch (event.detailType) {
+      case 'OrderAllocated.v1':
+        tracker.allocated.resolve({ at, shipments: event.shipments ?? [] });
         break;
-      }
       case 'OrderRejected.v1':
       case 'OrderCancelled.v1': {
-        const error = new Error(
-          `order ${text(detail, 'orderId')}: ${event['detail-type']} ${text(detail, 'reason')}`,
-        );
+        const error = new Error(`order ${orderId}: ${event.detailType} ${reason}`);
         tracker.allocated.reject(error);
         tracker.delivered.reject(error);
         break;
       }
       case 'ShipmentDispatched.v1':
-        tracker.onDispatched?.({
-          shipmentId: text(detail, 'shipmentId'),
-          carrierId: text(detail, 'carrierId'),
-          trackingNumber: text(detail, 'trackingNumber'),
-        });
+        tracker.onDispatched?.({ shipmentId, carrierId, trackingNumber });
         break;
       case 'OrderDelivered.v1':
         tracker.delivered.resolve({ at });
@@ -146,7 +188,7 @@ export interface IntakeSample {
 
 /** POST /orders, then waits for OrderAllocated.v1: the two latencies of one order, from the same start. */
 export async function placeAndAllocate(
-  api: ApiClient,
+  api: Api,
   watcher: OrderWatcher,
   orderId: string,
   body: OrderBody,
@@ -154,7 +196,7 @@ export async function placeAndAllocate(
   const tracker = watcher.track(orderId);
   try {
     const startedAt = performance.now();
-    const answer = await api.placeOrder({ ...body, orderId }, randomUUID());
+    const answer = await api.placeOrder(orderId, body);
     const answeredAt = performance.now();
     if (answer.status !== 202) {
       throw new Error(`POST /orders ${orderId}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -176,40 +218,44 @@ export interface JourneySample {
   /** the last ShipmentDispatched.v1 seen */
   dispatchedMs: number;
   deliveredMs: number;
-  transitions: number;
 }
 
 /**
- * One order from intake to DELIVERED with no simulated delay: each location confirms its pick as soon
- * as the order is allocated, and each carrier posts its signed events (PICKED_UP … DELIVERED) as soon
- * as the parcel is dispatched. Then waits for the execution to end and reads its billed transitions.
+ * One order from intake to DELIVERED without simulated delays, but with each actor acting once the
+ * cloud is quiet again (`quiet`), as a store or a carrier acting minutes later would: the location
+ * confirms its pick (POST /shipments/{id}/confirm) after OrderAllocated.v1, and the carrier posts
+ * its signed events (PICKED_UP … DELIVERED) after ShipmentDispatched.v1, one by one. Posting them
+ * back to back instead makes the handlers race on the order item (optimistic-lock conflicts and
+ * retries that real spacing would not cause) and would bill those retries to every order.
  */
 export async function deliverOne(
-  cloud: LocalCloud,
-  api: ApiClient,
+  api: Api,
   watcher: OrderWatcher,
+  webhookSecret: string,
   orderId: string,
   body: OrderBody,
+  quiet: () => Promise<void>,
 ): Promise<JourneySample> {
   const tracker = watcher.track(orderId);
   const carriers: Promise<void>[] = [];
   let dispatchedAt = Number.NaN;
   tracker.onDispatched = (dispatch) => {
     dispatchedAt = performance.now();
-    const carried = carry(cloud.url, dispatch);
+    const carried = carry(api, webhookSecret, dispatch, quiet);
     carried.catch((error: unknown) => tracker.delivered.reject(error));
     carriers.push(carried);
   };
   try {
     const startedAt = performance.now();
-    const answer = await api.placeOrder({ ...body, orderId }, randomUUID());
+    const answer = await api.placeOrder(orderId, body);
     if (answer.status !== 202) {
       throw new Error(`POST /orders ${orderId}: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
     const allocated = await within(tracker.allocated.promise, stepTimeoutMs, `${orderId} to be allocated`);
+    await quiet();
     await Promise.all(
-      allocated.shipments.map(async ({ shipmentId }) => {
-        const confirm = await api.post(`/shipments/${shipmentId}/confirm`, {});
+      allocated.shipments.map(async (shipmentId) => {
+        const confirm = await api.confirmShipment(shipmentId);
         if (confirm.status !== 202) {
           throw new Error(`confirm ${shipmentId}: ${confirm.status} ${JSON.stringify(confirm.body)}`);
         }
@@ -218,15 +264,6 @@ export async function deliverOne(
     const confirmedAt = performance.now();
     const delivered = await within(tracker.delivered.promise, stepTimeoutMs, `${orderId} to be delivered`);
     await Promise.all(carriers);
-    const executionArn = fulfilmentExecutionArn(cloud, orderId);
-    const execution = await within(
-      cloud.stepFunctions.waitForExecution(executionArn),
-      stepTimeoutMs,
-      `the execution of ${orderId} to end`,
-    );
-    if (execution.status !== 'SUCCEEDED') {
-      throw new Error(`execution of ${orderId} ended ${execution.status}: ${execution.cause ?? ''}`);
-    }
     return {
       orderId,
       startedAt,
@@ -235,20 +272,24 @@ export async function deliverOne(
       confirmedMs: confirmedAt - startedAt,
       dispatchedMs: dispatchedAt - startedAt,
       deliveredMs: delivered.at - startedAt,
-      transitions: cloud.stepFunctions.transitionCount(executionArn),
     };
   } finally {
     watcher.forget(orderId);
   }
 }
 
-async function carry(baseUrl: string, dispatch: Dispatch): Promise<void> {
+async function carry(
+  api: Api,
+  secret: string,
+  dispatch: Dispatch,
+  quiet: () => Promise<void>,
+): Promise<void> {
   for (const status of carrierJourney) {
-    const answer = await postCarrierEvent(baseUrl, dispatch.carrierId, {
+    await quiet();
+    const answer = await api.carrierEvent(dispatch.carrierId, secret, {
       trackingNumber: dispatch.trackingNumber,
       status,
     });
-    await answer.arrayBuffer();
     if (answer.status !== 202) {
       throw new Error(`carrier ${dispatch.carrierId} ${dispatch.trackingNumber} ${status}: ${answer.status}`);
     }
