@@ -41,6 +41,9 @@ export async function acceptCarrierWebhook(
       // one form on the bus: carriers may send any ISO 8601 offset
       occurredAt: new Date(carrierEvent.occurredAt).toISOString(),
       receivedAt: now.toISOString(),
+      orderId: tracking.orderId,
+      shipmentId: tracking.shipmentId,
+      returnId: tracking.returnId,
     }),
   ]);
   return { eventId: carrierEvent.eventId, accepted: true };

@@ -17,7 +17,11 @@ export async function applyCarrierEvent(ports: TrackingPorts, detail: TrackingEv
   if (!(await ports.carrierEvents.record(detail.carrierId, detail.eventId, detail.receivedAt)))
     return { duplicate: true };
   try {
-    const tracking = await ports.orders.findTracking(detail.trackingNumber);
+    // the webhook names the parcel it found; an event from elsewhere is looked up
+    const tracking =
+      detail.orderId && detail.shipmentId
+        ? { orderId: detail.orderId, shipmentId: detail.shipmentId, returnId: detail.returnId }
+        : await ports.orders.findTracking(detail.trackingNumber);
     if (!tracking) return { unknown: true };
     if (tracking.returnId) return await applyToReturn(ports, tracking.returnId, detail);
     return await applyToShipment(ports, tracking.orderId, tracking.shipmentId, detail);

@@ -64,6 +64,10 @@ export const eventSchemas = {
     occurredAt: at,
     location: z.string().optional(),
     receivedAt: at,
+    /** the parcel the tracking number belongs to, as the webhook found it (absent: look it up) */
+    orderId: z.string().optional(),
+    shipmentId: z.string().optional(),
+    returnId: z.string().optional(),
   }),
   'ReturnReceived.v1': z.object({ returnId: z.string(), orderId: z.string(), at }),
   'RefundRequested.v1': z.object({
