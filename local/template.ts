@@ -470,6 +470,8 @@ export interface EventBusDefinition {
 
 export interface SecretDefinition {
   logicalId: string;
+  /** the secret's name, the last part of its ARN */
+  name: string;
   arn: string;
 }
 
@@ -721,6 +723,7 @@ export function listSecrets(template: CfnTemplate, context: ResolveContext = {})
   const resolver = new Resolver(template, context);
   return resourcesOfType(resolver, 'AWS::SecretsManager::Secret').map(([logicalId]) => ({
     logicalId,
+    name: resolver.nameOf(logicalId),
     arn: resolver.getAtt(logicalId, 'Arn', logicalId),
   }));
 }

@@ -1,8 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { config } from './config.ts';
 
-// s3rver (the local cloud) only speaks path-style addressing.
-const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
+const s3 = new S3Client({});
 
 export function labelKey(shipmentId: string): string {
   return `labels/${shipmentId}.pdf`;

@@ -18,6 +18,7 @@ const endpoints = {
   stepfunctions: 'http://127.0.0.1:2',
   eventbridge: 'http://127.0.0.1:3',
   s3: 'http://127.0.0.1:4',
+  secretsmanager: 'http://127.0.0.1:5',
 };
 
 /** The function behind a route answers what the test puts here, and records the events it got. */
