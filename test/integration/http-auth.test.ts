@@ -3,10 +3,17 @@
  * /health, the carrier webhooks (they carry their own signature) and the local-only endpoints.
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiAnswer, type ApiClient, apiClient, startTestCloud } from '../support/cloud.ts';
+import {
+  type ApiAnswer,
+  type ApiClient,
+  apiClient,
+  startTestCloud,
+  testWebhookSecret,
+} from '../support/cloud.ts';
 import { postCarrierEvent } from '../support/journey.ts';
 
 const token = 'secret-token';
@@ -103,17 +110,28 @@ describe('with RELAIS_API_TOKEN set', () => {
       stepfunctions: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       eventbridge: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       s3: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      secretsmanager: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
     });
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const dynamodb = new DynamoDBClient({ endpoint: answer.body.dynamodb, region: 'eu-west-1', credentials });
     const sfn = new SFNClient({ endpoint: answer.body.stepfunctions, region: 'eu-west-1', credentials });
+    const secrets = new SecretsManagerClient({
+      endpoint: answer.body.secretsmanager,
+      region: 'eu-west-1',
+      credentials,
+    });
     try {
       expect((await dynamodb.send(new ListTablesCommand({}))).TableNames?.length).toBeGreaterThan(0);
       const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
       expect(machines.map((m) => m.name).some((name) => /fulfil/i.test(name ?? ''))).toBe(true);
+      const secretId = cloud.model.secrets[0]?.arn;
+      expect((await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString).toBe(
+        testWebhookSecret,
+      );
     } finally {
       dynamodb.destroy();
       sfn.destroy();
+      secrets.destroy();
     }
     for (const url of [answer.body.eventbridge, answer.body.s3]) {
       expect((await fetch(url)).status).toBeLessThan(600);
