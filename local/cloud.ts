@@ -1,7 +1,8 @@
 /**
  * The whole stack on this machine, read from its synthesized template: DynamoDB Local with the
  * tables, s3rver with the buckets, the Step Functions engine and the event bus (each with its AWS
- * JSON endpoint for the SDK), the functions, and the HTTP front. `npm start` runs it; tests start
+ * JSON endpoint for the SDK), Secrets Manager's GetSecretValue for the secrets, the functions, and
+ * the HTTP front. `npm start` runs it; tests start
  * it too, usually with `handlersFromSource` so that no bundling is needed:
  *
  *   const cloud = await startLocalCloud({
@@ -12,7 +13,12 @@
  *   await cloud.stop();
  */
 import { join } from 'node:path';
-import { eventFunctions, httpRoutes, stepFunctions as stepFunctionSpecs } from '../lib/functions-manifest.ts';
+import {
+  env,
+  eventFunctions,
+  httpRoutes,
+  stepFunctions as stepFunctionSpecs,
+} from '../lib/functions-manifest.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { localAccount } from './account.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
@@ -26,6 +32,7 @@ import {
   type PowertoolsLogLevel,
 } from './lambda-runtime.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
+import { generatedSecretValue, type LocalSecret, startSecretsManagerServer } from './secrets-manager.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
 import type { CfnTemplate } from './template/intrinsics.ts';
@@ -43,7 +50,10 @@ export interface LocalCloudOptions {
   port?: number;
   /** when set, routes behind the JWT authorizer on AWS need `Authorization: Bearer <apiToken>` */
   apiToken?: string;
-  /** the carrier webhook HMAC key, given to the functions as `RELAIS_WEBHOOK_SECRET` */
+  /**
+   * the carrier webhook HMAC key: the value of the stack's webhook secret (the one the functions'
+   * WEBHOOK_SECRET_ARN names), which they read from the local Secrets Manager as on AWS
+   */
   webhookSecret: string;
   /**
    * Handlers in place of functions, keyed by manifest id (`CreateOrder`), logical id or function ARN.
@@ -166,7 +176,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...options.eventBus,
     });
 
-    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer] = await allStarted([
+    const webhookSecretArns = new Set(model.functions.map((fn) => fn.environment[env.webhookSecretArn]));
+    const secrets: LocalSecret[] = model.secrets.map((secret) => ({
+      arn: secret.arn,
+      name: secret.name,
+      value: webhookSecretArns.has(secret.arn) ? options.webhookSecret : generatedSecretValue(),
+    }));
+
+    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer, secretsManagerServer] = await allStarted([
       options.dynamoDb
         ? Promise.resolve(options.dynamoDb)
         : timed('DynamoDB Local', options.onPhase, async () => {
@@ -198,12 +215,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         });
         return server;
       }),
+      startSecretsManagerServer(secrets).then((server) => {
+        stops.push(() => server.close());
+        return server;
+      }),
     ]);
     const endpoints: LocalEndpoints = {
       dynamodb: dynamoDb.endpoint,
       stepfunctions: stepFunctionsServer.url,
       eventbridge: eventBridgeServer.url,
       s3: s3.endpoint,
+      secretsmanager: secretsManagerServer.url,
     };
 
     await timed('tables', options.onPhase, () => createTables(dynamoDb.endpoint, model.tables));
@@ -220,7 +242,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       functions: model.functions,
       cdkOutDir: options.cdkOutDir,
       endpoints,
-      environment: { RELAIS_WEBHOOK_SECRET: options.webhookSecret, ...options.environment },
+      ...(options.environment ? { environment: options.environment } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       overrides,
       sources,

@@ -1,9 +1,10 @@
 /**
  * The local stand-in for API Gateway (HTTP API): each request becomes a payload format 2.0 event
  * for the function its route is integrated with, and the function's answer becomes the HTTP
- * response by the same rules API Gateway applies. The front answers by itself, in problem+json,
- * for what API Gateway would refuse before any function runs: no route, a body over the limit, a
- * missing or wrong bearer token (the JWT authorizer's part).
+ * response by the same rules API Gateway applies. The front answers by itself for what API Gateway
+ * would refuse before any function runs: no route, a payload over API Gateway's own 10 MB quota (in
+ * API Gateway's own words), a missing or wrong bearer token (the JWT authorizer's part). It adds no
+ * rule of Relais's: the handlers' middleware refuses bodies over Relais's 256 KB, as on AWS.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,8 +31,6 @@ export interface HttpFrontOptions {
   apiToken?: string;
   /** what `GET /_local/endpoints` answers */
   endpoints: LocalEndpoints | (() => LocalEndpoints);
-  /** request bodies above this are refused with 413 (default 256 KiB, design section 6) */
-  maxBodyBytes?: number;
   /** where a failing function's error goes (default: console.error) */
   logError?: (message: string, error: unknown) => void;
   /** one line per request when set */
@@ -44,7 +43,8 @@ export interface HttpFront {
   close(): Promise<void>;
 }
 
-export const defaultMaxBodyBytes = 256 * 1024;
+/** API Gateway's payload quota for an HTTP API (10 MB, not adjustable): larger requests never reach a function. */
+export const apiGatewayPayloadLimitBytes = 10 * 1024 * 1024;
 /** Past this much, a refused body is not even read to its end: the connection is dropped. */
 const maxDrainBytes = 16 * 1024 * 1024;
 
@@ -326,7 +326,6 @@ const problemTitles: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
-  413: 'Content Too Large',
   500: 'Internal Server Error',
 };
 
@@ -347,6 +346,16 @@ function problem(
     headers: { 'content-type': 'application/problem+json', ...headers },
     cookies: [],
     body: Buffer.from(JSON.stringify(body)),
+  };
+}
+
+/** What API Gateway itself answers to a request over its payload quota (not problem+json: no function ran). */
+function payloadTooLarge(): HttpAnswer {
+  return {
+    statusCode: 413,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(JSON.stringify({ message: 'Request Entity Too Large' })),
   };
 }
 
@@ -408,7 +417,6 @@ function send(response: ServerResponse, method: string, answer: HttpAnswer, requ
 
 export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
   const routes = options.routes.map(compileRoute);
-  const limit = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   let port = 0;
 
@@ -441,10 +449,8 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
           return refused;
         }
       }
-      const body = await readBody(request, limit);
-      if (body === 'too-large') {
-        return problem(413, 'payload-too-large', `The request body is larger than ${limit} bytes`);
-      }
+      const body = await readBody(request, apiGatewayPayloadLimitBytes);
+      if (body === 'too-large') return payloadTooLarge();
       const event = toApiGatewayEvent(
         {
           method,

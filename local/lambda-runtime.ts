@@ -28,6 +28,7 @@ export interface LocalEndpoints {
   stepfunctions: string;
   eventbridge: string;
   s3: string;
+  secretsmanager: string;
 }
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -37,7 +38,7 @@ export interface LambdaRuntimeOptions {
   /** the cloud assembly the bundles live in (relative asset dirs are resolved against it) */
   cdkOutDir?: string;
   endpoints: LocalEndpoints;
-  /** more variables for every function (e.g. `RELAIS_WEBHOOK_SECRET`) */
+  /** more variables for every function */
   environment?: Record<string, string>;
   /** Powertools log level of the handlers (default WARN) */
   logLevel?: PowertoolsLogLevel;
@@ -63,6 +64,7 @@ export function localRuntimeEnvironment(
     AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
     // s3rver predates the SDK's default CRC32 checksums on every upload and download.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',

@@ -41,7 +41,7 @@ export interface LocalS3Options {
 }
 
 export interface LocalS3 {
-  /** `http://127.0.0.1:<port>`: use path-style addressing (`forcePathStyle`) */
+  /** `http://127.0.0.1:<port>`: an IP address, so the SDK addresses buckets path-style by itself */
   endpoint: string;
   port: number;
   stop(): Promise<void>;

@@ -26,9 +26,7 @@ const builders: { [K in keyof AwsClients]: () => AwsClients[K] } = {
     }),
   sfn: () => tracer.captureAWSv3Client(new SFNClient({})),
   eventBridge: () => tracer.captureAWSv3Client(new EventBridgeClient({})),
-  // An endpoint override (s3rver) is addressed by path; AWS itself takes either form.
-  s3: () =>
-    tracer.captureAWSv3Client(new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) })),
+  s3: () => tracer.captureAWSv3Client(new S3Client({})),
   secrets: () => tracer.captureAWSv3Client(new SecretsManagerClient({})),
 };
 

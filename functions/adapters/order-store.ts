@@ -1,4 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, type PutCommandInput, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CarrierEventLog, OrderChange, OrderRepository, StoredOrder } from '../app/ports.ts';
 import { ReservationConflict, VersionConflict } from '../shared/errors.ts';
 import type { DynamoContext } from './dynamo-tables.ts';

@@ -1,22 +1,25 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { env } from '../../lib/functions-manifest.ts';
+import { awsClients } from './clients.ts';
 
-const secrets = new SecretsManagerClient({});
 let cached: Promise<string> | undefined;
 
+async function readWebhookSecret(): Promise<string> {
+  const arn = process.env[env.webhookSecretArn];
+  if (!arn) throw new Error(`environment variable ${env.webhookSecretArn} is not set`);
+  const { SecretString } = await awsClients.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!SecretString) throw new Error('the webhook secret is empty');
+  return SecretString;
+}
+
 /**
- * The carrier webhook HMAC secret: RELAIS_WEBHOOK_SECRET when set (the local cloud), else the
- * Secrets Manager secret named by WEBHOOK_SECRET_ARN, read once per container.
+ * The carrier webhook HMAC secret, read from Secrets Manager (the secret WEBHOOK_SECRET_ARN names)
+ * once per container. A failed read is not kept, so the next request tries again.
  */
 export function webhookSecret(): Promise<string> {
-  const local = process.env.RELAIS_WEBHOOK_SECRET;
-  if (local) return Promise.resolve(local);
-  cached ??= (async () => {
-    const arn = process.env[env.webhookSecretArn];
-    if (!arn) throw new Error(`neither RELAIS_WEBHOOK_SECRET nor ${env.webhookSecretArn} is set`);
-    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (!SecretString) throw new Error('the webhook secret is empty');
-    return SecretString;
-  })();
+  cached ??= readWebhookSecret().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
   return cached;
 }

@@ -62,11 +62,23 @@ const problemDetails = (): MiddlewareObj<unknown, HttpAnswer> => ({
   },
 });
 
-/** One metric per answer class (Http2xx, Http4xx, Http5xx): the API's health at a glance. */
+/**
+ * The metric an answer counts in: `Http2xx`, `Http4xx`, `Http5xx` (and `Http1xx`, `Http3xx`, which
+ * no route sends). No answer, or a status that is not HTTP's, is a 500 at API Gateway: Http5xx.
+ */
+export function answerMetric(status: number | undefined): string {
+  const valid = status !== undefined && Number.isInteger(status) && status >= 100 && status <= 599;
+  return `Http${valid ? Math.floor(status / 100) : 5}xx`;
+}
+
+/**
+ * One metric per answer class: the API's health at a glance. Registered before `problemDetails`,
+ * so that its `onError` (middy runs those in reverse order) sees the problem+json answer.
+ */
 const countAnswers = (): MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer> => {
   // A middy hook that returns a value replaces the response: these return nothing.
   const count = (status: number | undefined): void => {
-    metrics.addMetric(`Http${Math.floor((status ?? 500) / 100)}xx`, MetricUnit.Count, 1);
+    metrics.addMetric(answerMetric(status), MetricUnit.Count, 1);
   };
   return {
     after: ({ response }) => {
@@ -80,7 +92,10 @@ const countAnswers = (): MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer> => {
 
 /**
  * The one middleware stack of every HTTP route: Powertools logger, tracer and metrics, the body
- * limit, the parser (the whole API Gateway v2 event against `schema`), and problem+json last.
+ * limit, the parser (the whole API Gateway v2 event against `schema`), the answer count, and
+ * problem+json last. Hooks `before` run in this order; `after` and `onError` in the reverse one, so
+ * problem+json is the first to handle an error, the count sees the final status, and the metrics
+ * are flushed after both.
  */
 export function httpRoute<S extends z.ZodType>(
   schema: S,
@@ -92,8 +107,8 @@ export function httpRoute<S extends z.ZodType>(
     .use(logMetrics(metrics))
     .use(bodyLimit())
     .use(parser({ schema }) as unknown as MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>)
-    .use(problemDetails() as MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>)
     .use(countAnswers())
+    .use(problemDetails() as MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>)
     .handler((event, context) => handle(event as unknown as z.infer<S>, context));
 }
 

@@ -94,6 +94,8 @@ export interface EventBusDefinition {
 
 export interface SecretDefinition {
   logicalId: string;
+  /** the secret's name, the last part of its ARN */
+  name: string;
   arn: string;
 }
 
@@ -335,6 +337,7 @@ export function listSecrets(template: CfnTemplate, context: ResolveContext = {})
   const resolver = new TemplateResolver(template, context);
   return resourcesOfType(resolver, 'AWS::SecretsManager::Secret').map(([logicalId]) => ({
     logicalId,
+    name: resolver.nameOf(logicalId),
     arn: resolver.getAtt(logicalId, 'Arn', logicalId),
   }));
 }

@@ -1,7 +1,16 @@
 import { request as httpRequest } from 'node:http';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type HttpFront, startHttpFront, toHttpAnswer } from '../../local/http-front.ts';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { httpRoute, json } from '../../functions/shared/middleware.ts';
+import { metrics } from '../../functions/shared/powertools.ts';
+import { apiRequest } from '../../functions/shared/schemas.ts';
+import {
+  apiGatewayPayloadLimitBytes,
+  type HttpFront,
+  startHttpFront,
+  toHttpAnswer,
+} from '../../local/http-front.ts';
 
 const token = 'let-me-in';
 const endpoints = {
@@ -9,6 +18,7 @@ const endpoints = {
   stepfunctions: 'http://127.0.0.1:2',
   eventbridge: 'http://127.0.0.1:3',
   s3: 'http://127.0.0.1:4',
+  secretsmanager: 'http://127.0.0.1:5',
 };
 
 /** The function behind a route answers what the test puts here, and records the events it got. */
@@ -44,7 +54,26 @@ beforeEach(() => {
   answer = () => ({ ok: true });
 });
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 const authorization = { authorization: `Bearer ${token}` };
+
+const lambdaContext = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'create-order',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:create-order',
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+  logGroupName: '/aws/lambda/create-order',
+  logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => {},
+  fail: () => {},
+  succeed: () => {},
+} satisfies Context;
 
 async function call(path: string, init: RequestInit = {}) {
   const response = await fetch(`${front.url}${path}`, init);
@@ -218,30 +247,58 @@ describe('request → payload format 2.0 event', () => {
     expect(Buffer.from(binary?.body ?? '', 'base64')).toEqual(bytes);
   });
 
-  it('refuses a body over 256 KB with 413 problem+json and never invokes the function', async () => {
-    const big = JSON.stringify({ padding: 'x'.repeat(256 * 1024) });
+  it('passes a body over Relais’s 256 KB to the function, whose own middleware answers 413 problem+json', async () => {
+    // the real middleware stack of every HTTP route, behind the front as on AWS
+    const route = httpRoute(apiRequest(z.object({ padding: z.string() }), {}), async () => json(200, {}));
+    answer = (event) => route(event, lambdaContext);
+    // what Powertools would print as EMF; the local cloud turns metrics off the same way
+    vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
+      metrics.clearMetrics();
+      return metrics;
+    });
+    const body = JSON.stringify({ padding: 'x'.repeat(300 * 1024) });
     const result = await call('/orders', {
       method: 'POST',
       headers: { ...authorization, 'content-type': 'application/json' },
-      body: big,
+      body,
     });
-    expectProblem(result, 413);
-    expect(calls).toHaveLength(0);
-    // a body just under the limit goes through
-    const fits = JSON.stringify({ padding: 'x'.repeat(200 * 1024) });
-    const ok = await call('/orders', {
-      method: 'POST',
-      headers: { ...authorization, 'content-type': 'application/json' },
-      body: fits,
+    const problem = expectProblem(result, 413);
+    expect(problem).toMatchObject({
+      type: 'https://relais.dev/problems/payload-too-large',
+      detail: `the body is ${body.length} bytes; the limit is ${256 * 1024}`,
     });
-    expect(ok.status).toBe(200);
-    expect(calls).toHaveLength(1);
+    expect(calls.map((c) => c.event.body)).toEqual([body]);
   });
 
-  it('counts a chunked body without Content-Length against the limit too', async () => {
+  it('passes a body of exactly API Gateway’s 10 MB quota through whole', async () => {
+    const body = Buffer.alloc(apiGatewayPayloadLimitBytes, 'x');
+    const result = await call('/orders', {
+      method: 'POST',
+      headers: { ...authorization, 'content-type': 'text/plain' },
+      body,
+    });
+    expect(result.status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.event.body?.length).toBe(apiGatewayPayloadLimitBytes);
+  });
+
+  it('refuses a payload over 10 MB as API Gateway does, before any function runs', async () => {
+    const result = await call('/orders', {
+      method: 'POST',
+      headers: { ...authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ padding: 'x'.repeat(11 * 1024 * 1024) }),
+    });
+    expect(result.status).toBe(413);
+    expect(result.headers.get('content-type')).toBe('application/json');
+    expect(result.json()).toEqual({ message: 'Request Entity Too Large' });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('counts a chunked body without Content-Length against the 10 MB quota too', async () => {
+    const chunk = new Uint8Array(1024 * 1024).fill(65);
     const chunks = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let i = 0; i < 5; i++) controller.enqueue(new Uint8Array(64 * 1024).fill(65));
+        for (let i = 0; i < 11; i++) controller.enqueue(chunk);
         controller.close();
       },
     });
@@ -251,7 +308,8 @@ describe('request → payload format 2.0 event', () => {
       body: chunks,
       duplex: 'half',
     } as RequestInit);
-    expectProblem(result, 413);
+    expect(result.status).toBe(413);
+    expect(result.json()).toEqual({ message: 'Request Entity Too Large' });
     expect(calls).toHaveLength(0);
   });
 });

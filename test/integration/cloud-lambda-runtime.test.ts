@@ -12,6 +12,7 @@ const endpoints = {
   stepfunctions: 'http://127.0.0.1:8002',
   eventbridge: 'http://127.0.0.1:8003',
   s3: 'http://127.0.0.1:8004',
+  secretsmanager: 'http://127.0.0.1:8005',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'relais-runtime-test-'));
@@ -51,7 +52,7 @@ describe('LambdaRuntime', () => {
     new LambdaRuntime({
       functions: [fn('A')],
       endpoints,
-      environment: { RELAIS_WEBHOOK_SECRET: 'shh' },
+      environment: { EXTRA_SETTING: 'extra' },
       logLevel: 'DEBUG',
     });
     expect(process.env).toMatchObject({
@@ -62,10 +63,11 @@ describe('LambdaRuntime', () => {
       AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
-      RELAIS_WEBHOOK_SECRET: 'shh',
+      EXTRA_SETTING: 'extra',
     });
     // a variable for the Lambda runtime itself must not reconfigure this process
     expect(process.env.NODE_OPTIONS ?? '').not.toContain('--enable-source-maps');

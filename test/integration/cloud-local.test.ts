@@ -1,6 +1,7 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Context } from 'aws-lambda';
@@ -41,7 +42,7 @@ beforeAll(async () => {
             ...Object.values(env),
             'AWS_ENDPOINT_URL_DYNAMODB',
             'AWS_ENDPOINT_URL_SFN',
-            'RELAIS_WEBHOOK_SECRET',
+            'AWS_ENDPOINT_URL_SECRETS_MANAGER',
           ].map((name) => [name, process.env[name]]),
         ),
       }),
@@ -108,8 +109,49 @@ describe('the local cloud, started from the synthesized template', () => {
       [env.labelsBucket]: cloud.model.buckets[0]?.bucketName,
       AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
       AWS_ENDPOINT_URL_SFN: cloud.endpoints.stepfunctions,
-      RELAIS_WEBHOOK_SECRET: 'cloud-test-secret',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoints.secretsmanager,
+      [env.webhookSecretArn]: cloud.model.secrets[0]?.arn,
     });
+    // the secret itself is not handed to the functions: they read it from Secrets Manager
+    expect(JSON.stringify(cloud.runtime.sharedEnvironment())).not.toContain('cloud-test-secret');
+  });
+
+  it('answers Secrets Manager’s GetSecretValue for the webhook secret the functions are given', async () => {
+    const { secretsmanager } = (await (
+      await fetch(`${cloud.url}/_local/endpoints`)
+    ).json()) as LocalCloud['endpoints'];
+    const secrets = new SecretsManagerClient({ ...aws, endpoint: secretsmanager });
+    const arn = cloud.runtime.sharedEnvironment()[env.webhookSecretArn] ?? '';
+    expect(arn).toMatch(/^arn:aws:secretsmanager:eu-west-1:000000000000:secret:CarrierWebhookSecret/);
+    const byArn = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+    expect(byArn).toMatchObject({
+      ARN: arn,
+      SecretString: 'cloud-test-secret',
+      VersionStages: ['AWSCURRENT'],
+      VersionId: expect.any(String),
+    });
+    expect(byArn.CreatedDate).toBeInstanceOf(Date);
+    // by name, and by its current version
+    const name = byArn.Name ?? '';
+    expect(arn.endsWith(`:secret:${name}`)).toBe(true);
+    const byName = await secrets.send(
+      new GetSecretValueCommand({ SecretId: name, VersionId: byArn.VersionId, VersionStage: 'AWSCURRENT' }),
+    );
+    expect(byName.SecretString).toBe('cloud-test-secret');
+    for (const input of [
+      { SecretId: `${arn}-gone` },
+      { SecretId: arn, VersionStage: 'AWSPREVIOUS' },
+      { SecretId: arn, VersionId: '00000000-0000-4000-8000-000000000000' },
+    ]) {
+      await expect(
+        secrets.send(new GetSecretValueCommand(input)),
+        JSON.stringify(input),
+      ).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    secrets.destroy();
   });
 
   it('answers GET /_local/endpoints with endpoints the AWS SDK can use', async () => {

@@ -24,7 +24,7 @@ export function localClients(cloud: Pick<LocalCloud, 'endpoints'>): AwsClients {
     sfn: new SFNClient({ ...base, endpoint: cloud.endpoints.stepfunctions }),
     eventBridge: new EventBridgeClient({ ...base, endpoint: cloud.endpoints.eventbridge }),
     s3: new S3Client({ ...base, endpoint: cloud.endpoints.s3, forcePathStyle: true }),
-    secrets: new SecretsManagerClient({ ...base, endpoint: cloud.endpoints.dynamodb }),
+    secrets: new SecretsManagerClient({ ...base, endpoint: cloud.endpoints.secretsmanager }),
   };
 }
 
