@@ -131,6 +131,7 @@ const modeArb = fc.oneof(
   { arbitrary: fc.constant<DeliveryMode>('home'), weight: 3 },
   fc.constantFrom<DeliveryMode>('click_collect', 'e_reservation'),
 );
+// Plain SKUs mostly; special handling and kits often enough to matter.
 const orderLinesArb = fc.array(
   fc.record({
     sku: fc.oneof(
