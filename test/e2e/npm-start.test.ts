@@ -125,7 +125,7 @@ describe('npm start', () => {
     }, 'the confirmation');
     const dispatched = await untilShipment(api, orderId, 'DISPATCHED');
     const { carrierId, trackingNumber } = dispatched.shipments[0];
-    expect(trackingNumber).toBeTruthy();
+    expect(trackingNumber).toMatch(/^[A-Z]{2}\d{14}FR$/);
 
     const forged = await postCarrierEvent(
       relais.url,

@@ -129,7 +129,8 @@ describe('Lambda functions', () => {
 
   it('are one per manifest entry, and only those', () => {
     expect(functions).toHaveLength(allFunctions.length);
-    for (const spec of allFunctions) expect(propsOf(functionLogicalId(spec.id))).toBeDefined();
+    for (const spec of allFunctions)
+      expect(resources[functionLogicalId(spec.id)]?.Type, spec.id).toBe('AWS::Lambda::Function');
   });
 
   it('run Node.js 24 on arm64 with X-Ray tracing, 1 GB, and a log group of their own', () => {
@@ -481,7 +482,7 @@ describe('labels bucket and webhook secret', () => {
   });
 
   it('generates the webhook HMAC key rather than taking it from the template', () => {
-    expect(propsOf(secretId).GenerateSecretString).toBeDefined();
+    expect(propsOf(secretId).GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
     expect(propsOf(secretId).SecretString).toBeUndefined();
   });
 });

@@ -49,14 +49,23 @@ beforeAll(async () => {
 
 afterAll(() => dynamodb?.stop());
 
+/** The template's tables under names of their own, so that each test starts from none of them. */
+function tablesOf(test: string): TableDefinition[] {
+  return tables.map((table) => {
+    const tableName = `${table.tableName}-${test}`;
+    return { ...table, tableName, createTableInput: { ...table.createTableInput, TableName: tableName } };
+  });
+}
+
 describe('DynamoDB Local with the stack’s tables', () => {
   it('creates every table of the real template, with the orders GSI and the idempotency TTL', async () => {
-    const result = await createTables(dynamodb.endpoint, tables);
-    expect(result.created).toEqual(tables.map((t) => t.tableName).sort());
+    const ownTables = tablesOf('create');
+    const result = await createTables(dynamodb.endpoint, ownTables);
+    expect(result.created).toEqual(ownTables.map((t) => t.tableName).sort());
     expect(result.existing).toEqual([]);
 
     const client = localDynamoDbClient(dynamodb.endpoint);
-    const orders = tables.find((t) => t.logicalId.includes('Orders'));
+    const orders = ownTables.find((t) => t.logicalId.includes('Orders'));
     const described = await client.send(new DescribeTableCommand({ TableName: orders?.tableName }));
     expect(described.Table?.KeySchema).toEqual([
       { AttributeName: 'PK', KeyType: 'HASH' },
@@ -74,21 +83,23 @@ describe('DynamoDB Local with the stack’s tables', () => {
       ],
     ]);
 
-    const idempotency = tables.find((t) => t.logicalId.includes('Idempotency'));
+    const idempotency = ownTables.find((t) => t.logicalId.includes('Idempotency'));
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: idempotency?.tableName }));
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiration' });
     client.destroy();
   });
 
   it('is idempotent: a second call keeps the tables and their items', async () => {
+    const ownTables = tablesOf('again');
+    expect((await createTables(dynamodb.endpoint, ownTables)).created).toHaveLength(ownTables.length);
     const client = localDynamoDbClient(dynamodb.endpoint);
-    const network = tables.find((t) => t.logicalId.includes('Network'));
+    const network = ownTables.find((t) => t.logicalId.includes('Network'));
     await client.send(
       new PutItemCommand({ TableName: network?.tableName, Item: { PK: { S: 'LOC#1' }, SK: { S: 'META' } } }),
     );
-    const again = await createTables(dynamodb.endpoint, tables);
+    const again = await createTables(dynamodb.endpoint, ownTables);
     expect(again.created).toEqual([]);
-    expect(again.existing).toHaveLength(tables.length);
+    expect(again.existing).toHaveLength(ownTables.length);
     const item = await client.send(
       new GetItemCommand({ TableName: network?.tableName, Key: { PK: { S: 'LOC#1' }, SK: { S: 'META' } } }),
     );

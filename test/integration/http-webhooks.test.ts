@@ -1,12 +1,12 @@
 /**
  * Signed carrier webhooks against a dispatched parcel: what is refused (signature, clock skew,
  * unknown parcel), and how accepted events move the shipment: once per eventId, never backwards,
- * a failed attempt followed by another, nothing after DELIVERED.
+ * a failed attempt followed by another, nothing after DELIVERED. Each test dispatches a parcel of
+ * its own and brings it to the stage it starts from.
  */
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts';
-import { eventually, testWebhookSecret } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import {
   fulfilmentExecutionArn,
@@ -16,16 +16,22 @@ import {
   untilShipment,
   untilStatus,
 } from '../support/journey.ts';
+import { eventually, testWebhookSecret } from '../support/cloud.ts';
 
 const local = useTestCloud({ network: 'hw' });
 const { api, ids, events } = local;
-let orderId: string;
-let parcel: { shipmentId: string; carrierId: string; trackingNumber: string };
 
-beforeAll(async () => {
-  const placed = await api.placeOrder({ ...homeOrder([{ sku: ids.mug, quantity: 1 }]), orderId: 'hw-ORD-1' });
+interface Parcel {
+  orderId: string;
+  shipmentId: string;
+  carrierId: string;
+  trackingNumber: string;
+}
+
+/** A one-mug order taken to DISPATCHED: a parcel with a carrier and a tracking number. */
+async function dispatchedParcel(orderId: string): Promise<Parcel> {
+  const placed = await api.placeOrder({ ...homeOrder([{ sku: ids.mug, quantity: 1 }]), orderId });
   expect(placed.status).toBe(202);
-  orderId = placed.body.orderId;
   const allocated = await untilStatus(api, orderId, 'ALLOCATED');
   await eventually(async () => {
     const answer = await api.post(`/shipments/${allocated.shipments[0].shipmentId}/confirm`, {
@@ -33,14 +39,16 @@ beforeAll(async () => {
     });
     return answer.status === 202 ? answer : undefined;
   }, 'the pick confirmation to be accepted');
-  const dispatched = await untilShipment(api, orderId, 'DISPATCHED');
-  parcel = dispatched.shipments[0];
-  expect(parcel.trackingNumber).toEqual(expect.any(String));
-}, 120_000);
+  const { shipmentId, carrierId, trackingNumber } = (await untilShipment(api, orderId, 'DISPATCHED'))
+    .shipments[0];
+  expect(trackingNumber).toMatch(/^[A-Z]{2}\d{14}FR$/);
+  return { orderId, shipmentId, carrierId, trackingNumber };
+}
 
 type CarrierEvent = { trackingNumber: string; status: string; eventId?: string; occurredAt?: string };
 
 async function post(
+  parcel: Parcel,
   event: Omit<CarrierEvent, 'trackingNumber'> & { trackingNumber?: string },
   options = {},
   carrierId = parcel.carrierId,
@@ -59,18 +67,24 @@ async function post(
   };
 }
 
-async function shipment() {
-  return (await orderOf(api, orderId)).shipments[0];
+async function shipment(parcel: Parcel) {
+  return (await orderOf(api, parcel.orderId)).shipments[0];
 }
 
-function untilParcel(status: string) {
+function untilParcel(parcel: Parcel, status: string) {
   return eventually(async () => {
-    const current = await shipment();
+    const current = await shipment(parcel);
     return current.status === status ? current : undefined;
-  }, `the parcel to reach ${status}`);
+  }, `the parcel of ${parcel.orderId} to reach ${status}`);
 }
 
-function statusChanges(status?: string) {
+/** Posts an event the carrier sends and waits until the parcel shows the status it leads to. */
+async function moveTo(parcel: Parcel, event: { status: string; eventId?: string }, reached = event.status) {
+  expect((await post(parcel, event)).status).toBe(202);
+  await untilParcel(parcel, reached);
+}
+
+function statusChanges(parcel: Parcel, status?: string) {
   return events.filter(
     (e) =>
       e['detail-type'] === 'ShipmentStatusChanged.v1' &&
@@ -83,14 +97,15 @@ const now = () => Math.floor(Date.now() / 1000);
 
 describe('what the webhook refuses (and applies nothing of)', () => {
   it('refuses a forged, missing, malformed or stale signature with 401', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-FORGED');
     const trackingEventsBefore = events.filter((e) => e['detail-type'] === 'CarrierTrackingEvent.v1').length;
     const refusals = [
-      await post({ status: 'IN_TRANSIT' }, { secret: 'not-the-secret' }),
-      await post({ status: 'IN_TRANSIT' }, { signature: null }),
-      await post({ status: 'IN_TRANSIT' }, { signature: 'garbage' }),
-      await post({ status: 'IN_TRANSIT' }, { signature: `t=${now()},v1=${'0'.repeat(64)}` }),
-      await post({ status: 'IN_TRANSIT' }, { timestamp: now() - 301 }),
-      await post({ status: 'IN_TRANSIT' }, { timestamp: now() + 301 }),
+      await post(parcel, { status: 'IN_TRANSIT' }, { secret: 'not-the-secret' }),
+      await post(parcel, { status: 'IN_TRANSIT' }, { signature: null }),
+      await post(parcel, { status: 'IN_TRANSIT' }, { signature: 'garbage' }),
+      await post(parcel, { status: 'IN_TRANSIT' }, { signature: `t=${now()},v1=${'0'.repeat(64)}` }),
+      await post(parcel, { status: 'IN_TRANSIT' }, { timestamp: now() - 301 }),
+      await post(parcel, { status: 'IN_TRANSIT' }, { timestamp: now() + 301 }),
     ];
     for (const answer of refusals) {
       expect(answer.status).toBe(401);
@@ -106,10 +121,11 @@ describe('what the webhook refuses (and applies nothing of)', () => {
     expect(events.filter((e) => e['detail-type'] === 'CarrierTrackingEvent.v1')).toHaveLength(
       trackingEventsBefore,
     );
-    expect((await shipment()).status).toBe('DISPATCHED');
+    expect((await shipment(parcel)).status).toBe('DISPATCHED');
   });
 
   it('refuses a body changed after it was signed', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-TAMPERED');
     const body = JSON.stringify({
       eventId: randomUUID(),
       trackingNumber: parcel.trackingNumber,
@@ -127,107 +143,125 @@ describe('what the webhook refuses (and applies nothing of)', () => {
     });
     expect(response.status).toBe(401);
     await local.cloud.idle();
-    expect((await shipment()).status).toBe('DISPATCHED');
+    expect((await shipment(parcel)).status).toBe('DISPATCHED');
   });
 
   it('answers 404 for an unknown tracking number and for the wrong carrier in the path', async () => {
-    const unknown = await post({ status: 'IN_TRANSIT', trackingNumber: 'ZZ99999999999999FR' });
+    const parcel = await dispatchedParcel('hw-ORD-UNKNOWN');
+    const unknown = await post(parcel, { status: 'IN_TRANSIT', trackingNumber: 'ZZ99999999999999FR' });
     expect(unknown.status).toBe(404);
     expect(unknown.contentType).toBe('application/problem+json');
     const wrongCarrier = await post(
+      parcel,
       { status: 'IN_TRANSIT' },
       {},
       parcel.carrierId === 'express-24' ? 'colis-standard' : 'express-24',
     );
     expect(wrongCarrier.status).toBe(404);
     expect(wrongCarrier.contentType).toBe('application/problem+json');
-    const noSuchCarrier = await post({ status: 'IN_TRANSIT' }, {}, 'no-such-carrier');
+    const noSuchCarrier = await post(parcel, { status: 'IN_TRANSIT' }, {}, 'no-such-carrier');
+    expect(noSuchCarrier.contentType).toBe('application/problem+json');
     expect(noSuchCarrier.status).toBe(404);
   });
 });
 
 describe('how accepted events move the parcel', () => {
   it('accepts a signature 290 s old (within the 300 s tolerance): PICKED_UP puts the parcel IN_TRANSIT', async () => {
-    const answer = await post({ status: 'PICKED_UP' }, { timestamp: now() - 290 });
+    const parcel = await dispatchedParcel('hw-ORD-PICKED');
+    const answer = await post(parcel, { status: 'PICKED_UP' }, { timestamp: now() - 290 });
     expect(answer.status).toBe(202);
-    await untilParcel('IN_TRANSIT');
-    expect((await orderOf(api, orderId)).status).toBe('SHIPPED');
+    await untilParcel(parcel, 'IN_TRANSIT');
+    expect((await orderOf(api, parcel.orderId)).status).toBe('SHIPPED');
   });
 
   it('never moves back: a late IN_TRANSIT after OUT_FOR_DELIVERY changes nothing', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-LATE');
     const earlier = new Date(Date.now() - 3600_000).toISOString();
-    expect((await post({ status: 'OUT_FOR_DELIVERY' })).status).toBe(202);
-    await untilParcel('OUT_FOR_DELIVERY');
-    const changesBefore = statusChanges().length;
-    expect((await post({ status: 'IN_TRANSIT', occurredAt: earlier })).status).toBe(202);
-    expect((await post({ status: 'PICKED_UP', occurredAt: earlier })).status).toBe(202);
+    await moveTo(parcel, { status: 'OUT_FOR_DELIVERY' });
+    const changesBefore = statusChanges(parcel).length;
+    expect((await post(parcel, { status: 'IN_TRANSIT', occurredAt: earlier })).status).toBe(202);
+    expect((await post(parcel, { status: 'PICKED_UP', occurredAt: earlier })).status).toBe(202);
     await local.cloud.idle();
-    expect((await shipment()).status).toBe('OUT_FOR_DELIVERY');
-    expect(statusChanges()).toHaveLength(changesBefore);
+    expect((await shipment(parcel)).status).toBe('OUT_FOR_DELIVERY');
+    expect(statusChanges(parcel)).toHaveLength(changesBefore);
   });
 
   it('applies an eventId once: posted twice, 202 both times, one change', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-TWICE');
+    await moveTo(parcel, { status: 'OUT_FOR_DELIVERY' });
     const failed = {
       status: 'DELIVERY_FAILED',
-      eventId: 'hw-EVT-FAILED',
+      eventId: 'hw-EVT-TWICE-FAILED',
       occurredAt: new Date().toISOString(),
     };
-    const answers = await Promise.all([post(failed), post(failed)]);
+    const answers = await Promise.all([post(parcel, failed), post(parcel, failed)]);
     expect(answers.map((a) => a.status)).toEqual([202, 202]);
-    await untilParcel('DELIVERY_FAILED');
-    expect((await post(failed)).status).toBe(202);
+    await untilParcel(parcel, 'DELIVERY_FAILED');
+    expect((await post(parcel, failed)).status).toBe(202);
     await local.cloud.idle();
-    expect(statusChanges('DELIVERY_FAILED')).toHaveLength(1);
+    expect(statusChanges(parcel, 'DELIVERY_FAILED')).toHaveLength(1);
   });
 
   it('lets another attempt follow a failed one, and a replayed failure does not undo it', async () => {
-    expect((await post({ status: 'OUT_FOR_DELIVERY' })).status).toBe(202);
-    await untilParcel('OUT_FOR_DELIVERY');
-    expect(statusChanges('OUT_FOR_DELIVERY')).toHaveLength(2);
+    const parcel = await dispatchedParcel('hw-ORD-RETRY');
+    await moveTo(parcel, { status: 'OUT_FOR_DELIVERY' });
+    await moveTo(parcel, { status: 'DELIVERY_FAILED', eventId: 'hw-EVT-RETRY-FAILED' });
+    await moveTo(parcel, { status: 'OUT_FOR_DELIVERY' });
+    expect(statusChanges(parcel, 'OUT_FOR_DELIVERY')).toHaveLength(2);
     // the same failure again (same eventId, freshly signed): already applied, no second effect
-    const replay = await post({
+    const replay = await post(parcel, {
       status: 'DELIVERY_FAILED',
-      eventId: 'hw-EVT-FAILED',
+      eventId: 'hw-EVT-RETRY-FAILED',
       occurredAt: new Date().toISOString(),
     });
     expect(replay.status).toBe(202);
     await local.cloud.idle();
-    expect((await shipment()).status).toBe('OUT_FOR_DELIVERY');
-    expect(statusChanges('DELIVERY_FAILED')).toHaveLength(1);
+    expect((await shipment(parcel)).status).toBe('OUT_FOR_DELIVERY');
+    expect(statusChanges(parcel, 'DELIVERY_FAILED')).toHaveLength(1);
   });
 
   it('DELIVERED delivers the order and ends its workflow; a repeated DELIVERED adds no history', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-DELIVERED');
+    await moveTo(parcel, { status: 'OUT_FOR_DELIVERY' });
     const delivered = { status: 'DELIVERED', eventId: 'hw-EVT-DELIVERED' };
-    expect((await post(delivered)).status).toBe(202);
-    const order = await untilStatus(api, orderId, 'DELIVERED');
+    expect((await post(parcel, delivered)).status).toBe(202);
+    const order = await untilStatus(api, parcel.orderId, 'DELIVERED');
     expect(order.shipments[0].status).toBe('DELIVERED');
     expect(
-      (await local.cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(local.cloud, orderId))).status,
+      (await local.cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(local.cloud, parcel.orderId)))
+        .status,
     ).toBe('SUCCEEDED');
-    expect((await post(delivered)).status).toBe(202);
+    expect((await post(parcel, delivered)).status).toBe(202);
     await local.cloud.idle();
-    const history = (await orderOf(api, orderId)).history.map((h: { status: string }) => h.status);
+    const history = (await orderOf(api, parcel.orderId)).history.map((h: { status: string }) => h.status);
     expect(history.filter((s: string) => s === 'DELIVERED')).toEqual(['DELIVERED']);
   });
 
   it('after DELIVERED, late events change nothing', async () => {
-    const before = await orderOf(api, orderId);
-    const changesBefore = statusChanges().length;
+    const parcel = await dispatchedParcel('hw-ORD-AFTER');
+    await moveTo(parcel, { status: 'DELIVERED' });
+    await untilStatus(api, parcel.orderId, 'DELIVERED');
+    await local.cloud.idle();
+    const before = await orderOf(api, parcel.orderId);
+    const changesBefore = statusChanges(parcel).length;
     for (const status of ['OUT_FOR_DELIVERY', 'DELIVERY_FAILED', 'IN_TRANSIT', 'EXCEPTION', 'LOST']) {
-      expect((await post({ status })).status).toBe(202);
+      expect((await post(parcel, { status })).status).toBe(202);
     }
     await local.cloud.idle();
-    const after = await orderOf(api, orderId);
+    const after = await orderOf(api, parcel.orderId);
     expect(after.status).toBe('DELIVERED');
     expect(after.shipments).toEqual(before.shipments);
     expect(after.history).toEqual(before.history);
-    expect(statusChanges()).toHaveLength(changesBefore);
+    expect(statusChanges(parcel)).toHaveLength(changesBefore);
   });
 
-  it('accepts an occurredAt with a UTC offset (ISO 8601), as the contract allows, without a 500', async () => {
-    const answer = await post({ status: 'OUT_FOR_DELIVERY', occurredAt: '2030-06-01T10:00:00+02:00' });
+  it('accepts an occurredAt with a UTC offset (ISO 8601), as the contract allows, and applies it', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-OFFSET');
+    const answer = await post(parcel, {
+      status: 'OUT_FOR_DELIVERY',
+      occurredAt: '2030-06-01T10:00:00+02:00',
+    });
     expect(answer.status, JSON.stringify(answer.body)).toBe(202);
-    await local.cloud.idle();
-    expect((await shipment()).status).toBe('DELIVERED');
+    await untilParcel(parcel, 'OUT_FOR_DELIVERY');
   });
 });

@@ -272,14 +272,19 @@ describe('safety stock, ATS and availability', () => {
   });
 
   it('GET /availability lists nearby stock per SKU, nearest first, with distances', async () => {
+    const sku = await newProduct('is-NEAR');
+    expect((await count(ids.lyon, sku, { onHand: 9, safetyStock: 3 })).status).toBe(200);
+    expect((await count(ids.lille, sku, { onHand: 4, safetyStock: 6 })).status).toBe(200);
+    expect((await count(ids.store, sku, { onHand: 5 })).status).toBe(200);
     const other = await newProduct('is-AVL');
     expect((await count(ids.lille, other, { onHand: 2 })).status).toBe(200);
 
-    const fromMarseille = await api.get(`/availability?skus=is-ATS,${other}&lat=43.2965&lon=5.3698`);
+    const fromMarseille = await api.get(`/availability?skus=${sku},${other}&lat=43.2965&lon=5.3698`);
     expect(fromMarseille.status).toBe(200);
     const [ats, avl] = fromMarseille.body.items;
-    expect(ats.sku).toBe('is-ATS');
-    expect(ats.ats).toBe((await api.get('/inventory/is-ATS')).body.ats);
+    expect(ats.sku).toBe(sku);
+    expect(ats.ats).toBe(6 + 5);
+    expect(ats.ats).toBe((await api.get(`/inventory/${sku}`)).body.ats);
     // Lille has stock but none available (safety stock): not listed
     expect(ats.nearby.map((n: { locationId: string }) => n.locationId)).toEqual([ids.lyon, ids.store]);
     expect(ats.nearby.map((n: { available: number }) => n.available)).toEqual([6, 5]);
@@ -295,7 +300,7 @@ describe('safety stock, ATS and availability', () => {
       nearby: [{ locationId: ids.lille, available: 2, distanceKm: expect.any(Number) }],
     });
 
-    const fromLille = await api.get('/availability?skus=is-ATS&lat=50.63&lon=3.06');
+    const fromLille = await api.get(`/availability?skus=${sku}&lat=50.63&lon=3.06`);
     expect(fromLille.body.items[0].nearby.map((n: { locationId: string }) => n.locationId)).toEqual([
       ids.store,
       ids.lyon,

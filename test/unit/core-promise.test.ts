@@ -39,12 +39,11 @@ const byService = (options: PromiseOption[], service: 'standard' | 'express') =>
 describe('promiseOptions for home delivery', () => {
   it('offers standard and express, each with a carrier, the locations and dates in order', () => {
     const options = promiseOptions('home', twoParcels, new Date('2025-03-04T09:00:00.000Z'));
-    expect(options.map((o) => [o.mode, o.service])).toEqual([
-      ['home', 'standard'],
-      ['home', 'express'],
+    expect(options.map((o) => [o.mode, o.service, o.carrierId])).toEqual([
+      ['home', 'standard', 'colis-standard'],
+      ['home', 'express', 'express-24'],
     ]);
     for (const option of options) {
-      expect(option.carrierId).toBeTruthy();
       expect(option.locationIds).toEqual(['W1', 'S1']);
       expect(option.earliestDate <= option.latestDate).toBe(true);
       expect(option.earliestDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -114,7 +113,8 @@ describe('promiseOptions for pickup', () => {
     expect(options[0]?.carrierId).toBeUndefined();
     expect(options[0]?.earliestDate).toBe('2025-03-04');
     expect(options[0]?.latestDate).toBe(options[0]?.earliestDate);
-    expect(options[0]?.cost).toBeGreaterThanOrEqual(0);
+    // what preparing the shipment costs, no carrier on top
+    expect(options[0]?.cost).toBe(7.35);
   });
 
   it('e-reservation gives one option of that mode', () => {

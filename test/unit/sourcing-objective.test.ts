@@ -301,8 +301,8 @@ describe('sourceOptimal: the explanation', () => {
 
   it('says how far the next-best routing was: another set of locations, never cheaper', () => {
     const next = result.explanation.nextBest;
-    expect(next).not.toBeNull();
-    if (!next || !result.ok) return;
+    if (!next || !result.ok)
+      throw new Error(`expected a next-best plan of an allocated order: ${JSON.stringify(result)}`);
     expect(next.gap).toBeGreaterThanOrEqual(0);
     expect(next.cost).toBeCloseTo(result.explanation.costTerms.total + next.gap, 9);
     expect(next.gapPct).toBeCloseTo((next.gap / result.explanation.costTerms.total) * 100, 9);
