@@ -100,9 +100,11 @@ const thingRequest = apiRequest(z.object({ name: z.string().min(1), quantity: z.
 type DomainErrorClass = new (message: string) => DomainError;
 
 /** Every error class Relais raises on purpose, from the module that defines them. */
-const domainErrorClasses = Object.values(errors).filter(
+const allDomainErrorClasses = Object.values(errors).filter(
   (value) => typeof value === 'function' && value.prototype instanceof DomainError,
 ) as unknown as DomainErrorClass[];
+/** The refusals: the faults (IntegrityViolation, a 500 whose message stays inside) are not among them. */
+const domainErrorClasses = allDomainErrorClasses.filter((ErrorClass) => new ErrorClass('x').statusCode < 500);
 
 interface Problem {
   type: string;
@@ -262,6 +264,21 @@ describe('httpRoute: errors', () => {
         },
       });
     }
+  });
+
+  it('answers a fault raised on purpose (IntegrityViolation) as a 500 that tells nothing of its data', async () => {
+    const faults = allDomainErrorClasses.filter((ErrorClass) => new ErrorClass('x').statusCode >= 500);
+    expect(faults.map((ErrorClass) => new ErrorClass('x').name)).toEqual(['IntegrityViolation']);
+    const answer = await answerOf(
+      throwing(new errors.IntegrityViolation('shipment o-1-S9 is not part of o-1')),
+      apiEvent(),
+    );
+    expect(answer).toMatchObject({
+      status: 500,
+      contentType: 'application/problem+json',
+      body: { status: 500 },
+    });
+    expect(answer.raw).not.toContain('o-1');
   });
 
   it('carries a DomainError’s field errors, and hides the message of one not meant for the caller', async () => {
