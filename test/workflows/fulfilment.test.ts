@@ -1,30 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiClient, apiClient, eventually, startTestCloud } from '../support/cloud.ts';
+import { describe, expect, it } from 'vitest';
+import { allocateOrder } from '../../functions/app/allocate-order.ts';
+import { eventually } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
 import {
   fulfilmentExecutionArn,
   homeOrder,
   orderOf,
   postCarrierEvent,
-  seedSmallNetwork,
   stockOf,
   untilShipment,
   untilStatus,
 } from '../support/journey.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
+/** Orders allocated at a fixed time (the capacity test: both orders must fall on one capacity day). */
+const allocatedAt = new Map<string, Date>();
 
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'wf');
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
+const local = useTestCloud({
+  network: 'wf',
+  handlerOverrides: {
+    AllocateOrder: async (event): Promise<unknown> => {
+      const { orderId } = event as { orderId: string };
+      const at = allocatedAt.get(orderId);
+      return allocateOrder(at ? { ...local.ports, clock: { now: () => at } } : local.ports, orderId);
+    },
+  },
 });
+const { api, ids } = local;
 
 async function place(lines: { sku: string; quantity: number }[], body: object = {}) {
   const { status, body: answer } = await api.placeOrder({ ...homeOrder(lines), ...body });
@@ -38,7 +39,7 @@ async function deliver(orderId: string, shipmentIndex = 0) {
     shipmentIndex
   ];
   for (const status of ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']) {
-    const answer = await postCarrierEvent(cloud.url, shipment.carrierId, {
+    const answer = await postCarrierEvent(local.cloud.url, shipment.carrierId, {
       trackingNumber: shipment.trackingNumber,
       status,
     });
@@ -92,13 +93,17 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     expect(delivered.history.map((h: { status: string }) => h.status)).toEqual(
       expect.arrayContaining(['RECEIVED', 'ALLOCATED', 'IN_FULFILLMENT', 'SHIPPED', 'DELIVERED']),
     );
-    const execution = await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId));
+    const execution = await local.cloud.stepFunctions.waitForExecution(
+      fulfilmentExecutionArn(local.cloud, orderId),
+    );
     expect(execution.status).toBe('SUCCEEDED');
     expect(await stockOf(api, ids.mug, ids.lyon)).toMatchObject({
       onHand: before.onHand - 2,
       reserved: before.reserved,
     });
-    const transitions = cloud.stepFunctions.transitionCount(fulfilmentExecutionArn(cloud, orderId));
+    const transitions = local.cloud.stepFunctions.transitionCount(
+      fulfilmentExecutionArn(local.cloud, orderId),
+    );
     // AllocateOrder, FulfilShipments, PickPack, DispatchCarrier, TrackShipment
     expect(transitions).toBe(5);
   });
@@ -109,9 +114,9 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     const rejected = await untilStatus(api, orderId, 'REJECTED');
     expect(rejected.rejection.reason).toContain(ids.lamp);
     expect(await stockOf(api, ids.lamp, ids.lyon)).toEqual(before);
-    expect((await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId))).status).toBe(
-      'SUCCEEDED',
-    );
+    expect(
+      (await local.cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(local.cloud, orderId))).status,
+    ).toBe('SUCCEEDED');
   });
 
   it('re-sources a rejected shipment at another location and releases the first reservation', async () => {
@@ -174,7 +179,9 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
     const cancelled = await untilStatus(api, orderId, 'CANCELLED');
     expect(cancelled.shipments[0].status).toBe('CANCELLED');
     expect(await stockOf(api, ids.lamp, ids.lyon)).toEqual(before);
-    const execution = await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, orderId));
+    const execution = await local.cloud.stepFunctions.waitForExecution(
+      fulfilmentExecutionArn(local.cloud, orderId),
+    );
     expect(execution.status).toBe('SUCCEEDED');
     // a retried cancellation has no second effect
     expect((await api.post(`/orders/${orderId}/cancel`, {})).status).toBe(202);
@@ -224,7 +231,8 @@ describe('the fulfilment workflow, run from statemachines/fulfilment.asl.json wi
       reserved: before.reserved,
     });
     expect(
-      (await cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(cloud, body.orderId))).status,
+      (await local.cloud.stepFunctions.waitForExecution(fulfilmentExecutionArn(local.cloud, body.orderId)))
+        .status,
     ).toBe('SUCCEEDED');
   });
 
@@ -288,9 +296,16 @@ describe('sourcing inside the workflow', () => {
     ).toBe(200);
     expect((await api.put(`/inventory/${near}/${sku}`, { onHand: 10 })).status).toBe(200);
     expect((await api.put(`/inventory/${ids.lille}/${sku}`, { onHand: 10 })).status).toBe(200);
-    const first = await place([{ sku, quantity: 1 }]);
+    // every order of this test is allocated on one capacity day, whatever the time the test runs at
+    const tuesdayMorning = new Date('2030-03-05T09:00:00Z');
+    const placeOnTheDay = async (n: number) => {
+      const orderId = `cap-${n}-${Date.now()}`;
+      allocatedAt.set(orderId, tuesdayMorning);
+      return place([{ sku, quantity: 1 }], { orderId });
+    };
+    const first = await placeOnTheDay(1);
     expect((await untilStatus(api, first, 'ALLOCATED')).shipments[0].locationId).toBe(near);
-    const second = await place([{ sku, quantity: 1 }]);
+    const second = await placeOnTheDay(2);
     const allocated = await untilStatus(api, second, 'ALLOCATED');
     expect(allocated.shipments[0].locationId).toBe(ids.lille);
     expect(allocated.sourcing.explanation.excluded).toEqual(
@@ -300,7 +315,7 @@ describe('sourcing inside the workflow', () => {
     // a cancelled order gives its preparation slot back: the next order can use the near store again
     expect((await api.post(`/orders/${first}/cancel`)).status).toBe(202);
     await untilStatus(api, first, 'CANCELLED');
-    const third = await place([{ sku, quantity: 1 }]);
+    const third = await placeOnTheDay(3);
     expect((await untilStatus(api, third, 'ALLOCATED')).shipments[0].locationId).toBe(near);
   });
 });

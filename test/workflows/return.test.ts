@@ -1,32 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../local/cloud.ts';
-import { type ApiClient, apiClient, eventually, startTestCloud } from '../support/cloud.ts';
-import {
-  homeOrder,
-  postCarrierEvent,
-  seedSmallNetwork,
-  stockOf,
-  untilShipment,
-  untilStatus,
-} from '../support/journey.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
+import { homeOrder, postCarrierEvent, stockOf, untilShipment, untilStatus } from '../support/journey.ts';
 
-let cloud: LocalCloud;
-let api: ApiClient;
-let ids: Awaited<ReturnType<typeof seedSmallNetwork>>;
-const refunds: unknown[] = [];
+/** Returns whose processing crashes (a fault the real parts cannot produce on demand). */
+const crashProcessingOf = new Set<string>();
 
-beforeAll(async () => {
-  cloud = await startTestCloud();
-  api = apiClient(cloud.url);
-  ids = await seedSmallNetwork(api, 'ret');
-  cloud.bus.subscribe((event) => {
-    if (event['detail-type'] === 'RefundRequested.v1') refunds.push(event.detail);
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
+const local = useTestCloud({
+  network: 'ret',
+  handlerOverrides: {
+    Return: async (event, context): Promise<unknown> => {
+      const step = event as { returnId: string; action: string };
+      if (step.action === 'process' && crashProcessingOf.has(step.returnId))
+        throw new TypeError('the refund service answered with garbage');
+      const { handler } = await import('../../functions/steps/return.ts');
+      return handler(event, context);
+    },
+  },
 });
+const { api, ids, events } = local;
+const refunds = () => events.filter((e) => e['detail-type'] === 'RefundRequested.v1').map((e) => e.detail);
 
 async function deliveredOrder(quantity: number) {
   const { body } = await api.placeOrder({
@@ -39,9 +32,9 @@ async function deliveredOrder(quantity: number) {
   }, 'the confirmation');
   const dispatched = await untilShipment(api, body.orderId, 'DISPATCHED');
   const { carrierId, trackingNumber } = dispatched.shipments[0];
-  expect((await postCarrierEvent(cloud.url, carrierId, { trackingNumber, status: 'DELIVERED' })).status).toBe(
-    202,
-  );
+  expect(
+    (await postCarrierEvent(local.cloud.url, carrierId, { trackingNumber, status: 'DELIVERED' })).status,
+  ).toBe(202);
   await untilStatus(api, body.orderId, 'DELIVERED');
   return body.orderId as string;
 }
@@ -90,10 +83,11 @@ describe('the return workflow, run from statemachines/return.asl.json', () => {
 
     const { carrierId, trackingNumber, returnId } = created.body;
     expect(
-      (await postCarrierEvent(cloud.url, carrierId, { trackingNumber, status: 'IN_TRANSIT' })).status,
+      (await postCarrierEvent(local.cloud.url, carrierId, { trackingNumber, status: 'IN_TRANSIT' })).status,
     ).toBe(202);
     expect(
-      (await postCarrierEvent(cloud.url, carrierId, { trackingNumber, status: 'RETURN_RECEIVED' })).status,
+      (await postCarrierEvent(local.cloud.url, carrierId, { trackingNumber, status: 'RETURN_RECEIVED' }))
+        .status,
     ).toBe(202);
     const refunded = await eventually(async () => {
       const { body } = await api.get(`/returns/${returnId}`);
@@ -106,7 +100,7 @@ describe('the return workflow, run from statemachines/return.asl.json', () => {
     });
     // the refund request is published right after the status change: wait for it, do not race it
     const refund = await eventually(
-      async () => refunds.find((r) => (r as { returnId?: string }).returnId === returnId),
+      async () => refunds().find((r) => (r as { returnId?: string }).returnId === returnId),
       'the RefundRequested.v1 event',
     );
     expect(refund).toMatchObject({ returnId, orderId, amount: 12.5 });
@@ -117,4 +111,59 @@ describe('the return workflow, run from statemachines/return.asl.json', () => {
     });
     expect(rest.status).toBe(409);
   });
+
+  it('grades a damaged item C: refunded, disposed of, not restocked; the workflow takes 2 transitions', async () => {
+    const orderId = await deliveredOrder(1);
+    const before = await stockOf(api, ids.mug, ids.lyon);
+    const created = await api.post(`/orders/${orderId}/returns`, {
+      lines: [{ sku: ids.mug, quantity: 1, reason: 'arrived damaged' }],
+    });
+    expect(created.status).toBe(201);
+    const { carrierId, trackingNumber, returnId } = created.body;
+    const received = await postCarrierEvent(local.cloud.url, carrierId, {
+      trackingNumber,
+      status: 'RETURN_RECEIVED',
+    });
+    expect(received.status).toBe(202);
+    const refunded = await eventually(async () => {
+      const { body } = await api.get(`/returns/${returnId}`);
+      return body.status === 'REFUNDED' ? body : undefined;
+    }, 'the return to be refunded');
+    expect(refunded.grade).toBe('C');
+    expect(refunded.restockLocationId).toBeUndefined();
+    expect(await stockOf(api, ids.mug, ids.lyon)).toEqual(before);
+    const refund = await eventually(
+      async () => refunds().find((r) => (r as { returnId?: string }).returnId === returnId),
+      'the RefundRequested.v1 event',
+    );
+    expect(refund).toMatchObject({ returnId, orderId, amount: 12.5 });
+    const execution = await local.cloud.stepFunctions.waitForExecution(returnExecutionArn(returnId));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(local.cloud.stepFunctions.transitionCount(returnExecutionArn(returnId))).toBe(2);
+  });
+
+  it('a crash while processing a received return fails the execution visibly and does not reject the return', async () => {
+    const orderId = await deliveredOrder(1);
+    const created = await api.post(`/orders/${orderId}/returns`, {
+      lines: [{ sku: ids.mug, quantity: 1, reason: 'changed my mind' }],
+    });
+    const { carrierId, trackingNumber, returnId } = created.body;
+    crashProcessingOf.add(returnId);
+    const received = await postCarrierEvent(local.cloud.url, carrierId, {
+      trackingNumber,
+      status: 'RETURN_RECEIVED',
+    });
+    expect(received.status).toBe(202);
+    const execution = await local.cloud.stepFunctions.waitForExecution(returnExecutionArn(returnId));
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('TypeError');
+    // the customer's return is not silently rejected: it stays received, for an operator to resume
+    expect((await api.get(`/returns/${returnId}`)).body.status).toBe('RECEIVED');
+  });
 });
+
+function returnExecutionArn(returnId: string): string {
+  const machine = local.cloud.model.stateMachines.find((m) => /return/i.test(m.name));
+  if (!machine) throw new Error('no return state machine in the template');
+  return `${machine.arn.replace(':stateMachine:', ':execution:')}:${returnId}`;
+}
