@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   DeleteCommand,
   GetCommand,
@@ -12,13 +13,41 @@ import { keys, withoutKeys } from './keys.ts';
 import { capacityClaimItem, capacityReleaseItem, stockMovementItem } from './stock-movements.ts';
 import { conditionally, type TransactItem, writeTransaction } from './transactions.ts';
 
+/**
+ * The sourcing explanation (every candidate, every exclusion with its rule, the next best plan) is
+ * most of an order's bytes and is read only to be shown: it is stored deflated beside the order's
+ * fields, so each of the order's many writes costs a fraction of the write units, and the item
+ * stays far below DynamoDB's 400 KB whatever the size of the network.
+ */
+const explanationAttribute = 'sourcingExplanationDeflated';
+
 function orderItem(order: StoredOrder) {
+  const { sourcing } = order;
+  const explained =
+    sourcing !== undefined && sourcing.explanation !== undefined && sourcing.explanation !== null;
   return {
     ...keys.order(order.orderId),
     ...keys.ordersIndex(order.createdAt, order.orderId),
     entity: 'order',
     ...order,
+    ...(explained
+      ? {
+          sourcing: { ...sourcing, explanation: null },
+          [explanationAttribute]: deflateRawSync(JSON.stringify(sourcing.explanation)),
+        }
+      : {}),
   };
+}
+
+function orderOf(item: Record<string, unknown>): StoredOrder {
+  const { [explanationAttribute]: deflated, ...rest } = item;
+  const order = withoutKeys<StoredOrder>(rest);
+  if (deflated instanceof Uint8Array && order.sourcing)
+    order.sourcing = {
+      ...order.sourcing,
+      explanation: JSON.parse(inflateRawSync(deflated).toString('utf8')),
+    };
+  return order;
 }
 
 /**
@@ -83,7 +112,7 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
       const { Item } = await db.send(
         new GetCommand({ TableName: tables.orders, Key: keys.order(orderId), ConsistentRead: true }),
       );
-      return Item ? withoutKeys<StoredOrder>(Item) : undefined;
+      return Item ? orderOf(Item) : undefined;
     },
     create: (order) =>
       conditionally(() =>
@@ -138,7 +167,7 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
             ExclusiveStartKey: startKey,
           }),
         );
-        items.push(...(page.Items ?? []).map((i) => withoutKeys<StoredOrder>(i)));
+        items.push(...(page.Items ?? []).map(orderOf));
         startKey = page.LastEvaluatedKey;
       } while (startKey && items.length < options.limit);
       return startKey

@@ -8,7 +8,7 @@ import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts'
 import type { ChannelBuffers } from '../core/inventory/channels.ts';
 import type { StockMovement } from '../core/inventory/movements.ts';
 import type { StockRow } from '../core/inventory/stock.ts';
-import type { ExpectedArrival, Supply, SupplyRequest } from '../core/inventory/supply.ts';
+import type { ExpectedArrival, Supply } from '../core/inventory/supply.ts';
 import type { Location, Product } from '../core/network.ts';
 import type { Order } from '../core/orders/types.ts';
 import type { ReturnRecord } from '../core/returns/returns.ts';

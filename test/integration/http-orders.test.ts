@@ -2,9 +2,13 @@
  * Orders through the HTTP contract: idempotent intake (one order per Idempotency-Key, whatever
  * the retries), the list with its cursor, and the shape of an order as a client reads it.
  */
+
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/keys.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { fulfilmentExecutionArn, homeOrder, untilStatus } from '../support/journey.ts';
+import { localClients, localResources } from '../support/ports.ts';
 import { expectProblem } from '../support/problem.ts';
 
 const local = useTestCloud({ network: 'ho' });
@@ -330,5 +334,32 @@ describe('GET /orders/{orderId}', () => {
     expect(order.rejection.reason).toEqual(expect.any(String));
     expect(order.rejection.reason).toContain(ids.lamp);
     expect(order.history.map((h: { status: string }) => h.status)).toEqual(['RECEIVED', 'REJECTED']);
+  });
+});
+
+describe('the stored order', () => {
+  it('keeps its sourcing explanation deflated beside its fields, and serves it whole', async () => {
+    const placed = await api.placeOrder(homeOrder([{ sku: ids.mug, quantity: 1 }]));
+    expect(placed.status).toBe(202);
+    const allocated = await untilStatus(api, placed.body.orderId, 'ALLOCATED');
+    const explanation = allocated.sourcing.explanation;
+    expect(explanation.chosen).toHaveLength(1);
+    const { Item } = await localClients(local.cloud).dynamodb.send(
+      new GetCommand({
+        TableName: localResources(local.cloud).tables.orders,
+        Key: keys.order(placed.body.orderId),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item?.sourcing.explanation).toBeNull();
+    const deflated = Item?.sourcingExplanationDeflated as Uint8Array;
+    expect(deflated).toBeInstanceOf(Uint8Array);
+    expect(deflated.byteLength).toBeLessThan(JSON.stringify(explanation).length);
+    // the list serves it whole too
+    const listed = (await api.get('/orders?limit=5')).body.items.find(
+      (o: { orderId: string }) => o.orderId === placed.body.orderId,
+    );
+    expect(listed.sourcing.explanation).toEqual(explanation);
+    await api.post(`/orders/${placed.body.orderId}/cancel`);
   });
 });
