@@ -286,7 +286,7 @@ const result = {
   generatedAt: new Date().toISOString(),
   optimizer: optimizerName,
   profile: profileName,
-  oracle: 'HiGHS MIP (test/support/highs-oracle.ts solveWithHighs), mip_rel_gap 0',
+  oracle: 'HiGHS MIP (tools/highs-sourcing.ts solveWithHighs), mip_rel_gap 0',
   seed,
   instances,
   at200: ours200,

@@ -8,8 +8,8 @@ import { fixedCost, unitCost } from '../../functions/core/sourcing/model.ts';
 import { sourceOptimal } from '../../functions/core/sourcing/optimal.ts';
 import { defaultProfile } from '../../functions/core/sourcing/profile.ts';
 import type { SourcingRequest, SourcingResult } from '../../functions/core/sourcing/types.ts';
+import { solveWithHighs } from '../../tools/highs-sourcing.ts';
 import type { BaselineShipment } from './baselines.ts';
-import { solveWithHighs } from './highs-sourcing.ts';
 
 export const profile = defaultProfile;
 export const optimizerName = 'sourceOptimal (functions/core/sourcing/optimal.ts, exact branch and bound)';

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts';
+import { eventually, testWebhookSecret } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import {
   fulfilmentExecutionArn,
@@ -16,7 +17,6 @@ import {
   untilShipment,
   untilStatus,
 } from '../support/journey.ts';
-import { eventually, testWebhookSecret } from '../support/cloud.ts';
 
 const local = useTestCloud({ network: 'hw' });
 const { api, ids, events } = local;

@@ -6,7 +6,7 @@ import type { DeliveryMode } from '../../functions/core/orders/types.ts';
 import { sourceOptimal } from '../../functions/core/sourcing/optimal.ts';
 import type { SourcingProfile } from '../../functions/core/sourcing/profile.ts';
 import type { SourcingRequest } from '../../functions/core/sourcing/types.ts';
-import { buildLp, loadHighs, oracleLineGroups, solveWithHighs } from '../support/highs-oracle.ts';
+import { buildLp, loadHighs, oracleLineGroups, solveWithHighs } from '../../tools/highs-sourcing.ts';
 
 // Our exact search against the HiGHS MIP solver on random instances of every delivery mode, chosen
 // store, downtime and order time: same exclusions, same optimum, same feasibility, same next best,

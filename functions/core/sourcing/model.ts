@@ -16,7 +16,7 @@ import type { SourcingRequest } from './types.ts';
  *
  * and a plan costs Σ fixed + Σ unit − splitPenalty: the split penalty is charged once per
  * shipment and handed back once, so a plan of k shipments pays it k − 1 times, and the objective
- * stays linear (the HiGHS oracle in test/support/highs-oracle.ts builds the same sums on its own).
+ * stays linear (the HiGHS oracle in tools/highs-sourcing.ts builds the same sums on its own).
  */
 
 /** A location's place in the ranking when it has none: the middle of 1 (best) … 10. */

@@ -1,7 +1,7 @@
 /**
  * Optimal sourcing: the cheapest plan under the rules, found by an exact search and explained.
  *
- * Model decisions (test/support/highs-oracle.ts builds the same model as a MIP):
+ * Model decisions (tools/highs-sourcing.ts builds the same model as a MIP):
  * - A line group ships whole from one location: a kit (its components together) and equally a
  *   plain order line, whose units are never split across locations. Splitting a line by quantity
  *   would plan one line into two parcels for the customer and two reservations for the same line,

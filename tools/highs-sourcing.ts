@@ -20,11 +20,11 @@
  * the WASM solver once and solves to a zero relative gap.
  */
 import type { Highs } from 'highs';
-import type { Capability, GeoPoint, Location, Product } from '../../functions/core/network.ts';
-import type { LineGroup } from '../../functions/core/orders/lines.ts';
-import type { DeliveryMode, OrderLine } from '../../functions/core/orders/types.ts';
-import type { SourcingProfile } from '../../functions/core/sourcing/profile.ts';
-import type { SourcingRequest } from '../../functions/core/sourcing/types.ts';
+import type { Capability, GeoPoint, Location, Product } from '../functions/core/network.ts';
+import type { LineGroup } from '../functions/core/orders/lines.ts';
+import type { DeliveryMode, OrderLine } from '../functions/core/orders/types.ts';
+import type { SourcingProfile } from '../functions/core/sourcing/profile.ts';
+import type { SourcingRequest } from '../functions/core/sourcing/types.ts';
 
 /** A location the rules keep out of the plan, and the first rule that does (per SKU for handling). */
 export interface OracleExclusion {
