@@ -59,7 +59,6 @@ import {
   hotLocations,
   hotSkus,
   measuredMix,
-  scarceLocations,
   scarceSkus,
   scarceUnits,
   stockRowKey,
@@ -310,9 +309,9 @@ try {
     checks: { ...checks, gaveUp },
     perRound: results,
     method: {
-      stock: `${hotSkus.length} hot SKUs at ${hotLocations.length} locations (safety stock 2), ${scarceSkus.length} scarce SKUs of ${scarceUnits} units at ${scarceLocations.length} Paris locations (put back before every phase), ${coldSkus.length} cold SKUs at all ${benchLocations.length} locations; every location with a daily capacity (50,000 for warehouses, 20,000 for stores) except in the variant without counters`,
+      stock: `${hotSkus.length} hot SKUs at ${hotLocations.length} locations (safety stock 2), ${scarceSkus.length} scarce SKU (units by location: ${JSON.stringify(scarceUnits)}, put back before every phase; its orders come together in the middle of each phase, a flash sale), ${coldSkus.length} cold SKUs at all ${benchLocations.length} locations; every location with a daily capacity (50,000 for warehouses, 20,000 for stores) except in the variant without counters`,
       orders:
-        '3 to 5 lines, 80% with one hot SKU, 15% with a scarce one; quantities 1 or 2; home delivery to addresses in French towns drawn by population; created untimed with orders.create(receiveOrder(...))',
+        '3 to 5 lines, 80% with one hot SKU, 15% with the scarce one; quantities 1 or 2; home delivery to addresses in French towns drawn by population; created untimed with orders.create(receiveOrder(...))',
       reservation:
         'timed: allocateOrder(ports, orderId) per order, the use case the AllocateOrder task calls: reads (order, products, locations, stock rows of every SKU, capacity counters), validation, the exact search, ONE TransactWriteItems (order, reserve movement per line, capacity claim per shipment, shipment index items), OrderAllocated.v1; a refused reservation re-sources without that location (3 attempts, then NoSourcingPlan); a VersionConflict the use case gives up on is retried up to 5 times after a jittered pause of milliseconds (the workflow Retry waits about 1 s)',
       ports:
@@ -391,8 +390,8 @@ try {
     `${withoutCapacityCounters.reservationsPerSec} orders/s, ${withoutCapacityCounters.reservedLinesPerSec} lines/s`,
   );
   print(
-    'allocated / rejected / re-sourced',
-    `${allocate.allocated} / ${allocate.rejected} / ${allocate.resourced} of ${orderCount}`,
+    'allocated / rejected of',
+    `${allocate.allocated} / ${allocate.rejected} of ${orderCount}; re-sourced after a refusal: ${allocate.resourced} then allocated, ${allocate.resourcedThenRejected} then rejected`,
   );
   print(
     'refusals / tx conflicts / wf retries',
@@ -416,8 +415,8 @@ try {
   );
   print('sourcing alone p50 / p99', `${result.sourcingAlone.p50Ms} / ${result.sourcingAlone.p99Ms} ms`);
   print(
-    'port calls per allocated order',
-    Object.entries(allocate.callsPerAllocatedOrder)
+    'port calls per order',
+    Object.entries(allocate.callsPerOrder)
       .map(([name, calls]) => `${name} ${calls}`)
       .join(', '),
   );

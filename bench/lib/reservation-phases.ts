@@ -121,15 +121,17 @@ export interface AllocationPhase {
   reservationsPerSec: number;
   reservedLinesPerSec: number;
   ordersDecidedPerSec: number;
-  /** allocated orders whose first reservation was refused and that were sourced again */
+  /** orders whose reservation was refused and that were sourced again: then allocated, or rejected */
   resourced: number;
+  resourcedThenRejected: number;
   /** orders.save refused on stock or capacity (each is followed by a re-sourcing) */
   reservationRefusals: number;
   /** orders.save cancelled by a concurrent transaction on the same items */
   transactionConflicts: number;
   workflowRetries: number;
   latencyPerOrder: { p50Ms: number; p99Ms: number };
-  callsPerAllocatedOrder: Record<string, number>;
+  /** per order decided, allocated or rejected */
+  callsPerOrder: Record<string, number>;
   meanMsPerCall: Record<string, number>;
   cpuMsPerAllocatedOrder: { node: number; dynamodb: number };
   /** what the in-process ports were asked, by `port.method` (events by detail type) */
@@ -203,12 +205,14 @@ export async function allocationPhase(
   const shapes: ReservationShape[] = [];
   let ordersDifferFromAnswer = 0;
   let resourced = 0;
+  let resourcedThenRejected = 0;
   for (const orderId of orderIds) {
     const outcome = outcomes.get(orderId);
     const order = stored.get(orderId);
     const live = order ? liveShipments(order) : [];
     if (outcome?.kind !== 'allocated') {
       if (live.length > 0 || order?.status !== 'RECEIVED') ordersDifferFromAnswer++;
+      if ((order?.sourcing?.attempts ?? 0) > 1) resourcedThenRejected++;
       continue;
     }
     if (
@@ -266,11 +270,12 @@ export async function allocationPhase(
     reservedLinesPerSec: round(reservedLines / seconds, 1),
     ordersDecidedPerSec: round(orderIds.length / seconds, 1),
     resourced,
+    resourcedThenRejected,
     reservationRefusals: save?.errors.ReservationConflict ?? 0,
     transactionConflicts: save?.errors.VersionConflict ?? 0,
     workflowRetries: [...outcomes.values()].reduce((total, o) => total + o.workflowRetries, 0),
     latencyPerOrder: latency(latencies),
-    callsPerAllocatedOrder: mapFigures(calls, (f) => perOrder(f.calls)),
+    callsPerOrder: mapFigures(calls, (f) => round(f.calls / Math.max(1, orderIds.length), 2)),
     meanMsPerCall: mapFigures(calls, (f) => round(f.totalMs / Math.max(1, f.calls), 2)),
     cpuMsPerAllocatedOrder: { node: perOrder(spent.nodeMs), dynamodb: perOrder(spent.dynamodbMs) },
     offstage: asked,

@@ -6,7 +6,7 @@ import { mulberry32, type Random } from '../../local/demo/random.ts';
 
 /**
  * The reservation benchmark's world: eight locations, a few hot SKUs stocked at three of them, two
- * scarce SKUs that run out mid-run at two Paris locations, a cold range stocked everywhere, and
+ * scarce SKU that runs out mid-run at each of three locations in turn, a cold range stocked everywhere, and
  * 3-to-5-line home orders to real French addresses. Pure and seeded: the same seed, the same world.
  */
 
@@ -42,12 +42,17 @@ export const benchLocations: readonly Location[] = [
 ];
 const everywhere = benchLocations.map((l) => l.locationId);
 export const hotLocations = ['WH-PARIS', 'WH-LYON', 'ST-PARIS-01'];
-export const scarceLocations = ['WH-PARIS', 'ST-PARIS-01'];
-export const scarceUnits = 40;
+/** units of the scarce SKU by location: the nearest runs out first, and a refusal there finds the next */
+export const scarceUnits: Readonly<Record<string, number>> = {
+  'ST-PARIS-01': 20,
+  'WH-PARIS': 40,
+  'WH-LYON': 80,
+};
 const plenty = 1_000_000;
 
 export const hotSkus = ['HOT-1', 'HOT-2', 'HOT-3', 'HOT-4'];
-export const scarceSkus = ['SCARCE-1', 'SCARCE-2'];
+/** one SKU, so that orders racing for its last units at a location are many */
+export const scarceSkus = ['SCARCE-1'];
 export const coldSkus = Array.from({ length: 300 }, (_, i) => `COLD-${String(i + 1).padStart(3, '0')}`);
 /** the warm-up's own SKUs, so that it leaves the measured rows untouched */
 export const warmSkus = Array.from({ length: 20 }, (_, i) => `WARM-${String(i + 1).padStart(2, '0')}`);
@@ -74,7 +79,7 @@ export const benchStock: readonly BenchStockCount[] = [
     hotLocations.map((locationId) => ({ sku, locationId, onHand: plenty, safetyStock: 2 })),
   ),
   ...scarceSkus.flatMap((sku) =>
-    scarceLocations.map((locationId) => ({ sku, locationId, onHand: scarceUnits, safetyStock: 0 })),
+    Object.entries(scarceUnits).map(([locationId, onHand]) => ({ sku, locationId, onHand, safetyStock: 0 })),
   ),
   ...[...coldSkus, ...warmSkus].flatMap((sku) =>
     everywhere.map((locationId) => ({ sku, locationId, onHand: plenty, safetyStock: 0 })),
@@ -92,13 +97,16 @@ export const measuredMix: OrderMix = { hot: hotSkus, scarce: scarceSkus, cold: c
 export const warmMix: OrderMix = { hot: warmSkus.slice(0, 2), scarce: [], cold: warmSkus.slice(2) };
 
 /**
- * `count` orders of 3 to 5 lines: 80% hold a hot SKU, 15% a scarce one, the rest from the cold
- * range; quantities 1 (80%) or 2; delivered home to an address drawn by population.
+ * `count` orders of 3 to 5 lines: 80% hold a hot SKU, 15% the scarce one, the rest from the cold
+ * range; quantities 1 (80%) or 2; delivered home to an address drawn by population. The orders
+ * with the scarce SKU come together in the middle, a flash sale: spread over the run, two of them
+ * seldom race for a location's last units (the use case reads the stock before it sources), and
+ * a refused reservation, the path that sources again, would hardly ever be taken.
  */
 export function benchOrderInputs(count: number, prefix: string, random: Random, mix: OrderMix): NewOrder[] {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
   const drawAddress = createDestinationSampler(random);
-  return Array.from({ length: count }, (_, i) => {
+  const orders = Array.from({ length: count }, (_, i): NewOrder => {
     const size = 3 + Math.floor(random() * 3);
     const chosen = new Set<string>();
     if (random() < 0.8) chosen.add(pick(mix.hot));
@@ -113,4 +121,8 @@ export function benchOrderInputs(count: number, prefix: string, random: Random, 
       lines,
     };
   });
+  const wantsScarce = (order: NewOrder) => order.lines.some((l) => mix.scarce.includes(l.sku));
+  const others = orders.filter((o) => !wantsScarce(o));
+  const middle = Math.floor(others.length / 2);
+  return [...others.slice(0, middle), ...orders.filter(wantsScarce), ...others.slice(middle)];
 }
