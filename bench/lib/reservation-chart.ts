@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { barPanel, svgDocument } from './chart.ts';
+import { writePng } from './png.ts';
 
-/** The medians the plot shows, from bench/results/reservations.json. */
-export interface ReservationFigures {
+/** The medians the plot shows. */
+interface ReservationFigures {
   clients: number;
   rounds: number;
   ordersPerVariant: number;
@@ -22,7 +25,7 @@ export interface ReservationFigures {
 }
 
 /** Three panels: lines per second, orders per second, CPU per unit of work. */
-export function reservationChart(f: ReservationFigures): string {
+function reservationChart(f: ReservationFigures): string {
   const whole = (v: number) => v.toFixed(0);
   const cpuBars = f.cpu.flatMap((c) => [
     { label: c.label, value: c.node, colour: '#ff7f0e', note: 'Node (this process)' },
@@ -36,7 +39,7 @@ export function reservationChart(f: ReservationFigures): string {
     [
       barPanel(
         { x: 24, y: 80, width: 1052, height: 300 },
-        `Stock lines per second · ratio (reserved lines / raw updates) ${f.ratio}`,
+        `Stock lines per second · ratio (reserved lines / raw updates, within each round) ${f.ratio}`,
         'lines per second (median of rounds)',
         [
           {
@@ -101,4 +104,60 @@ export function reservationChart(f: ReservationFigures): string {
       ),
     ],
   );
+}
+
+type CpuMs = { node: number; dynamodb: number };
+type Rates = {
+  reservationsPerSec: number;
+  reservedLinesPerSec: number;
+  reservedLines: number;
+  allocated: number;
+};
+
+/** What the plot reads from bench/results/reservations.json. */
+export interface ReservationResult {
+  clients: number;
+  rounds: number;
+  ordersPerVariant: number;
+  oversold: number;
+  ratio: number;
+  reservationsPerRawUpdate: number;
+  ratioToBareTransaction: number;
+  machine: { cores: number; cpu: string };
+  medians: {
+    allocate: Rates & { cpuMsPerAllocatedOrder: CpuMs };
+    withoutCapacityCounters: Rates;
+    raw: { perSec: number; cpuMsPerUnit: CpuMs };
+    bareTransaction: { perSec: number; linesPerSec: number; cpuMsPerUnit: CpuMs };
+  };
+}
+
+/** reservations.svg and reservations.png in `resultsDir`, from a result (just measured, or read back). */
+export function drawReservationCharts(result: ReservationResult, resultsDir: string): void {
+  const { allocate, withoutCapacityCounters, raw, bareTransaction } = result.medians;
+  const svg = reservationChart({
+    clients: result.clients,
+    rounds: result.rounds,
+    ordersPerVariant: result.ordersPerVariant,
+    oversold: result.oversold,
+    machine: `${result.machine.cores} × ${result.machine.cpu}`,
+    rawUpdatesPerSec: raw.perSec,
+    bareTransactionsPerSec: bareTransaction.perSec,
+    bareTransactionLinesPerSec: bareTransaction.linesPerSec,
+    reservationsPerSec: allocate.reservationsPerSec,
+    reservedLinesPerSec: allocate.reservedLinesPerSec,
+    withoutCountersPerSec: withoutCapacityCounters.reservationsPerSec,
+    withoutCountersLinesPerSec: withoutCapacityCounters.reservedLinesPerSec,
+    linesPerOrder: Math.round((allocate.reservedLines / Math.max(1, allocate.allocated)) * 100) / 100,
+    ratio: result.ratio,
+    ordersRatio: result.reservationsPerRawUpdate,
+    ratioToBareTransaction: result.ratioToBareTransaction,
+    cpu: [
+      { label: 'per allocateOrder', ...allocate.cpuMsPerAllocatedOrder },
+      { label: 'per bare transaction', ...bareTransaction.cpuMsPerUnit },
+      { label: 'per raw update', ...raw.cpuMsPerUnit },
+    ],
+  });
+  writeFileSync(join(resultsDir, 'reservations.svg'), svg);
+  writePng(svg, join(resultsDir, 'reservations.png'), 1400);
 }

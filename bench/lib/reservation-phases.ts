@@ -55,7 +55,7 @@ export async function inParallel<T>(
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Node's and DynamoDB Local's CPU time spent between `start()` and the returned function's call. */
+/** Node's and DynamoDB Local's CPU time from this call until the returned function is called. */
 function cpuMeter(jvmPid: number) {
   const node = process.cpuUsage();
   const jvm = processCpuMs(jvmPid);
