@@ -1,47 +1,86 @@
 /**
- * Reservation benchmark (`npm run bench:reservations`): multi-line orders reserved through the
- * repository against DynamoDB Local by 32 concurrent clients on contended SKUs, and bare conditional
- * UpdateItems on the same stock rows in the same run. Writes bench/results/reservations.json and
- * reservations.png; progress on stderr, the summary on stdout.
+ * Reservation benchmark (`npm run bench:reservations`): orders reserved by the real allocate use
+ * case (`allocateOrder(ports, orderId)`, functions/app/allocate-order.ts) on the real DynamoDB
+ * adapters against DynamoDB Local, by 32 concurrent clients on contended SKUs; and, in the same
+ * round, the same stock lines as bare conditional UpdateItems and the same reservations as bare
+ * TransactWriteItems, on the same rows at the same concurrency. Several rounds (the machine is
+ * shared: each figure is the median of the rounds, each ratio taken within a round). Writes
+ * bench/results/reservations.json and reservations.png; progress on stderr, the summary on stdout.
  *
- *   tsx bench/reservations.ts [--orders 2000] [--clients 32] [--seed 20250311] [--warmup 300]
+ *   tsx bench/reservations.ts [--orders 1500] [--clients 32] [--rounds 5] [--seed 20250311] [--warmup 300]
+ *   tsx bench/reservations.ts --charts-only   (redraws the plot from bench/results/reservations.json)
  *
- * A reservation is the write functions/steps/reserve-stock.ts makes once the order exists and is
- * planned: ONE TransactWriteItems through saveOrder holding the allocated order, a `reserve`
- * movement per line, the shipment index items and, per shipment, the location's daily capacity
- * counter: all or nothing. A second set of orders is reserved without the capacity counters, to
- * show what they cost. A stock refusal re-sources the refused SKUs to their next location (at most
- * three attempts, then the order is rejected); a transaction cancelled by a concurrent one is
- * retried, as the workflow's Retry would.
+ * A reservation is everything the AllocateOrder task does: read the order, the products, every
+ * location, the stock rows of its SKUs and the capacity counters; validate; source with the exact
+ * search; commit ONE TransactWriteItems holding the allocated order, a reserve movement per line,
+ * a daily-capacity claim per shipment and the shipment index items; publish OrderAllocated.v1. A
+ * refused reservation (stock or capacity taken meanwhile) leaves the location out and sources
+ * again, at most three attempts; a VersionConflict is retried as the workflow's Retry would. A
+ * second variant runs on the same network without daily capacities (no counter claimed).
+ *
+ * Set up untimed through the use cases and ports too: locations and products with
+ * `network.putLocation/putProduct`, stock with the count use case, orders with `orders.create` of
+ * `receiveOrder`. The event bus, the workflows and the labels are in-process ports that count
+ * calls (no bus, no state machine in this benchmark); the clock is fixed to a Tuesday morning and
+ * runs at real speed, so that every reservation claims one preparation day.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sourcingRequestFor } from '../functions/app/sourcing-inputs.ts';
+import { countStock } from '../functions/app/stock.ts';
 import { capacityDay } from '../functions/core/inventory/capacity.ts';
-import { allocate, receiveOrder, recordSourcing, shipmentsFromPlan } from '../functions/core/orders/order.ts';
-import type { Order, OrderLine } from '../functions/core/orders/types.ts';
-import type { PlannedShipment, SourcingExplanation } from '../functions/core/sourcing/types.ts';
-import { ReservationConflict, VersionConflict } from '../functions/shared/errors.ts';
+import { receiveOrder } from '../functions/core/orders/order.ts';
+import { sourceOptimal } from '../functions/core/sourcing/optimal.ts';
+import { sourcingProfileFor } from '../functions/core/sourcing/profiles.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { mulberry32 } from '../local/demo/random.ts';
 import { progressBar, step } from '../tools/progress.ts';
-import { barPanel, svgDocument } from './lib/chart.ts';
+import { benchPorts } from './lib/bench-ports.ts';
 import { machineInfo } from './lib/machine.ts';
-import { writePng } from './lib/png.ts';
-import { latency, round } from './lib/stats.ts';
+import { javaChildren } from './lib/proc.ts';
+import { drawReservationCharts } from './lib/reservation-chart.ts';
+import {
+  type AllocationPhase,
+  allocationPhase,
+  type BaselinePhase,
+  bareTransactionPhase,
+  inParallel,
+  type PhaseContext,
+  rawUpdatePhase,
+  restoreRows,
+} from './lib/reservation-phases.ts';
+import {
+  benchLocations,
+  benchOrderInputs,
+  benchProducts,
+  benchStock,
+  coldSkus,
+  hotLocations,
+  hotSkus,
+  measuredMix,
+  scarceSkus,
+  scarceUnits,
+  stockRowKey,
+  warmMix,
+  warmSkus,
+} from './lib/reservation-world.ts';
+import { latency, median, round } from './lib/stats.ts';
 import { startBenchTables } from './lib/tables.ts';
 
 const { values: args } = parseArgs({
   options: {
-    orders: { type: 'string', default: '2000' },
+    orders: { type: 'string', default: '1500' },
     clients: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '5' },
     seed: { type: 'string', default: '20250311' },
     warmup: { type: 'string', default: '300' },
+    'charts-only': { type: 'boolean', default: false },
   },
 });
 const orderCount = Number(args.orders);
 const clients = Number(args.clients);
+const rounds = Number(args.rounds);
 const seed = Number(args.seed);
 const warmupOrders = Number(args.warmup);
 const resultsDir = join(projectRoot, 'bench', 'results');
@@ -49,540 +88,342 @@ const started = performance.now();
 /** Taken before the work starts: the load average shows whether something else was running. */
 const machine = machineInfo();
 
-// ---------------------------------------------------------------------------------------------------
-// The network: a few hot SKUs at three locations, scarce SKUs that run out mid-run, a cold range.
+/** A Tuesday, 10:30 in Paris: before the 14:00 cut-off, so every order claims that day's capacity. */
+const clockStart = Date.parse('2025-03-11T09:30:00.000Z');
+const clock = { now: () => new Date(clockStart + (performance.now() - started)) };
+const measuredSkus = [...hotSkus, ...scarceSkus, ...coldSkus];
 
-const DAILY_CAPACITY: Record<string, number> = {
-  'WH-PARIS': 50_000,
-  'WH-LYON': 50_000,
-  'WH-BORDEAUX': 50_000,
-  'ST-PARIS-01': 5_000,
-  'ST-LYON-01': 5_000,
-  'ST-MARSEILLE-01': 5_000,
-  'ST-LILLE-01': 5_000,
-  'ST-NANTES-01': 5_000,
-};
-const LOCATIONS = Object.keys(DAILY_CAPACITY);
-const HOT_LOCATIONS = ['WH-PARIS', 'WH-LYON', 'ST-PARIS-01'];
-const HOT_SKUS = ['HOT-1', 'HOT-2', 'HOT-3', 'HOT-4'];
-const SCARCE_LOCATIONS = ['WH-PARIS', 'ST-PARIS-01'];
-const SCARCE_UNITS = 40;
-const COLD_SKUS = Array.from({ length: 300 }, (_, i) => `COLD-${String(i + 1).padStart(3, '0')}`);
-const WARM_SKUS = Array.from({ length: 20 }, (_, i) => `WARM-${String(i + 1).padStart(2, '0')}`);
-const PLENTY = 1_000_000;
-
-interface Variant {
-  name: 'reserveStep' | 'withoutCapacityCounters';
-  prefix: string;
-  capacityCounters: boolean;
-  scarce: string[];
-}
-const variants: Variant[] = [
-  { name: 'reserveStep', prefix: 'RES', capacityCounters: true, scarce: ['SCARCE-A1', 'SCARCE-A2'] },
-  {
-    name: 'withoutCapacityCounters',
-    prefix: 'NOCAP',
-    capacityCounters: false,
-    scarce: ['SCARCE-B1', 'SCARCE-B2'],
-  },
-];
-
-interface Row {
-  sku: string;
-  locationId: string;
-  onHand: number;
-  safetyStock: number;
-}
-const rows: Row[] = [
-  ...HOT_SKUS.flatMap((sku) =>
-    HOT_LOCATIONS.map((locationId) => ({ sku, locationId, onHand: PLENTY, safetyStock: 2 })),
-  ),
-  ...variants.flatMap((v) =>
-    v.scarce.flatMap((sku) =>
-      SCARCE_LOCATIONS.map((locationId) => ({ sku, locationId, onHand: SCARCE_UNITS, safetyStock: 0 })),
-    ),
-  ),
-  ...[...COLD_SKUS, ...WARM_SKUS].flatMap((sku) =>
-    LOCATIONS.map((locationId) => ({ sku, locationId, onHand: PLENTY, safetyStock: 0 })),
-  ),
-];
-const locationsOf = (sku: string) =>
-  sku.startsWith('HOT') ? HOT_LOCATIONS : sku.startsWith('SCARCE') ? SCARCE_LOCATIONS : LOCATIONS;
-const rowKey = (sku: string, locationId: string) => `${sku}@${locationId}`;
-
-// ---------------------------------------------------------------------------------------------------
-// The orders: 3 to 5 lines; 80% hold a hot SKU, 15% a scarce one; one location ships what it stocks.
-
-interface BenchReservation {
-  order: Order;
-  /** where the plan sends every line that location stocks */
-  home: string;
-}
-
-function makeOrders(
-  count: number,
-  prefix: string,
-  random: () => number,
-  skus: { hot: readonly string[]; scarce: readonly string[]; cold: readonly string[] },
-): BenchReservation[] {
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
-  const now = new Date();
-  return Array.from({ length: count }, (_, i) => {
-    const size = 3 + Math.floor(random() * 3);
-    const chosen = new Set<string>();
-    if (random() < 0.8) chosen.add(pick(skus.hot));
-    if (skus.scarce.length > 0 && random() < 0.15) chosen.add(pick(skus.scarce));
-    while (chosen.size < size) chosen.add(pick(skus.cold));
-    const lines: OrderLine[] = [...chosen].map((sku) => ({ sku, quantity: random() < 0.8 ? 1 : 2 }));
-    const home = random() < 0.7 ? pick(HOT_LOCATIONS) : pick(LOCATIONS);
-    const received = receiveOrder(
-      {
-        orderId: `${prefix}-${String(i + 1).padStart(6, '0')}`,
-        channel: 'web',
-        customer: { id: `C-${i + 1}` },
-        delivery: {
-          mode: 'home',
-          address: {
-            line1: '1 rue de la Paix',
-            postcode: '75002',
-            city: 'Paris',
-            country: 'FR',
-            lat: 48.869,
-            lon: 2.331,
-          },
-        },
-        lines,
-      },
-      now,
-    );
-    const plan = planOf({ order: received, home }, 0, new Set());
-    // Planned before it is reserved: the order carries its sourcing record, as in the workflow.
-    return { order: recordSourcing(received, 0, explanationOf(plan)), home };
-  });
-}
-
-/** An attempt's plan: each line at the home location if it stocks the SKU, else at the SKU's first location. */
-function planOf(
-  reservation: BenchReservation,
-  attempt: number,
-  refused: ReadonlySet<string>,
-): PlannedShipment[] {
-  const byLocation = new Map<string, OrderLine[]>();
-  for (const line of reservation.order.lines) {
-    const places = locationsOf(line.sku);
-    const start = Math.max(0, places.indexOf(reservation.home));
-    const locationId = places[(start + (refused.has(line.sku) ? attempt : 0)) % places.length] as string;
-    byLocation.set(locationId, [
-      ...(byLocation.get(locationId) ?? []),
-      { sku: line.sku, quantity: line.quantity },
-    ]);
+/** The JVM itself, whether the launcher is java or a wrapper around it. */
+function jvmOf(pid: number): number {
+  try {
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'java') return pid;
+  } catch {
+    return pid;
   }
-  return [...byLocation].map(([locationId, lines]) => ({
-    locationId,
-    lines,
-    distanceKm: 0,
-    weightKg: 0,
-    cost: 0,
-  }));
+  return javaChildren(pid)[0] ?? pid;
 }
 
-function explanationOf(plan: PlannedShipment[]): SourcingExplanation {
-  return {
-    strategy: 'benchmark',
-    candidates: LOCATIONS.length,
-    excluded: [],
-    chosen: plan.map((s) => ({
-      locationId: s.locationId,
-      distanceKm: 0,
-      skus: s.lines.map((l) => l.sku),
-      cost: 0,
-    })),
-    costTerms: { shipping: 0, parcels: 0, handling: 0 },
-  };
-}
-
-/** Runs `work` over `items` with `clients` concurrent loops; the wall time in ms. */
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>, onDone: () => void) {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await work(item);
-        onDone();
-      }
-    }),
-  );
-  return performance.now() - t0;
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-step(`Reservation benchmark: ${orderCount} orders per variant, ${clients} concurrent clients, seed ${seed}`);
-const bootStarted = performance.now();
-const { dynamodb, tables } = await startBenchTables();
-step(
-  `  DynamoDB Local on ${dynamodb.endpoint} (pid ${dynamodb.pid}), tables ready in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
-);
-try {
-  const { createOrder, saveOrder } = await import('../functions/adapters/order-store.ts');
-  const { putCount } = await import('../functions/adapters/inventory-store.ts');
-  const { capacityMovement } = await import('../functions/adapters/capacity-store.ts');
-  const { documentClient } = await import('../functions/adapters/dynamodb.ts');
-  const { keys } = await import('../functions/adapters/keys.ts');
-  const inventoryTable = tables.INVENTORY_TABLE as string;
-
-  async function seedStock(label: string) {
-    const bar = progressBar(label, rows.length);
-    await inParallel(
-      rows,
-      async (row) => void (await putCount(row)),
-      () => bar.tick(),
-    );
-    bar.done();
-  }
-
-  /** One bare conditional UpdateItem: the floor any reservation on these rows stands on. */
-  async function rawReserve(sku: string, locationId: string, quantity: number): Promise<boolean> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: inventoryTable,
-          Key: keys.stock(sku, locationId),
-          UpdateExpression: 'SET available = available - :q',
-          ConditionExpression: 'available >= :q',
-          ExpressionAttributeValues: { ':q': quantity },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  }
-
-  const ledger = new Map<string, number>();
-  interface Tally {
-    reserved: number;
-    reservedLines: number;
-    rejected: number;
-    stockConflicts: number;
-    transactionRetries: number;
-    resourced: number;
-    ms: number[];
-  }
-  const newTally = (): Tally => ({
-    reserved: 0,
-    reservedLines: 0,
-    rejected: 0,
-    stockConflicts: 0,
-    transactionRetries: 0,
-    resourced: 0,
-    ms: [],
-  });
-
-  /** reserve-stock.ts from the plan on: allocate, then one saveOrder with every movement, all or nothing. */
-  async function reserve(reservation: BenchReservation, variant: Variant, tally: Tally | undefined) {
-    const refused = new Set<string>();
-    const t0 = performance.now();
-    const day = capacityDay(new Date());
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const plan = planOf(reservation, attempt, refused);
-      const shipments = shipmentsFromPlan(reservation.order, plan);
-      const allocated = allocate(reservation.order, shipments, new Date());
-      const stock = shipments.flatMap((s) =>
-        s.lines.map((line) => ({ kind: 'reserve' as const, locationId: s.locationId, ...line })),
-      );
-      const conditions = variant.capacityCounters
-        ? shipments.map((s) => capacityMovement(s.locationId, day, DAILY_CAPACITY[s.locationId] as number))
-        : [];
-      for (let tries = 1; ; tries++) {
-        try {
-          await saveOrder({
-            order: allocated,
-            stock,
-            shipmentPointers: shipments.map((s) => s.shipmentId),
-            conditions,
-          });
-          if (!tally) return;
-          tally.ms.push(performance.now() - t0);
-          tally.reserved++;
-          tally.reservedLines += stock.length;
-          if (attempt > 0) tally.resourced++;
-          for (const m of stock) {
-            const key = rowKey(m.sku, m.locationId);
-            ledger.set(key, (ledger.get(key) ?? 0) + m.quantity);
-          }
-          return;
-        } catch (error) {
-          // cancelled by a concurrent transaction on the same items: transient, retried
-          if (error instanceof VersionConflict && tries < 100) {
-            if (tally) tally.transactionRetries++;
-            await new Promise((r) => setTimeout(r, Math.random() * 4 * Math.min(tries, 5)));
-            continue;
-          }
-          if (!(error instanceof ReservationConflict)) throw error;
-          if (tally) tally.stockConflicts++;
-          // Re-sourcing re-reads the stock and moves the refused lines; here: the scarce ones.
-          for (const line of reservation.order.lines)
-            if (line.sku.startsWith('SCARCE')) refused.add(line.sku);
-          break;
-        }
-      }
-    }
-    if (tally) tally.rejected++;
-  }
-
-  const random = mulberry32(seed);
-  const warm = makeOrders(warmupOrders, 'WARM', random, {
-    hot: WARM_SKUS.slice(0, 2),
-    scarce: [],
-    cold: WARM_SKUS.slice(2),
-  });
-  const measured = new Map(
-    variants.map((v) => [
-      v,
-      makeOrders(orderCount, v.prefix, random, { hot: HOT_SKUS, scarce: v.scarce, cold: COLD_SKUS }),
+/** The median of every number found at the same place in each of `values` (an array: the first one's). */
+function medianOf<T>(values: readonly T[]): T {
+  const first = values[0];
+  if (typeof first === 'number') return median(values as unknown as number[]) as T;
+  if (first === null || typeof first !== 'object' || Array.isArray(first)) return first as T;
+  const keys = new Set(values.flatMap((v) => Object.keys(v as object)));
+  return Object.fromEntries(
+    [...keys].map((key) => [
+      key,
+      medianOf(values.map((v) => (v as Record<string, unknown>)[key]).filter((x) => x !== undefined)),
     ]),
+  ) as T;
+}
+
+const withoutShapes = ({ shapes: _shapes, touched: _touched, ...figures }: AllocationPhase) => figures;
+
+interface Round {
+  round: number;
+  allocate: ReturnType<typeof withoutShapes>;
+  raw: BaselinePhase;
+  bareTransaction: BaselinePhase;
+  withoutCapacityCounters: ReturnType<typeof withoutShapes>;
+  ratios: {
+    reservedLinesToRawUpdates: number;
+    reservationsToRawUpdates: number;
+    reservationsToBareTransactions: number;
+    bareTransactionLinesToRawUpdates: number;
+  };
+}
+
+/** Everything measured, checked and written; the plot drawn. */
+async function measure() {
+  step(
+    `Reservation benchmark: allocateOrder, ${orderCount} orders per variant, ${rounds} rounds, ${clients} concurrent clients, seed ${seed}`,
   );
-  const primary = variants[0] as Variant;
-  const movements = (measured.get(primary) ?? []).flatMap((r) =>
-    planOf(r, 0, new Set()).flatMap((s) => s.lines.map((l) => ({ ...l, locationId: s.locationId }))),
+  const bootStarted = performance.now();
+  const { dynamodb, tables } = await startBenchTables();
+  step(
+    `  DynamoDB Local on ${dynamodb.endpoint} (pid ${dynamodb.pid}), tables ready in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
   );
-
-  await seedStock('seed stock rows');
-  {
-    const all = [...warm, ...[...measured.values()].flat()];
-    const bar = progressBar('create orders (untimed)', all.length);
-    await inParallel(
-      all,
-      async (r) => {
-        if (!(await createOrder(r.order))) throw new Error(`order ${r.order.orderId} exists already`);
-      },
-      () => bar.tick(),
-    );
-    bar.done();
-  }
-  {
-    const warmMoves = warm.flatMap((r) => r.order.lines.map((l) => ({ ...l, locationId: r.home })));
-    const bar = progressBar('warm-up (untimed)', warm.length + warmMoves.length);
-    await inParallel(
-      warmMoves,
-      async (m) => void (await rawReserve(m.sku, m.locationId, m.quantity)),
-      () => bar.tick(),
-    );
-    await inParallel(
-      warm,
-      (r) => reserve(r, primary, undefined),
-      () => bar.tick(),
-    );
-    bar.done();
-  }
-
-  // Bare conditional updates on the rows the reservations will use (the first attempt's lines of
-  // the reserve-step orders); absolute counts then put the rows back (available from on hand).
-  let rawSucceeded = 0;
-  let rawRefused = 0;
-  const rawBar = progressBar('raw conditional updates', movements.length);
-  const rawMs = await inParallel(
-    movements,
-    async (m) => {
-      if (await rawReserve(m.sku, m.locationId, m.quantity)) rawSucceeded++;
-      else rawRefused++;
-    },
-    () => rawBar.tick(),
-  );
-  rawBar.done();
-  await seedStock('restore stock rows');
-
-  const tallies = new Map<Variant, { tally: Tally; wallMs: number }>();
-  for (const variant of variants) {
-    const list = measured.get(variant) ?? [];
-    const tally = newTally();
-    const bar = progressBar(
-      variant.capacityCounters ? 'reserve step' : 'reserve, no cap. counters',
-      list.length,
-    );
-    const wallMs = await inParallel(
-      list,
-      (r) => reserve(r, variant, tally),
-      () => bar.tick(),
-    );
-    bar.done();
-    tallies.set(variant, { tally, wallMs });
-  }
-
-  // After the run: every stock row, checked against the rules and against what was reserved.
-  type StoredRow = Row & { reserved: number; available: number };
-  const stored: StoredRow[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new ScanCommand({ TableName: inventoryTable, ExclusiveStartKey: startKey, ConsistentRead: true }),
-    );
-    for (const item of page.Items ?? [])
-      if (String(item.SK).startsWith('LOC#')) stored.push(item as StoredRow);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  const measuredRows = stored.filter((r) => !r.sku.startsWith('WARM'));
-  const oversold = measuredRows.filter((r) => r.reserved > r.onHand || r.available < 0).length;
-  const availableInconsistent = measuredRows.filter(
-    (r) => r.available !== r.onHand - r.reserved - r.safetyStock,
-  ).length;
-  const reservedDiffersFromLedger = measuredRows.filter(
-    (r) => r.reserved !== (ledger.get(rowKey(r.sku, r.locationId)) ?? 0),
-  ).length;
-  const scarceRows = measuredRows
-    .filter((r) => r.sku.startsWith('SCARCE'))
-    .map((r) => ({
-      row: rowKey(r.sku, r.locationId),
-      onHand: r.onHand,
-      reserved: r.reserved,
-      available: r.available,
-    }));
-
-  const rawSeconds = rawMs / 1000;
-  const rawConditionalUpdatesPerSec = rawSucceeded / rawSeconds;
-  const figuresOf = (variant: Variant) => {
-    const { tally, wallMs } = tallies.get(variant) as { tally: Tally; wallMs: number };
-    const seconds = wallMs / 1000;
-    const linesPerSec = tally.reservedLines / seconds;
-    return {
-      reservationsPerSec: round(tally.reserved / seconds, 1),
-      reservedLinesPerSec: round(linesPerSec, 1),
-      ratio: round(linesPerSec / rawConditionalUpdatesPerSec, 3),
-      orders: orderCount,
-      reserved: tally.reserved,
-      reservedLines: tally.reservedLines,
-      linesPerOrder: round(tally.reservedLines / Math.max(1, tally.reserved), 2),
-      rejected: tally.rejected,
-      stockConflicts: tally.stockConflicts,
-      resourcedAfterConflict: tally.resourced,
-      transactionRetries: tally.transactionRetries,
-      wallSeconds: round(seconds, 2),
-      latencyPerReservation: latency(tally.ms),
+  step('  events, workflows and labels are in-process ports that count calls; DynamoDB is real');
+  try {
+    const bench = benchPorts(dynamodb.endpoint, tables, clock);
+    const { ports } = bench;
+    const context: PhaseContext = {
+      ...bench,
+      tables,
+      clients,
+      jvmPid: jvmOf(dynamodb.pid),
+      day: capacityDay(clock.now()),
     };
-  };
-  const main = figuresOf(primary);
-  const result = {
-    benchmark: 'reservations',
-    generatedAt: new Date().toISOString(),
-    seed,
-    clients,
-    reservationsPerSec: main.reservationsPerSec,
-    reservedLinesPerSec: main.reservedLinesPerSec,
-    rawConditionalUpdatesPerSec: round(rawConditionalUpdatesPerSec, 1),
-    ratio: main.ratio,
-    oversold,
-    conflicts: main.stockConflicts,
-    retries: main.transactionRetries,
-    rejected: main.rejected,
-    variants: Object.fromEntries(variants.map((v) => [v.name, figuresOf(v)])),
-    raw: {
-      updates: movements.length,
-      succeeded: rawSucceeded,
-      refusedByCondition: rawRefused,
-      wallSeconds: round(rawSeconds, 2),
-    },
-    checks: {
-      stockRows: measuredRows.length,
-      oversold,
-      availableInconsistent,
-      reservedDiffersFromLedger,
-      scarceRows,
-    },
-    method: {
-      stock: `${HOT_SKUS.length} hot SKUs at ${HOT_LOCATIONS.length} locations (${HOT_SKUS.length * HOT_LOCATIONS.length} rows), per variant ${variants[0]?.scarce.length} scarce SKUs of ${SCARCE_UNITS} units at ${SCARCE_LOCATIONS.length} locations, ${COLD_SKUS.length} cold SKUs at ${LOCATIONS.length} locations`,
-      orders:
-        '3 to 5 lines, 80% with one hot SKU, 15% with a scarce one; one location ships every line it stocks (a hot location for 70% of orders)',
-      reservation:
-        'orders created first (createOrder, untimed); timed: allocate + saveOrder({order, stock: one reserve movement per line, shipmentPointers, conditions: a daily-capacity counter per shipment}) in one TransactWriteItems, the write reserve-stock.ts makes (its reads of the order and locations are not timed here); withoutCapacityCounters: the same without the counters',
-      conflicts:
-        'conflicts: transactions refused on stock (the scarce lines are re-sourced to their other location, 3 attempts, then rejected); retries: transactions cancelled by a concurrent one, retried after a short random backoff',
-      raw: "the reserve-step orders' first-attempt lines as bare UpdateItem SET available = available - :q IF available >= :q on the same rows with the same client, before the reservations; rawConditionalUpdatesPerSec counts the updates that succeeded; absolute counts then restore the rows",
-      ratio: 'reservedLinesPerSec / rawConditionalUpdatesPerSec',
-      oversold: 'stock rows with reserved > onHand or available < 0 after the run',
-      clients: `${clients} concurrent loops in one Node process sharing the repository's DynamoDB client`,
-      dynamodb:
-        'DynamoDB Local (in memory), started as the tests start it, tables from the synthesized template',
-      warmupOrders,
-    },
-    machine,
-    runSeconds: 0,
-  };
-  result.runSeconds = round((performance.now() - started) / 1000, 1);
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'reservations.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const products = benchProducts(seed);
+    const putLocations = (dailyCapacities: boolean) =>
+      inParallel(clients, benchLocations, async (location) => {
+        await ports.network.putLocation(
+          dailyCapacities ? location : { ...location, dailyCapacity: undefined },
+        );
+      });
 
-  const other = figuresOf(variants[1] as Variant);
-  const svg = svgDocument(
-    1100,
-    470,
-    'Relais reservations against DynamoDB Local: throughput',
-    `${clients} concurrent clients · ${orderCount} multi-line orders per variant on contended SKUs · oversold ${oversold} · ${machine.cores} × ${machine.cpu}`,
-    [
-      barPanel(
-        { x: 24, y: 80, width: 1052, height: 375 },
-        `Per second, higher is better · ratio (reserved lines / raw updates) ${result.ratio}`,
-        'per second',
-        [
-          {
-            label: 'raw conditional updates',
-            value: result.rawConditionalUpdatesPerSec,
-            colour: '#7f7f7f',
-            note: 'bare UpdateItem, one line each',
-          },
-          {
-            label: 'reserved lines',
-            value: result.reservedLinesPerSec,
-            colour: '#1f77b4',
-            note: `reserve step · ratio ${result.ratio}`,
-          },
-          {
-            label: 'reservations (orders)',
-            value: result.reservationsPerSec,
-            colour: '#2ca02c',
-            note: `${main.linesPerOrder} lines each, all or nothing`,
-          },
-          {
-            label: 'reserved lines',
-            value: other.reservedLinesPerSec,
-            colour: '#9ecae1',
-            note: `no capacity counters · ratio ${other.ratio}`,
-          },
-        ],
-        (v) => v.toFixed(0),
-      ),
-    ],
-  );
-  writeFileSync(join(resultsDir, 'reservations.svg'), svg);
-  writePng(svg, join(resultsDir, 'reservations.png'), 1400);
+    {
+      const bar = progressBar('network (untimed)', benchLocations.length + products.length);
+      await putLocations(true);
+      bar.tick(benchLocations.length);
+      await inParallel(clients, products, async (p) => void (await ports.network.putProduct(p)), bar.tick);
+      bar.done();
+    }
+    {
+      const bar = progressBar('stock counts (untimed)', benchStock.length);
+      await inParallel(clients, benchStock, async (count) => void (await countStock(ports, count)), bar.tick);
+      bar.done();
+    }
 
-  const print = (label: string, value: string) => console.log(`${label.padEnd(34)} ${value}`);
-  console.log('');
-  print('reservations per second', String(result.reservationsPerSec));
-  print('reserved lines per second', String(result.reservedLinesPerSec));
-  print('raw conditional updates per sec', String(result.rawConditionalUpdatesPerSec));
-  print('ratio', String(result.ratio));
-  print('oversold rows', String(oversold));
-  print(
-    'conflicts / retries / rejected',
-    `${main.stockConflicts} / ${main.transactionRetries} / ${main.rejected}`,
-  );
-  print(
-    'without capacity counters',
-    `${other.reservationsPerSec} orders/s, ${other.reservedLinesPerSec} lines/s, ratio ${other.ratio}, retries ${other.transactionRetries}`,
-  );
-  print('checks', JSON.stringify({ availableInconsistent, reservedDiffersFromLedger }));
-  print('run time', `${result.runSeconds} s`);
-  console.log('\nwrote bench/results/reservations.json, reservations.png and reservations.svg');
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  // DynamoDB Local's handles are unref'd: a timer keeps this process up until the JVM has exited.
-  const keepAlive = setInterval(() => {}, 1000);
-  await dynamodb.stop();
-  clearInterval(keepAlive);
+    const random = mulberry32(seed);
+    const warm = benchOrderInputs(warmupOrders, 'WARM', random, warmMix);
+    const plan = Array.from({ length: rounds }, (_, r) => ({
+      withCounters: benchOrderInputs(orderCount, `R${r + 1}-CAP`, random, measuredMix),
+      withoutCounters: benchOrderInputs(orderCount, `R${r + 1}-NOCAP`, random, measuredMix),
+    }));
+    {
+      const all = [...warm, ...plan.flatMap((p) => [...p.withCounters, ...p.withoutCounters])];
+      const bar = progressBar('create orders (untimed)', all.length);
+      await inParallel(
+        clients,
+        all,
+        async (input) => {
+          if (!(await ports.orders.create(receiveOrder(input, clock.now()))))
+            throw new Error(`order ${input.orderId} exists already`);
+        },
+        bar.tick,
+      );
+      bar.done();
+    }
+
+    // The search alone, in this process, on what the use case reads for the first round's orders.
+    const sourcingMs: number[] = [];
+    {
+      const sample = plan[0]?.withCounters.slice(0, 200) ?? [];
+      const bar = progressBar('sourcing alone (sample)', sample.length);
+      for (const order of sample) {
+        const request = await sourcingRequestFor(ports, order.lines, order.delivery, {
+          at: clock.now(),
+          channel: order.channel,
+        });
+        const t0 = performance.now();
+        sourceOptimal(request, sourcingProfileFor(order.channel));
+        sourcingMs.push(performance.now() - t0);
+        bar.tick();
+      }
+      bar.done();
+    }
+
+    const rowsOf = (phase: AllocationPhase) =>
+      phase.shapes.flatMap((s) => s.movements.map((m) => stockRowKey(m.sku, m.locationId)));
+    {
+      const ids = warm.map((o) => o.orderId);
+      const phase = await allocationPhase(context, 'warm-up allocateOrder', ids, warmSkus, true);
+      await restoreRows(context, phase.touched);
+      await rawUpdatePhase(
+        context,
+        'warm-up raw updates',
+        phase.shapes.flatMap((s) => s.movements),
+      );
+      await restoreRows(context, rowsOf(phase));
+      await bareTransactionPhase(context, 'warm-up bare transactions', phase.shapes);
+      await restoreRows(context, rowsOf(phase));
+    }
+
+    const results: Round[] = [];
+    for (const [index, orders] of plan.entries()) {
+      const label = `${index + 1}/${rounds}`;
+      const ids = (list: typeof orders.withCounters) => list.map((o) => o.orderId);
+      const allocate = await allocationPhase(
+        context,
+        `${label} allocateOrder`,
+        ids(orders.withCounters),
+        measuredSkus,
+        true,
+      );
+      await restoreRows(context, allocate.touched);
+      const raw = await rawUpdatePhase(
+        context,
+        `${label} raw updates`,
+        allocate.shapes.flatMap((s) => s.movements),
+      );
+      await restoreRows(context, rowsOf(allocate));
+      const bareTransaction = await bareTransactionPhase(
+        context,
+        `${label} bare transactions`,
+        allocate.shapes,
+      );
+      await restoreRows(context, rowsOf(allocate));
+      await putLocations(false);
+      const withoutCounters = await allocationPhase(
+        context,
+        `${label} allocate, no counters`,
+        ids(orders.withoutCounters),
+        measuredSkus,
+        false,
+      );
+      await restoreRows(context, withoutCounters.touched);
+      await putLocations(true);
+      results.push({
+        round: index + 1,
+        allocate: withoutShapes(allocate),
+        raw,
+        bareTransaction,
+        withoutCapacityCounters: withoutShapes(withoutCounters),
+        ratios: {
+          reservedLinesToRawUpdates: round(allocate.reservedLinesPerSec / raw.perSec, 3),
+          reservationsToRawUpdates: round(allocate.reservationsPerSec / raw.perSec, 3),
+          reservationsToBareTransactions: round(allocate.reservationsPerSec / bareTransaction.perSec, 3),
+          bareTransactionLinesToRawUpdates: round(bareTransaction.linesPerSec / raw.perSec, 3),
+        },
+      });
+    }
+
+    const medians = medianOf(results);
+    const checks = Object.fromEntries(
+      Object.keys(results[0]?.allocate.checks ?? {}).map((key) => {
+        const name = key as keyof AllocationPhase['checks'];
+        const total = (figures: Round['allocate']) => figures.checks[name];
+        return [
+          key,
+          results.reduce((sum, r) => sum + total(r.allocate) + total(r.withoutCapacityCounters), 0),
+        ];
+      }),
+    ) as Record<keyof AllocationPhase['checks'], number>;
+    const failures = Object.entries(checks).filter(([key, value]) => key !== 'stockRows' && value !== 0);
+    const gaveUp = results.reduce((sum, r) => sum + r.allocate.gaveUp + r.withoutCapacityCounters.gaveUp, 0);
+    const { allocate, raw, bareTransaction, withoutCapacityCounters, ratios } = medians;
+
+    const result = {
+      benchmark: 'reservations',
+      generatedAt: new Date().toISOString(),
+      seed,
+      clients,
+      rounds,
+      ordersPerVariant: orderCount,
+      reservationsPerSec: allocate.reservationsPerSec,
+      reservedLinesPerSec: allocate.reservedLinesPerSec,
+      rawConditionalUpdatesPerSec: raw.perSec,
+      bareTransactionsPerSec: bareTransaction.perSec,
+      ratio: ratios.reservedLinesToRawUpdates,
+      reservationsPerRawUpdate: ratios.reservationsToRawUpdates,
+      ratioToBareTransaction: ratios.reservationsToBareTransactions,
+      oversold: checks.oversold,
+      checksFailed: failures.map(([key]) => key),
+      medians,
+      sourcingAlone: { samples: sourcingMs.length, ...latency(sourcingMs) },
+      checks: { ...checks, gaveUp },
+      perRound: results,
+      method: {
+        stock: `${hotSkus.length} hot SKUs at ${hotLocations.length} locations (safety stock 2), ${scarceSkus.length} scarce SKU (units by location: ${JSON.stringify(scarceUnits)}, put back before every phase; its orders come together in the middle of each phase, a flash sale), ${coldSkus.length} cold SKUs at all ${benchLocations.length} locations; every location with a daily capacity (50,000 for warehouses, 20,000 for stores) except in the variant without counters`,
+        orders:
+          '3 to 5 lines, 80% with one hot SKU, 15% with the scarce one; quantities 1 or 2; home delivery to addresses in French towns drawn by population; created untimed with orders.create(receiveOrder(...))',
+        reservation:
+          'timed: allocateOrder(ports, orderId) per order, the use case the AllocateOrder task calls: reads (order, products, locations, stock rows of every SKU, capacity counters), validation, the exact search, ONE TransactWriteItems (order, reserve movement per line, capacity claim per shipment, shipment index items), OrderAllocated.v1; a refused reservation re-sources without that location (3 attempts, then NoSourcingPlan); a VersionConflict the use case gives up on is retried up to 5 times after a jittered pause of milliseconds (the workflow Retry waits about 1 s)',
+        ports:
+          'awsPorts(clients, resources) with a DynamoDB client on DynamoDB Local; events, workflows and labels in-process, counting calls (the publisher validates each detail against its schema); orders, network and stock metered by a pass-through (calls and time per method); clock fixed to 2025-03-11 09:30 UTC, running at real speed',
+        raw: "the allocated orders' reserve movements (read back) once more as bare UpdateItems on the same rows with the same client and concurrency, the reserve movement's own update (available >= :q); rows put back first",
+        bareTransaction:
+          'each committed reservation once more as one bare TransactWriteItems of the same shape: the order item (read back, another id, conditioned on its absence), the same reserve movements and capacity claims, the shipment index items; no read, no sourcing, no event; rows put back first',
+        ratio:
+          'reservedLinesPerSec / rawConditionalUpdatesPerSec, within each round (the definition of the README figure); reservationsPerRawUpdate: reservations (orders) per second over raw updates per second; ratioToBareTransaction: reservations per second over bare transactions per second; medians of the rounds',
+        checks:
+          'after each allocation phase, orders and stock rows read back: oversold (reserved > onHand or available < 0), available = onHand - reserved - safetyStock, reserved = the sum of the allocated orders’ shipments (the ledger), each stored order as the use case answered, capacity counters moved by exactly the shipments that claim them and never past the limit, one OrderAllocated.v1 per allocated order; summed over rounds and variants',
+        cpu: "Node: this process's process.cpuUsage(); DynamoDB Local: utime + stime of its JVM from /proc; per allocated order, per raw update, per bare transaction",
+        sourcingAlone:
+          'sourceOptimal timed in this process on the request the use case reads (sourcingRequestFor), for the first 200 orders of round 1, before they are allocated',
+        clients: `${clients} concurrent loops in one Node process sharing one DynamoDB client`,
+        dynamodb:
+          'DynamoDB Local (in memory), started as the tests start it, tables from the synthesized template',
+        warmupOrders,
+      },
+      machine,
+      runSeconds: 0,
+    };
+    result.runSeconds = round((performance.now() - started) / 1000, 1);
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'reservations.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+    const linesPerOrder = round(allocate.reservedLines / Math.max(1, allocate.allocated), 2);
+    drawReservationCharts(result, resultsDir);
+
+    const print = (label: string, value: string) => console.log(`${label.padEnd(38)} ${value}`);
+    const perRound = (pick: (r: Round) => number) => `(rounds: ${results.map(pick).join(', ')})`;
+    console.log(`\nmedians of ${rounds} rounds, ${clients} clients`);
+    print(
+      'allocateOrder reservations per second',
+      `${allocate.reservationsPerSec} ${perRound((r) => r.allocate.reservationsPerSec)}`,
+    );
+    print('reserved lines per second', `${allocate.reservedLinesPerSec} (${linesPerOrder} lines per order)`);
+    print('raw conditional updates per second', `${raw.perSec} ${perRound((r) => r.raw.perSec)}`);
+    print(
+      'bare transactions per second',
+      `${bareTransaction.perSec} ${perRound((r) => r.bareTransaction.perSec)}`,
+    );
+    print(
+      'ratio reserved lines / raw updates',
+      `${result.ratio} ${perRound((r) => r.ratios.reservedLinesToRawUpdates)}`,
+    );
+    print('ratio reservations / raw updates', String(result.reservationsPerRawUpdate));
+    print('ratio reservations / bare transactions', String(result.ratioToBareTransaction));
+    print('ratio bare tx lines / raw updates', String(ratios.bareTransactionLinesToRawUpdates));
+    print(
+      'without capacity counters',
+      `${withoutCapacityCounters.reservationsPerSec} orders/s, ${withoutCapacityCounters.reservedLinesPerSec} lines/s`,
+    );
+    print(
+      'allocated / rejected of',
+      `${allocate.allocated} / ${allocate.rejected} of ${orderCount}; re-sourced after a refusal: ${allocate.resourced} then allocated, ${allocate.resourcedThenRejected} then rejected`,
+    );
+    print(
+      'refusals / tx conflicts / wf retries',
+      `${allocate.reservationRefusals} / ${allocate.transactionConflicts} / ${allocate.workflowRetries}`,
+    );
+    print(
+      'latency per order p50 / p99',
+      `${allocate.latencyPerOrder.p50Ms} / ${allocate.latencyPerOrder.p99Ms} ms`,
+    );
+    print(
+      'CPU ms per allocated order',
+      `Node ${allocate.cpuMsPerAllocatedOrder.node}, DynamoDB Local ${allocate.cpuMsPerAllocatedOrder.dynamodb}`,
+    );
+    print(
+      'CPU ms per bare transaction',
+      `Node ${bareTransaction.cpuMsPerUnit.node}, DynamoDB Local ${bareTransaction.cpuMsPerUnit.dynamodb}`,
+    );
+    print(
+      'CPU ms per raw update',
+      `Node ${raw.cpuMsPerUnit.node}, DynamoDB Local ${raw.cpuMsPerUnit.dynamodb}`,
+    );
+    print('sourcing alone p50 / p99', `${result.sourcingAlone.p50Ms} / ${result.sourcingAlone.p99Ms} ms`);
+    print(
+      'port calls per order',
+      Object.entries(allocate.callsPerOrder)
+        .map(([name, calls]) => `${name} ${calls}`)
+        .join(', '),
+    );
+    print('oversold rows', String(checks.oversold));
+    print('checks', JSON.stringify({ ...checks, gaveUp }));
+    print('run time', `${result.runSeconds} s`);
+    if (failures.length > 0) {
+      console.error(`\nCHECKS FAILED: ${failures.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      process.exitCode = 1;
+    }
+    console.log('\nwrote bench/results/reservations.json, reservations.png and reservations.svg');
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    // DynamoDB Local's handles are unref'd: a timer keeps this process up until the JVM has exited.
+    const keepAlive = setInterval(() => {}, 1000);
+    await dynamodb.stop();
+    clearInterval(keepAlive);
+  }
+}
+
+if (args['charts-only']) {
+  drawReservationCharts(JSON.parse(readFileSync(join(resultsDir, 'reservations.json'), 'utf8')), resultsDir);
+  console.log('redrew bench/results/reservations.png and reservations.svg from reservations.json');
+} else {
+  await measure();
 }
