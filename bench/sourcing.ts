@@ -328,7 +328,7 @@ const result = {
       '5 lines of distinct SKUs drawn by popularity (kits included), quantity 1 (80%), 2 (15%) or 3; home delivery to a French town drawn by population',
     sourcedAt: benchAt.toISOString(),
     request:
-      'built as functions/adapters/sourcing-inputs.ts builds it: groups via groupOrderLines, every location, available by location then SKU, capacity left today',
+      'built as functions/app/sourcing-inputs.ts builds it: groups via groupOrderLines, every location, available by location then SKU, capacity left today',
     timing:
       'performance.now() around one call, one order at a time; ours: the full sourceOptimal call over every location of the network (candidate screening included); HiGHS: solveWithHighs on the same request (LP built and solved to a zero gap); warm-up first, untimed',
     gap: '(cost - optimum) / optimum in %, 0 when within half a cent. gapVsOptimum pools both sizes: HiGHS on every 200-location order and on the first orders of the 2,000-location network (full network, no candidate selection)',

@@ -45,7 +45,7 @@ export function benchOrders(
 }
 
 /**
- * The request `sourcingRequestFor` (functions/adapters/sourcing-inputs.ts) builds from the stores,
+ * The request `sourcingRequestFor` (functions/app/sourcing-inputs.ts) builds from the stores,
  * built here from memory: the order's products and their kit components, the groups, every location
  * (listed in key order, as the network table returns them), the available units of the order's
  * SKUs by location then SKU (zero rows included, negative clamped to zero), and the shipments each
