@@ -85,7 +85,7 @@ export async function rejectShipment(ports: AnswerPorts, shipmentId: string, rea
 export async function collectShipment(ports: AnswerPorts, shipmentId: string) {
   await answerShipment(ports, shipmentId, {
     stage: 'collection',
-    accepts: (s) => s.status === 'READY_FOR_PICKUP',
+    accepts: (s, order) => s.status === 'READY_FOR_PICKUP' && !order.cancelRequested,
     refusal: 'is not ready for pickup',
     change: (s) => ({ ...s, status: 'COLLECTED', reservation: 'consumed' }),
     stock: (s) => movements('consume', s.locationId, s.lines),

@@ -2,7 +2,7 @@ import { addCarrierDays, departureDay, isoDay } from '../core/carriers/calendar.
 import { chooseCarrier, trackingNumberFor } from '../core/carriers/carriers.ts';
 import { movements } from '../core/inventory/movements.ts';
 import { arrivalWait, findShipment, parcelWeightKg, updateShipment } from '../core/orders/order.ts';
-import { IntegrityViolation } from '../shared/errors.ts';
+import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
 import { event, shipmentChanges } from './events.ts';
 import { changeOrder, requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
@@ -53,6 +53,11 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   const { before, after } = await changeOrder(ports.orders, orderId, (current) => {
     const live = findShipment(current, shipmentId);
     if (!live || live.trackingNumber) return undefined;
+    // an accepted cancel wins over a dispatch that has not written yet: the parcel never leaves
+    if (current.cancelRequested || live.status !== 'PACKED')
+      throw new OrderCancelled(
+        `shipment ${shipmentId} is no longer to dispatch (${live.status}, cancel requested)`,
+      );
     const next = updateShipment(
       current,
       shipmentId,

@@ -2,7 +2,7 @@ import { slotsHeldBy } from '../core/inventory/capacity.ts';
 import { movements } from '../core/inventory/movements.ts';
 import { closeOrder, findShipment, liveShipments, updateShipment } from '../core/orders/order.ts';
 import { isDispatched, isTerminal } from '../core/orders/status.ts';
-import { IntegrityViolation } from '../shared/errors.ts';
+import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
 import { event, orderChanges } from './events.ts';
 import { changeOrder, withoutWaiting } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
@@ -21,6 +21,7 @@ export async function reportUnfilled(
 ) {
   const reason = `unfilled: ${failureReason(failure)}`;
   const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+    if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
     const shipment = findShipment(order, shipmentId);
     if (!shipment) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
     if (shipment.status === 'CANCELLED' || isDispatched(shipment) || isTerminal(order.status))

@@ -25,9 +25,8 @@ type ResourcingPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'events' 
 /** The shipment that replaced `shipmentId` once it was re-sourced (a retried step finds it). */
 function replacementOf(order: StoredOrder, shipmentId: string): Shipment | undefined {
   const rejected = findShipment(order, shipmentId);
-  if (rejected?.status !== 'CANCELLED') return undefined;
-  const index = order.shipments.indexOf(rejected);
-  return order.shipments.slice(index + 1).find((s) => s.status !== 'CANCELLED' && s.mode === rejected.mode);
+  if (rejected?.status !== 'CANCELLED' || !rejected.replacedBy) return undefined;
+  return findShipment(order, rejected.replacedBy);
 }
 
 /**

@@ -24,6 +24,7 @@ import {
  */
 const crashDispatchAt = new Set<string>();
 const crashResourcingFor = new Set<string>();
+const cancelDuringDispatch = new Set<string>();
 const drainBeforeReserve = new Map<string, { sku: string; locationId: string }>();
 
 const local = useTestCloud({
@@ -35,6 +36,11 @@ const local = useTestCloud({
         (s: { shipmentId: string }) => s.shipmentId === shipmentId,
       );
       if (crashDispatchAt.has(shipment.locationId)) throw new TypeError('carrier API answered with garbage');
+      if (cancelDuringDispatch.delete(orderId)) {
+        // the customer cancels while the label is being made: the cancel is accepted (nothing left yet)
+        const cancel = await local.api.post(`/orders/${orderId}/cancel`, {});
+        expect(cancel.status).toBe(202);
+      }
       return dispatchShipment(local.ports, orderId, shipmentId);
     },
     ResourceShipment: async (event): Promise<unknown> => {
@@ -216,5 +222,22 @@ describe('failure paths of the fulfilment workflow', () => {
     );
     expect((await api.post(`/orders/${orderId}/cancel`)).status).toBe(202);
     await untilStatus(api, orderId, 'CANCELLED');
+  });
+
+  it('a cancel accepted while the parcel is being dispatched wins: nothing ships, the stock is released', async () => {
+    const before = await stockOf(api, ids.mug, ids.lyon);
+    const { body } = await api.placeOrder(homeOrder([{ sku: ids.mug, quantity: 1 }]));
+    const orderId = body.orderId as string;
+    cancelDuringDispatch.add(orderId);
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    await confirm(allocated.shipments[0].shipmentId);
+    const cancelled = await untilStatus(api, orderId, 'CANCELLED');
+    expect(cancelled.shipments[0].status).toBe('CANCELLED');
+    expect(cancelled.shipments[0].trackingNumber).toBeUndefined();
+    expect(await stockOf(api, ids.mug, ids.lyon)).toEqual(before);
+    const execution = await local.cloud.stepFunctions.waitForExecution(
+      fulfilmentExecutionArn(local.cloud, orderId),
+    );
+    expect(execution.status).toBe('SUCCEEDED');
   });
 });

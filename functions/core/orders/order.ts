@@ -139,7 +139,13 @@ export function replaceShipment(
 ) {
   const shipments = order.shipments.map((s) =>
     s.shipmentId === rejectedId
-      ? { ...s, status: 'CANCELLED' as const, reservation: 'released' as const, rejection: { reason } }
+      ? {
+          ...s,
+          status: 'CANCELLED' as const,
+          reservation: 'released' as const,
+          rejection: { reason },
+          replacedBy: replacements[0]?.shipmentId,
+        }
       : s,
   );
   return withShipments(

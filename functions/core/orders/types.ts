@@ -80,6 +80,8 @@ export interface Shipment {
   promisedDate?: string | undefined;
   packages?: { weightKg: number }[] | undefined;
   rejection?: { reason: string } | undefined;
+  /** the shipment that took over this one's lines when it was re-sourced */
+  replacedBy?: string | undefined;
   /** the day whose preparation slot this shipment holds at a location with a daily capacity */
   capacityDay?: string | undefined;
 }
