@@ -1,6 +1,7 @@
+import { env } from '../../lib/functions-manifest.ts';
 import type { AppPorts } from '../app/ports.ts';
 import { type AwsClients, awsClients } from './clients.ts';
-import { config } from './config.ts';
+import { requiredVariable } from './config.ts';
 import type { DynamoContext, Tables } from './dynamo-tables.ts';
 import { eventBridgePublisher } from './events.ts';
 import { dynamoStock } from './inventory-store.ts';
@@ -20,46 +21,71 @@ export interface Resources {
   labelsBucket: () => string;
 }
 
-/** The resources the stack names in the function's environment, each read when first used. */
-export const resourcesFromEnvironment: Resources = {
-  tables: {
-    get orders() {
-      return config.ordersTable;
+/**
+ * The resources named by the stack's variables (lib/functions-manifest.ts `env`), each looked up
+ * with `read` when first used: in a function's environment on Lambda, in the template's function
+ * environments for tests and benchmarks against the local cloud.
+ */
+export function resourcesNamedBy(read: (variable: string) => string): Resources {
+  return {
+    tables: {
+      get orders() {
+        return read(env.ordersTable);
+      },
+      get inventory() {
+        return read(env.inventoryTable);
+      },
+      get network() {
+        return read(env.networkTable);
+      },
+      get idempotency() {
+        return read(env.idempotencyTable);
+      },
     },
-    get inventory() {
-      return config.inventoryTable;
-    },
-    get network() {
-      return config.networkTable;
-    },
-    get idempotency() {
-      return config.idempotencyTable;
-    },
-  },
-  eventBus: () => config.eventBus,
-  fulfilmentStateMachine: () => config.fulfilmentStateMachine,
-  returnStateMachine: () => config.returnStateMachine,
-  labelsBucket: () => config.labelsBucket,
-};
+    eventBus: () => read(env.eventBus),
+    fulfilmentStateMachine: () => read(env.fulfilmentStateMachine),
+    returnStateMachine: () => read(env.returnStateMachine),
+    labelsBucket: () => read(env.labelsBucket),
+  };
+}
 
-/** Every port on its AWS adapter: what a handler passes to its use case (tests and benchmarks too). */
+/** The resources the stack names in the function's environment, each read when first used. */
+export const resourcesFromEnvironment: Resources = resourcesNamedBy(requiredVariable);
+
+/**
+ * Every port on its AWS adapter: what a handler passes to its use case (tests and benchmarks too).
+ * Each port, and the client under it, is built the first time a use case asks for it, so that a
+ * handler's cold start builds only what its use case touches.
+ */
 export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
   const dynamo = (): DynamoContext => ({ db: clients.dynamodb, tables: resources.tables });
-  return {
-    orders: dynamoOrders(dynamo()),
-    carrierEvents: dynamoCarrierEvents(dynamo()),
-    network: dynamoNetwork(dynamo()),
-    stock: dynamoStock(dynamo()),
-    supply: dynamoSupply(dynamo()),
-    returns: dynamoReturns(dynamo()),
-    events: eventBridgePublisher(clients.eventBridge, resources.eventBus),
-    workflows: stepFunctionsWorkflows(clients.sfn, {
-      fulfilment: resources.fulfilmentStateMachine,
-      return: resources.returnStateMachine,
-    }),
-    labels: s3Labels(clients.s3, resources.labelsBucket),
-    clock: { now: () => new Date() },
+  const builders: { [K in keyof AppPorts]: () => AppPorts[K] } = {
+    orders: () => dynamoOrders(dynamo()),
+    carrierEvents: () => dynamoCarrierEvents(dynamo()),
+    network: () => dynamoNetwork(dynamo()),
+    stock: () => dynamoStock(dynamo()),
+    supply: () => dynamoSupply(dynamo()),
+    returns: () => dynamoReturns(dynamo()),
+    events: () => eventBridgePublisher(clients.eventBridge, resources.eventBus),
+    workflows: () =>
+      stepFunctionsWorkflows(clients.sfn, {
+        fulfilment: resources.fulfilmentStateMachine,
+        return: resources.returnStateMachine,
+      }),
+    labels: () => s3Labels(clients.s3, resources.labelsBucket),
+    clock: () => ({ now: () => new Date() }),
   };
+  const built: Partial<AppPorts> = {};
+  const ports = {} as AppPorts;
+  for (const name of Object.keys(builders) as (keyof AppPorts)[])
+    Object.defineProperty(ports, name, {
+      enumerable: true,
+      get: () => {
+        built[name] ??= builders[name]() as never;
+        return built[name];
+      },
+    });
+  return ports;
 }
 
 let containerPorts: AppPorts | undefined;

@@ -1,12 +1,12 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { env } from '../../lib/functions-manifest.ts';
 import { awsClients } from './clients.ts';
+import { requiredVariable } from './config.ts';
 
 let cached: Promise<string> | undefined;
 
 async function readWebhookSecret(): Promise<string> {
-  const arn = process.env[env.webhookSecretArn];
-  if (!arn) throw new Error(`environment variable ${env.webhookSecretArn} is not set`);
+  const arn = requiredVariable(env.webhookSecretArn);
   const { SecretString } = await awsClients.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
   if (!SecretString) throw new Error('the webhook secret is empty');
   return SecretString;

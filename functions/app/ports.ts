@@ -77,15 +77,6 @@ export interface NetworkRepository {
   putProduct(product: Product): Promise<Product>;
 }
 
-export interface StockCount {
-  locationId: string;
-  sku: string;
-  onHand: number;
-  safetyStock?: number | undefined;
-  asOf?: string | undefined;
-  channelBuffers?: ChannelBuffers | undefined;
-}
-
 export interface StockAdjustment {
   adjustmentId: string;
   locationId: string;

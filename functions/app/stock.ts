@@ -11,6 +11,7 @@ import {
   isStaleCount,
   networkAts,
   publicStock,
+  type StockCount,
   type StockRow,
 } from '../core/inventory/stock.ts';
 import { distanceKm } from '../core/network.ts';
@@ -18,7 +19,7 @@ import type { Channel } from '../core/orders/types.ts';
 import { Conflict, NotFound, StaleStockCount } from '../shared/errors.ts';
 import { event } from './events.ts';
 import { optimistically, retry } from './optimistic.ts';
-import type { AppPorts, StockAdjustment, StockCount } from './ports.ts';
+import type { AppPorts, StockAdjustment } from './ports.ts';
 import { requireStockReferences } from './references.ts';
 
 type StockPorts = Pick<AppPorts, 'network' | 'stock' | 'events' | 'clock'>;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { ports } from '../adapters/aws-ports.ts';
-import { config } from '../adapters/config.ts';
+import { ports, resourcesFromEnvironment } from '../adapters/aws-ports.ts';
 import { oncePerKey } from '../adapters/idempotency.ts';
 import { receiveOrder } from '../app/receive-order.ts';
 import { ValidationFailed } from '../shared/errors.ts';
@@ -9,7 +8,7 @@ import { httpRoute, json } from '../shared/middleware.ts';
 import { apiRequest, orderBody } from '../shared/schemas.ts';
 
 const receiveOnce = oncePerKey(
-  () => config.idempotencyTable,
+  () => resourcesFromEnvironment.tables.idempotency,
   (body: z.infer<typeof orderBody>) => receiveOrder(ports(), body, randomUUID),
 );
 

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { httpRoute, json } from '../../functions/shared/middleware.ts';
@@ -11,6 +11,7 @@ import {
   startHttpFront,
   toHttpAnswer,
 } from '../../local/http-front.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 const token = 'let-me-in';
 const endpoints = {
@@ -60,20 +61,7 @@ afterEach(() => {
 
 const authorization = { authorization: `Bearer ${token}` };
 
-const lambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'create-order',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:create-order',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
-  logGroupName: '/aws/lambda/create-order',
-  logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-} satisfies Context;
+const handlerContext = lambdaContext('create-order');
 
 async function call(path: string, init: RequestInit = {}) {
   const response = await fetch(`${front.url}${path}`, init);
@@ -254,7 +242,7 @@ describe('request → payload format 2.0 event', () => {
   it('passes a body over Relais’s 256 KB to the function, whose own middleware answers 413 problem+json', async () => {
     // the real middleware stack of every HTTP route, behind the front as on AWS
     const route = httpRoute(apiRequest(z.object({ padding: z.string() }), {}), async () => json(200, {}));
-    answer = (event) => route(event, lambdaContext);
+    answer = (event) => route(event, handlerContext);
     // what Powertools would print as EMF; the local cloud turns metrics off the same way
     vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
       metrics.clearMetrics();

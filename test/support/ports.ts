@@ -4,10 +4,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsPorts, type Resources } from '../../functions/adapters/aws-ports.ts';
+import { awsPorts, type Resources, resourcesNamedBy } from '../../functions/adapters/aws-ports.ts';
 import type { AwsClients } from '../../functions/adapters/clients.ts';
 import type { AppPorts } from '../../functions/app/ports.ts';
-import { env } from '../../lib/functions-manifest.ts';
 import { localAccount } from '../../local/account.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 
@@ -43,29 +42,9 @@ export function localResources(cloud: Pick<LocalCloud, 'model'>): Resources {
     {},
     ...cloud.model.functions.map((f) => f.environment),
   );
-  const named = (variable: string) => () => {
+  return resourcesNamedBy((variable) => {
     const value = variables[variable];
     if (!value) throw new Error(`no function of the template has ${variable}`);
     return value;
-  };
-  return {
-    tables: {
-      get orders() {
-        return named(env.ordersTable)();
-      },
-      get inventory() {
-        return named(env.inventoryTable)();
-      },
-      get network() {
-        return named(env.networkTable)();
-      },
-      get idempotency() {
-        return named(env.idempotencyTable)();
-      },
-    },
-    eventBus: named(env.eventBus),
-    fulfilmentStateMachine: named(env.fulfilmentStateMachine),
-    returnStateMachine: named(env.returnStateMachine),
-    labelsBucket: named(env.labelsBucket),
-  };
+  });
 }

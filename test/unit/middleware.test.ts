@@ -18,6 +18,7 @@ import {
 } from '../../functions/shared/middleware.ts';
 import { logger, metrics } from '../../functions/shared/powertools.ts';
 import { apiQuery, apiRequest, id } from '../../functions/shared/schemas.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 // ---------------------------------------------------------------------------------------------
 // What Powertools would flush
@@ -45,20 +46,7 @@ afterEach(() => {
 // ---------------------------------------------------------------------------------------------
 // Events and context
 
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'relais-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:relais-test',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
-  logGroupName: '/aws/lambda/relais-test',
-  logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-} satisfies Context;
+const context = lambdaContext('relais-test');
 
 /** A payload format 2.0 event, as API Gateway sends it for `POST /things/{thingId}`. */
 function apiEvent(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {

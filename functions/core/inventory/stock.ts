@@ -19,21 +19,21 @@ export function availableOf(row: Pick<StockRow, 'onHand' | 'reserved' | 'safetyS
   return row.onHand - row.reserved - row.safetyStock;
 }
 
+/** An absolute count from a WMS or POS. */
+export interface StockCount {
+  locationId: string;
+  sku: string;
+  onHand: number;
+  safetyStock?: number | undefined;
+  asOf?: string | undefined;
+  channelBuffers?: ChannelBuffers | undefined;
+}
+
 /**
  * A new absolute count keeps the reservations: available is recomputed from it. Channel buffers
  * given with the count replace the stored ones (`{}` clears them); absent, they are kept.
  */
-export function applyCount(
-  current: StockRow | undefined,
-  count: {
-    locationId: string;
-    sku: string;
-    onHand: number;
-    safetyStock?: number | undefined;
-    asOf?: string | undefined;
-    channelBuffers?: ChannelBuffers | undefined;
-  },
-): StockRow {
+export function applyCount(current: StockRow | undefined, count: StockCount): StockRow {
   const reserved = current?.reserved ?? 0;
   const safetyStock = count.safetyStock ?? current?.safetyStock ?? 0;
   const row = { locationId: count.locationId, sku: count.sku, onHand: count.onHand, reserved, safetyStock };
