@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { carrierStatuses } from '../core/carriers/tracking.ts';
-import { orderStatuses, shipmentStatuses } from '../core/orders/types.ts';
+import { incidentKinds, incidentResolutions, orderStatuses, shipmentStatuses } from '../core/orders/types.ts';
 
 /**
  * The event contract (DESIGN.md section 7): one zod schema per versioned detail-type. The JSON
@@ -71,10 +71,42 @@ export const eventSchemas = {
   }),
   'ReturnReceived.v1': z.object({ returnId: z.string(), orderId: z.string(), at }),
   'RefundRequested.v1': z.object({
-    returnId: z.string(),
+    /** the return that brought the units back; absent for a refund after a delivery incident */
+    returnId: z.string().optional(),
     orderId: z.string(),
+    /** the shipment whose incident is refunded (lost with nothing to ship it again, sent back) */
+    shipmentId: z.string().optional(),
     lines: z.array(stockLine),
     amount: z.number().optional(),
+    currency: z.literal('EUR').optional(),
+    reason: z.string().optional(),
+    at,
+  }),
+  'ShipmentIncident.v1': z.object({
+    orderId: z.string(),
+    shipmentId: z.string(),
+    kind: z.enum(incidentKinds),
+    resolution: z.enum(incidentResolutions),
+    replacementShipmentId: z.string().optional(),
+    carrierId: z.string().optional(),
+    at,
+  }),
+  'PromiseAtRisk.v1': z.object({
+    orderId: z.string(),
+    shipmentId: z.string(),
+    promisedDate: z.iso.date(),
+    /** the date the shipment can now make, when it is known */
+    expectedDate: z.iso.date().optional(),
+    reason: z.string(),
+    at,
+  }),
+  'NotificationSent.v1': z.object({
+    orderId: z.string(),
+    notificationId: z.string(),
+    channel: z.literal('email'),
+    template: z.string(),
+    status: z.enum(['sent', 'skipped']),
+    shipmentId: z.string().optional(),
     at,
   }),
   'StockChanged.v1': z.object({
@@ -104,4 +136,7 @@ export const eventSources: Record<DetailType, 'relais.orders' | 'relais.carriers
   'ReturnReceived.v1': 'relais.orders',
   'RefundRequested.v1': 'relais.orders',
   'StockChanged.v1': 'relais.inventory',
+  'ShipmentIncident.v1': 'relais.orders',
+  'PromiseAtRisk.v1': 'relais.orders',
+  'NotificationSent.v1': 'relais.orders',
 };

@@ -30,6 +30,12 @@ export const shipmentStatuses = [
   'CANCELLED',
 ] as const;
 
+/** What went wrong with a parcel on its way (DESIGN.md section 6.1, incidents). */
+export const incidentKinds = ['lost', 'damaged', 'failed_attempts', 'returned_to_sender', 'overdue'] as const;
+export const incidentResolutions = ['reshipped', 'refunded', 'returning'] as const;
+
+export type IncidentKind = (typeof incidentKinds)[number];
+export type IncidentResolution = (typeof incidentResolutions)[number];
 export type Channel = (typeof channels)[number];
 export type DeliveryMode = (typeof deliveryModes)[number];
 export type Service = (typeof services)[number];
