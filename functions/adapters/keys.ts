@@ -34,6 +34,8 @@ export const keys = {
   capacity: (locationId: string, day: string) => ({ PK: `CAPACITY#${locationId}`, SK: `DAY#${day}` }),
   location: (locationId: string) => ({ PK: 'LOCATIONS', SK: `LOC#${locationId}` }),
   allLocations: () => ({ PK: 'LOCATIONS' }),
+  carrier: (carrierId: string) => ({ PK: 'CARRIERS', SK: `CARRIER#${carrierId}` }),
+  allCarriers: () => ({ PK: 'CARRIERS' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
   /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */
   label: (labelId: string) => `labels/${labelId}.pdf`,

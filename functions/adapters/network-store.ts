@@ -1,12 +1,31 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { NetworkRepository } from '../app/ports.ts';
+import type { Carrier } from '../core/carriers/carriers.ts';
 import type { Location, Product } from '../core/network.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
 import { batchGet } from './queries.ts';
 
-/** Locations (one partition, read whole: a network holds thousands, not millions) and products. */
+/** Locations and carriers (one partition each, read whole: thousands, not millions) and products. */
 export function dynamoNetwork({ db, tables }: DynamoContext): NetworkRepository {
+  async function wholePartition(pk: string) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tables.network,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
   return {
     async putLocation(location) {
       await db.send(
@@ -24,21 +43,25 @@ export function dynamoNetwork({ db, tables }: DynamoContext): NetworkRepository 
       return Item ? withoutKeys<Location>(Item) : undefined;
     },
     async listLocations() {
-      const locations: Location[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.network,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.allLocations().PK },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        locations.push(...(page.Items ?? []).map((i) => withoutKeys<Location>(i)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return locations;
+      return (await wholePartition(keys.allLocations().PK)).map((i) => withoutKeys<Location>(i));
+    },
+    async putCarrier(carrier) {
+      await db.send(
+        new PutCommand({
+          TableName: tables.network,
+          Item: { ...keys.carrier(carrier.carrierId), ...carrier },
+        }),
+      );
+      return carrier;
+    },
+    async getCarrier(carrierId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tables.network, Key: keys.carrier(carrierId) }),
+      );
+      return Item ? withoutKeys<Carrier>(Item) : undefined;
+    },
+    async listCarriers() {
+      return (await wholePartition(keys.allCarriers().PK)).map((i) => withoutKeys<Carrier>(i));
     },
     async putProduct(product) {
       await db.send(

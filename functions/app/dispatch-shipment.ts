@@ -1,5 +1,5 @@
 import { addCarrierDays, departureDay, isoDay } from '../core/carriers/calendar.ts';
-import { chooseCarrier, trackingNumberFor } from '../core/carriers/carriers.ts';
+import { interimCarrierFor, trackingNumberFor } from '../core/carriers/carriers.ts';
 import { movements } from '../core/inventory/movements.ts';
 import { arrivalWait, findShipment, parcelWeightKg, updateShipment } from '../core/orders/order.ts';
 import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
@@ -32,7 +32,7 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
     ports.network.getLocation(shipment.locationId),
   ]);
   const weightKg = parcelWeightKg(shipment, (sku) => products.get(sku)?.weightKg);
-  const carrier = chooseCarrier(order.delivery.service ?? 'standard', weightKg);
+  const { carrier, offer } = interimCarrierFor(order.delivery.service ?? 'standard', weightKg);
   const trackingNumber = trackingNumberFor(carrier, shipmentId);
   const address = order.delivery.address;
   const pdf = await ports.labels.render({
@@ -49,7 +49,7 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   const key = await ports.labels.store(shipmentId, pdf);
 
   const now = ports.clock.now();
-  const promisedDate = isoDay(addCarrierDays(departureDay(now), carrier.transitDays));
+  const promisedDate = isoDay(addCarrierDays(departureDay(now), offer.transitDays.p50));
   const { before, after } = await changeOrder(ports.orders, orderId, (current) => {
     const live = findShipment(current, shipmentId);
     if (!live || live.trackingNumber) return undefined;

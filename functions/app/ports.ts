@@ -4,6 +4,7 @@
  * handlers build them once per module and pass them in; tests and benchmarks pass the same
  * adapters pointed at the local cloud. Nothing here knows about an AWS SDK type.
  */
+import type { Carrier } from '../core/carriers/carriers.ts';
 import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
 import type { ChannelBuffers } from '../core/inventory/channels.ts';
 import type { StockMovement } from '../core/inventory/movements.ts';
@@ -75,6 +76,10 @@ export interface NetworkRepository {
   getProducts(skus: string[]): Promise<Map<string, Product>>;
   putLocation(location: Location): Promise<Location>;
   putProduct(product: Product): Promise<Product>;
+  /** the retailer's own carriers (the built-in ones are the core's: see `carriersInForce`) */
+  listCarriers(): Promise<Carrier[]>;
+  getCarrier(carrierId: string): Promise<Carrier | undefined>;
+  putCarrier(carrier: Carrier): Promise<Carrier>;
 }
 
 export interface StockAdjustment {

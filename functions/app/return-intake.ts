@@ -1,4 +1,4 @@
-import { chooseCarrier, trackingNumberFor } from '../core/carriers/carriers.ts';
+import { interimCarrierFor, trackingNumberFor } from '../core/carriers/carriers.ts';
 import {
   isWithinReturnWindow,
   type ReturnLine,
@@ -50,7 +50,7 @@ export async function createReturn(
         message: `${l.sku}: at most ${returnable.get(l.sku) ?? 0}`,
       })),
     });
-  const carrier = chooseCarrier('standard', 1);
+  const { carrier } = interimCarrierFor('standard', 1);
   const trackingNumber = trackingNumberFor(carrier, `return:${returnId}`);
   const address = order.delivery.address;
   const labelKey = await ports.labels.store(

@@ -2,35 +2,104 @@ import { describe, expect, it } from 'vitest';
 import { addCarrierDays, isoDay } from '../../functions/core/carriers/calendar.ts';
 import {
   builtInCarriers,
-  chooseCarrier,
-  findCarrier,
+  type Carrier,
+  carrierOffers,
+  carriersInForce,
+  co2KgOf,
+  covers,
+  priceOf,
   trackingNumberFor,
+  trackingPrefixOf,
+  zoneOf,
 } from '../../functions/core/carriers/carriers.ts';
 
-const carrier = (id: string) => {
-  const found = findCarrier(id);
+const carrier = (id: string): Carrier => {
+  const found = builtInCarriers.find((c) => c.carrierId === id);
   if (!found) throw new Error(`no carrier ${id}`);
   return found;
 };
 
-describe('chooseCarrier', () => {
-  it('takes the carrier of the requested service when it can carry the weight', () => {
-    expect(chooseCarrier('standard', 2).carrierId).toBe('colis-standard');
-    expect(chooseCarrier('express', 2).carrierId).toBe('express-24');
-    expect(chooseCarrier('express', 30).carrierId).toBe('express-24');
+describe('zoneOf', () => {
+  it('is local up to 50 km, regional up to 300 km, national beyond', () => {
+    expect([0, 50, 50.01, 300, 300.5, 1000].map(zoneOf)).toEqual([
+      'local',
+      'local',
+      'regional',
+      'regional',
+      'national',
+      'national',
+    ]);
+  });
+});
+
+describe('priceOf', () => {
+  const service = {
+    service: 'standard' as const,
+    transitDays: { p50: 2, p90: 3 },
+    maxWeightKg: 10,
+    rates: [
+      { zone: 'national' as const, maxKg: 1, price: 6 },
+      { zone: 'national' as const, maxKg: 5, price: 8 },
+      { zone: 'national' as const, maxKg: 12, price: 11 },
+      { zone: 'local' as const, maxKg: 5, price: 4 },
+    ],
+    co2KgPerTonneKm: 0.2,
+    factorSource: 'test',
+  };
+
+  it('takes the band that holds the weight, its upper bound included', () => {
+    expect(priceOf(service, 'national', 0.5)).toBe(6);
+    expect(priceOf(service, 'national', 1)).toBe(6);
+    expect(priceOf(service, 'national', 1.01)).toBe(8);
+    expect(priceOf(service, 'local', 5)).toBe(4);
   });
 
-  it('falls back to heavy freight above the parcel carriers limit, whatever the service', () => {
-    expect(chooseCarrier('standard', 30.1).carrierId).toBe('fret-lourd');
-    expect(chooseCarrier('express', 250).carrierId).toBe('fret-lourd');
+  it('has no price above the service weight limit, or where the zone has no band for the weight', () => {
+    expect(priceOf(service, 'national', 10.5)).toBeUndefined();
+    expect(priceOf(service, 'local', 6)).toBeUndefined();
+    expect(priceOf(service, 'regional', 1)).toBeUndefined();
+  });
+});
+
+describe('carrierOffers', () => {
+  it('offers every built-in service that takes a 2 kg national parcel, same-day only where covered', () => {
+    const national = carrierOffers(builtInCarriers, { weightKg: 2, distanceKm: 450, postcode: '13001' });
+    expect(national.map((o) => `${o.carrierId}/${o.service}`).sort()).toEqual([
+      'colis-standard/standard',
+      'express-24/express',
+      'fret-lourd/standard',
+      'relais-points/standard',
+    ]);
+    const paris = carrierOffers(builtInCarriers, { weightKg: 2, distanceKm: 12, postcode: '75011' });
+    expect(paris.some((o) => o.service === 'same_day' && o.carrierId === 'velo-urbain')).toBe(true);
   });
 
-  it('always answers a carrier whose service or weight fits', () => {
-    for (const service of ['standard', 'express'] as const)
-      for (const weight of [0, 0.2, 5, 29.9, 30, 31, 999, 1000]) {
-        const chosen = chooseCarrier(service, weight);
-        expect(chosen.maxWeightKg, `${service} ${weight}`).toBeGreaterThanOrEqual(weight);
-      }
+  it('leaves heavy parcels to the heavy-goods carrier', () => {
+    const offers = carrierOffers(builtInCarriers, { weightKg: 120, distanceKm: 200, postcode: '69003' });
+    expect(offers.map((o) => o.carrierId)).toEqual(['fret-lourd']);
+    expect(offers[0]?.price).toBe(89);
+  });
+
+  it('limits the offers to the services asked for, and prices CO2 with the service factor', () => {
+    const offers = carrierOffers(builtInCarriers, { weightKg: 2, distanceKm: 400 }, ['express']);
+    expect(offers).toHaveLength(1);
+    expect(offers[0]?.co2Kg).toBeCloseTo(co2KgOf(0.6, 2, 400), 10);
+    expect(co2KgOf(0.25, 2000, 100)).toBeCloseTo(50, 10);
+  });
+});
+
+describe('covers and carriersInForce', () => {
+  it('a carrier without coverage serves all of France; one with prefixes only those', () => {
+    expect(covers(carrier('colis-standard'), '97400')).toBe(true);
+    expect(covers(carrier('velo-urbain'), '69003')).toBe(true);
+    expect(covers(carrier('velo-urbain'), '69100')).toBe(false);
+  });
+
+  it("replaces a built-in carrier by the retailer's own of the same id and keeps the others", () => {
+    const own: Carrier = { ...carrier('colis-standard'), name: 'Notre transporteur' };
+    const inForce = carriersInForce([own]);
+    expect(inForce).toHaveLength(builtInCarriers.length);
+    expect(inForce.find((c) => c.carrierId === 'colis-standard')?.name).toBe('Notre transporteur');
   });
 });
 
@@ -43,9 +112,13 @@ describe('trackingNumberFor', () => {
   it('carries the carrier prefix, 14 digits and FR, and fits the webhook pattern', () => {
     for (const c of builtInCarriers) {
       const number = trackingNumberFor(c, 'O-1-S1');
-      expect(number).toMatch(new RegExp(`^${c.trackingPrefix}\\d{14}FR$`));
+      expect(number).toMatch(new RegExp(`^${trackingPrefixOf(c.carrierId)}\\d{14}FR$`));
       expect(number).toMatch(/^[A-Za-z0-9-]{1,64}$/);
     }
+  });
+
+  it('prefixes with the initials of the carrier id', () => {
+    expect(builtInCarriers.map((c) => trackingPrefixOf(c.carrierId))).toEqual(['CS', 'EX', 'RP', 'VU', 'FL']);
   });
 
   it('differs per shipment and per carrier', () => {

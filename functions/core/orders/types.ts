@@ -1,6 +1,6 @@
 export const channels = ['web', 'store', 'marketplace', 'callcenter'] as const;
 export const deliveryModes = ['home', 'click_collect', 'e_reservation'] as const;
-export const services = ['standard', 'express'] as const;
+export const services = ['standard', 'express', 'same_day'] as const;
 
 export const orderStatuses = [
   'RECEIVED',

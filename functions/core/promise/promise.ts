@@ -1,5 +1,5 @@
 import { addCarrierDays, departureDay, isoDay } from '../carriers/calendar.ts';
-import { chooseCarrier } from '../carriers/carriers.ts';
+import { interimCarrierFor } from '../carriers/carriers.ts';
 import type { DeliveryMode, Service } from '../orders/types.ts';
 import type { PlannedShipment } from '../sourcing/types.ts';
 
@@ -32,14 +32,14 @@ export function promiseOptions(mode: DeliveryMode, shipments: PlannedShipment[],
     return [{ mode, service: 'standard', locationIds, earliestDate: ready, latestDate: ready, cost, co2Kg }];
   }
   return (['standard', 'express'] as const).map((service) => {
-    const carrier = chooseCarrier(service, weightKg);
+    const { carrier, offer } = interimCarrierFor(service, weightKg);
     return {
       mode,
       service,
       carrierId: carrier.carrierId,
       locationIds,
-      earliestDate: isoDay(addCarrierDays(leaves, carrier.transitDays)),
-      latestDate: isoDay(addCarrierDays(leaves, carrier.transitDays + 1)),
+      earliestDate: isoDay(addCarrierDays(leaves, offer.transitDays.p50)),
+      latestDate: isoDay(addCarrierDays(leaves, offer.transitDays.p90)),
       cost: service === 'express' ? Math.round(cost * 1.6 * 100) / 100 : cost,
       co2Kg: service === 'express' ? Math.round(co2Kg * 1.8 * 1000) / 1000 : co2Kg,
     };
