@@ -5,6 +5,7 @@ import {
   type Carrier,
   carrierOffers,
   carriersInForce,
+  cheapestOffer,
   co2KgOf,
   covers,
   priceOf,
@@ -85,6 +86,22 @@ describe('carrierOffers', () => {
     expect(offers).toHaveLength(1);
     expect(offers[0]?.co2Kg).toBeCloseTo(co2KgOf(0.6, 2, 400), 10);
     expect(co2KgOf(0.25, 2000, 100)).toBeCloseTo(50, 10);
+  });
+});
+
+describe('cheapestOffer', () => {
+  it('takes the lowest price plus priced CO2 of the service asked for', () => {
+    const parcel = { weightKg: 2, distanceKm: 450, postcode: '13001' };
+    expect(cheapestOffer(builtInCarriers, parcel, 'standard', 0.1)?.carrierId).toBe('relais-points');
+    expect(cheapestOffer(builtInCarriers, parcel, 'express', 0.1)?.carrierId).toBe('express-24');
+    expect(cheapestOffer(builtInCarriers, parcel, 'same_day', 0.1)).toBeUndefined();
+  });
+
+  it('lets a high carbon price change the choice', () => {
+    const parcel = { weightKg: 20, distanceKm: 900, postcode: '13001' };
+    // Relais Points 11.90 € + 3.24 kg; Colis Standard 18.50 € + 4.5 kg; Fret Lourd 59 € + 1.8 kg
+    expect(cheapestOffer(builtInCarriers, parcel, 'standard', 0.1)?.carrierId).toBe('relais-points');
+    expect(cheapestOffer(builtInCarriers, parcel, 'standard', 40)?.carrierId).toBe('fret-lourd');
   });
 });
 

@@ -242,6 +242,37 @@ export function trackingNumberFor(carrier: Pick<Carrier, 'carrierId'>, shipmentI
 }
 
 /**
+ * What an offer costs the retailer: its price plus its emissions at the profile's carbon price.
+ * Sourcing, the promise and dispatch rank offers by it, so the three agree on the carrier.
+ */
+export function offerCost(offer: CarrierOffer, co2PricePerKg: number): number {
+  return offer.price + offer.co2Kg * co2PricePerKg;
+}
+
+/** Ranks offers: lower cost (price + priced CO2), then lower CO2, then carrier id, then service. */
+export function compareOffers(a: CarrierOffer, b: CarrierOffer, co2PricePerKg: number): number {
+  return (
+    offerCost(a, co2PricePerKg) - offerCost(b, co2PricePerKg) ||
+    a.co2Kg - b.co2Kg ||
+    a.carrierId.localeCompare(b.carrierId) ||
+    a.service.localeCompare(b.service)
+  );
+}
+
+/** The offer a plan assumes for a parcel of one service: the cheapest (see `compareOffers`), if any. */
+export function cheapestOffer(
+  carriers: readonly Carrier[],
+  parcel: Parcel,
+  service: Service,
+  co2PricePerKg: number,
+): CarrierOffer | undefined {
+  let best: CarrierOffer | undefined;
+  for (const offer of carrierOffers(carriers, parcel, [service]))
+    if (!best || compareOffers(offer, best, co2PricePerKg) < 0) best = offer;
+  return best;
+}
+
+/**
  * The fastest built-in offer of a service for a national parcel (then the cheapest), else the
  * fastest of any service. Interim choice until the carrier choice against the promise lands (issue 7).
  */
