@@ -82,8 +82,18 @@ export class RelaisTables extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.orders = new RelaisTable(this, 'Orders', { partitionKey: 'PK', sortKey: 'SK', indexes: ['GSI1'] });
-    this.inventory = new RelaisTable(this, 'Inventory', { partitionKey: 'PK', sortKey: 'SK' });
+    // items that are only worth a while (ledger entries, daily counters) carry an `expiresAt` in epoch seconds
+    this.orders = new RelaisTable(this, 'Orders', {
+      partitionKey: 'PK',
+      sortKey: 'SK',
+      indexes: ['GSI1'],
+      timeToLiveAttribute: 'expiresAt',
+    });
+    this.inventory = new RelaisTable(this, 'Inventory', {
+      partitionKey: 'PK',
+      sortKey: 'SK',
+      timeToLiveAttribute: 'expiresAt',
+    });
     this.network = new RelaisTable(this, 'Network', { partitionKey: 'PK', sortKey: 'SK' });
     // The Powertools idempotency table: its layout is the utility's default.
     this.idempotency = new RelaisTable(this, 'Idempotency', {

@@ -7,6 +7,12 @@ export const keys = {
   }),
   /** the one GSI1 partition listing every order, newest first */
   ordersIndexPartition: 'ORDERS',
+  /** one part of an order change written in parts, with how to undo it, until the change commits */
+  uncommittedEffects: (orderId: string, attempt: string, part: number) => ({
+    PK: `ORDER#${orderId}`,
+    SK: `UNCOMMITTED#${attempt}#${String(part).padStart(4, '0')}`,
+  }),
+  uncommittedEffectsOf: (orderId: string) => ({ PK: `ORDER#${orderId}`, SKPrefix: 'UNCOMMITTED#' }),
   shipment: (shipmentId: string) => ({ PK: `SHIPMENT#${shipmentId}`, SK: 'SHIPMENT' }),
   tracking: (trackingNumber: string) => ({ PK: `TRACKING#${trackingNumber}`, SK: 'TRACKING' }),
   carrierEvent: (carrierId: string, eventId: string) => ({

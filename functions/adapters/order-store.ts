@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   DeleteCommand,
@@ -7,10 +8,19 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CarrierEventLog, OrderChange, OrderRepository, StoredOrder } from '../app/ports.ts';
+import type { CapacityClaim } from '../core/inventory/capacity.ts';
+import type { StockMovement } from '../core/inventory/movements.ts';
 import { ReservationConflict, VersionConflict } from '../shared/errors.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
-import { capacityClaimItem, capacityReleaseItem, stockMovementItem } from './stock-movements.ts';
+import { queryPrefix } from './queries.ts';
+import {
+  capacityClaimItem,
+  capacityReleaseItem,
+  capacityUnreleaseItem,
+  stockMovementItem,
+  stockMovementUndoItem,
+} from './stock-movements.ts';
 import { conditionally, type TransactItem, writeTransaction } from './transactions.ts';
 
 /**
@@ -50,61 +60,192 @@ function orderOf(item: Record<string, unknown>): StoredOrder {
   return order;
 }
 
+/** DynamoDB's limit of items per TransactWriteItems. */
+const maxTransactionItems = 100;
+
+/** Ledger entries of a crashed change are undone by the next attempt; left alone, they expire after a week. */
+const ledgerExpiry = () => Math.floor(Date.now() / 1000) + 7 * 24 * 3600;
+
+/** One write that commits with an order change, and how to take it back when the change is written in parts. */
+interface Effect {
+  item: TransactItem;
+  undo?: TransactItem | undefined;
+  movement?: StockMovement | undefined;
+  claim?: CapacityClaim | undefined;
+}
+
+/** The error for a stock movement or capacity claim whose condition refused the change. */
+function refusal(effect: Effect | undefined): ReservationConflict {
+  const movement = effect?.movement;
+  const claim = effect?.claim;
+  const conflict = new ReservationConflict(
+    movement
+      ? `${movement.kind} of ${movement.quantity} ${movement.sku} at ${movement.locationId} refused`
+      : `${claim?.locationId ?? 'a location'} has no preparation capacity left on ${claim?.day ?? 'that day'}`,
+  );
+  conflict.locationId = movement?.locationId ?? claim?.locationId;
+  return conflict;
+}
+
 /**
  * Orders in the Orders table (single-table: orders, shipment and tracking index items, returns),
  * written with their stock movements and capacity counters in one transaction, on the condition
  * that nobody changed the order since it was read (optimistic locking on `version`).
  */
 export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
+  const orderVersionIs = (order: StoredOrder) => ({
+    ConditionExpression: '#v = :v',
+    ExpressionAttributeNames: { '#v': 'version' },
+    ExpressionAttributeValues: { ':v': order.version },
+  });
+  const changedMeanwhile = (order: StoredOrder) =>
+    new VersionConflict(`order ${order.orderId} changed while it was being updated`);
+
   async function save(change: OrderChange): Promise<StoredOrder> {
     const now = new Date().toISOString();
     const { order } = change;
     const saved = { ...order, version: order.version + 1 };
-    const stock = change.stock ?? [];
-    const claims = change.capacity?.claim ?? [];
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: tables.orders,
-          Item: orderItem(saved),
-          ConditionExpression: '#v = :v',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': order.version },
-        },
-      },
-      ...stock.map((m) => stockMovementItem(tables.inventory, m, now)),
-      ...claims.map((c) => capacityClaimItem(tables.inventory, c)),
-      ...(change.capacity?.release ?? []).map((s) => capacityReleaseItem(tables.inventory, s)),
+    const orderPut: TransactItem = {
+      Put: { TableName: tables.orders, Item: orderItem(saved), ...orderVersionIs(order) },
+    };
+    const effects = effectsOf(change, now);
+    if (effects.length === 0) {
+      // the order alone needs no transaction: a conditional put costs half the write units
+      const written = await conditionally(() => db.send(new PutCommand(orderPut.Put as PutCommandInput)));
+      if (written) return saved;
+      throw changedMeanwhile(order);
+    }
+    if (effects.length + 1 > maxTransactionItems) return saveInParts(order, saved, orderPut, effects);
+    const failed = await writeTransaction(db, [orderPut, ...effects.map((e) => e.item)]);
+    if (failed === undefined) return saved;
+    if (failed.includes(0)) throw changedMeanwhile(order);
+    throw refusal(effects[(failed[0] ?? 1) - 1]);
+  }
+
+  /**
+   * A change past DynamoDB's 100 items per transaction (an order of 100 lines): its effects are
+   * written in parts, each with the order's version condition and a ledger entry of how to undo
+   * it, then the order is written with the ledger entries' deletion. A refused part undoes the
+   * parts before it; a crash leaves ledger entries that the next attempt (or the compensation)
+   * undoes, so no reservation outlives an order change that never committed.
+   */
+  async function saveInParts(
+    order: StoredOrder,
+    saved: StoredOrder,
+    orderPut: TransactItem,
+    effects: Effect[],
+  ): Promise<StoredOrder> {
+    await releaseUncommitted(order.orderId);
+    const attempt = randomUUID();
+    const perPart = maxTransactionItems - 2; // the order's condition and the ledger entry
+    const ledger: Record<string, string>[] = [];
+    const undoAll = () => Promise.all(ledger.map((key) => undoLedgerEntry(key)));
+    for (let start = 0, part = 0; start < effects.length; start += perPart, part++) {
+      const slice = effects.slice(start, start + perPart);
+      const entry = keys.uncommittedEffects(order.orderId, attempt, part);
+      let failed: number[] | undefined;
+      try {
+        failed = await writeTransaction(db, [
+          {
+            ConditionCheck: {
+              TableName: tables.orders,
+              Key: keys.order(order.orderId),
+              ...orderVersionIs(order),
+            },
+          },
+          {
+            Put: {
+              TableName: tables.orders,
+              Item: {
+                ...entry,
+                attempt,
+                part,
+                undo: slice.flatMap((e) => (e.undo ? [e.undo] : [])),
+                expiresAt: ledgerExpiry(),
+              },
+            },
+          },
+          ...slice.map((e) => e.item),
+        ]);
+      } catch (error) {
+        await undoAll();
+        throw error;
+      }
+      if (failed !== undefined) {
+        await undoAll();
+        if (failed.includes(0)) throw changedMeanwhile(order);
+        throw refusal(slice[(failed[0] ?? 2) - 2]);
+      }
+      ledger.push(entry);
+    }
+    const failed = await writeTransaction(db, [
+      orderPut,
+      ...ledger.map((Key) => ({
+        Delete: { TableName: tables.orders, Key, ConditionExpression: 'attribute_exists(PK)' },
+      })),
+    ]).catch(async (error) => {
+      await undoAll();
+      throw error;
+    });
+    if (failed === undefined) return saved;
+    // the order moved, or another attempt's clean-up undid these parts: nothing of this one stays
+    await undoAll();
+    throw changedMeanwhile(order);
+  }
+
+  /** Undoes one ledger entry with its deletion, all or nothing; nothing when it is already gone. */
+  async function undoLedgerEntry(key: Record<string, string>, entry?: Record<string, unknown>) {
+    const item =
+      entry ??
+      (await db.send(new GetCommand({ TableName: tables.orders, Key: key, ConsistentRead: true }))).Item;
+    if (!item) return;
+    await writeTransaction(db, [
+      { Delete: { TableName: tables.orders, Key: key, ConditionExpression: 'attribute_exists(PK)' } },
+      ...((item.undo as TransactItem[] | undefined) ?? []),
+    ]).catch((error) => {
+      // another clean-up took it first: a concurrent transaction on the same entry is that one
+      if (!(error instanceof VersionConflict)) throw error;
+    });
+  }
+
+  async function releaseUncommitted(orderId: string): Promise<number> {
+    const entries = await queryPrefix<{ attempt: string; part: number; undo: TransactItem[] }>(
+      db,
+      tables.orders,
+      keys.uncommittedEffectsOf(orderId),
+    );
+    for (const entry of entries)
+      await undoLedgerEntry(keys.uncommittedEffects(orderId, entry.attempt, entry.part), entry);
+    return entries.length;
+  }
+
+  function effectsOf(change: OrderChange, now: string): Effect[] {
+    const { orderId } = change.order;
+    return [
+      ...(change.stock ?? []).map((movement) => ({
+        item: stockMovementItem(tables.inventory, movement, now),
+        undo: stockMovementUndoItem(tables.inventory, movement),
+        movement,
+      })),
+      ...(change.capacity?.claim ?? []).map((claim) => ({
+        item: capacityClaimItem(tables.inventory, claim),
+        undo: capacityReleaseItem(tables.inventory, claim, { unconditional: true }),
+        claim,
+      })),
+      ...(change.capacity?.release ?? []).map((slot) => ({
+        item: capacityReleaseItem(tables.inventory, slot),
+        undo: capacityUnreleaseItem(tables.inventory, slot),
+      })),
+      // pointers to the order are idempotent: a retried change writes the same ones again
       ...(change.shipmentPointers ?? []).map((shipmentId) => ({
-        Put: { TableName: tables.orders, Item: { ...keys.shipment(shipmentId), orderId: order.orderId } },
+        item: { Put: { TableName: tables.orders, Item: { ...keys.shipment(shipmentId), orderId } } },
       })),
       ...(change.trackingPointers ?? []).map((t) => ({
-        Put: {
-          TableName: tables.orders,
-          Item: { ...keys.tracking(t.trackingNumber), orderId: order.orderId, ...t },
+        item: {
+          Put: { TableName: tables.orders, Item: { ...keys.tracking(t.trackingNumber), orderId, ...t } },
         },
       })),
     ];
-    // the order alone needs no transaction: a conditional put costs half the write units
-    if (items.length === 1) {
-      const written = await conditionally(() => db.send(new PutCommand(items[0]?.Put as PutCommandInput)));
-      if (written) return saved;
-      throw new VersionConflict(`order ${order.orderId} changed while it was being updated`);
-    }
-    const failed = await writeTransaction(db, items);
-    if (failed === undefined) return saved;
-    if (failed.includes(0))
-      throw new VersionConflict(`order ${order.orderId} changed while it was being updated`);
-    const index = (failed[0] ?? 1) - 1;
-    const movement = stock[index];
-    const claim = claims[index - stock.length];
-    const conflict = new ReservationConflict(
-      movement
-        ? `${movement.kind} of ${movement.quantity} ${movement.sku} at ${movement.locationId} refused`
-        : `${claim?.locationId ?? 'a location'} has no preparation capacity left on ${claim?.day ?? 'that day'}`,
-    );
-    conflict.locationId = movement?.locationId ?? claim?.locationId;
-    throw conflict;
   }
 
   return {
@@ -125,6 +266,7 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
         ),
       ),
     save,
+    releaseUncommitted,
     async orderIdOfShipment(shipmentId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: tables.orders, Key: keys.shipment(shipmentId) }),

@@ -53,6 +53,32 @@ export function stockMovementItem(table: string, movement: StockMovement, now: s
 }
 
 /**
+ * The exact opposite of a movement, unconditional: it takes back a movement that was written as
+ * part of a change that never committed (the deltas commute, so the row returns to what it would be).
+ */
+export function stockMovementUndoItem(table: string, movement: StockMovement): TransactItem {
+  const opposite: Record<StockMovement['kind'], string> = {
+    reserve: 'SET reserved = reserved - :q, available = available + :q',
+    release: 'SET reserved = reserved + :q, available = available - :q',
+    consume: 'SET reserved = reserved + :q, onHand = onHand + :q',
+    restock: 'SET onHand = onHand - :q, available = available - :q',
+  };
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.stock(movement.sku, movement.locationId),
+      UpdateExpression: opposite[movement.kind],
+      ExpressionAttributeValues: { ':q': movement.quantity },
+    },
+  };
+}
+
+/** Counters of a day's preparation slots are kept a fortnight past their day, then expire (TTL). */
+export function capacityExpiry(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 14 * 24 * 3600;
+}
+
+/**
  * One more shipment for the location on the claim's day: refused (the whole transaction cancelled,
  * ConditionalCheckFailed on this item) once `dailyCapacity` shipments are taken; 0 refuses all.
  */
@@ -62,7 +88,8 @@ export function capacityClaimItem(table: string, claim: CapacityClaim): Transact
     Update: {
       TableName: table,
       Key: keys.capacity(claim.locationId, claim.day),
-      UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one, locationId = :loc, #day = :day',
+      UpdateExpression:
+        'SET used = if_not_exists(used, :zero) + :one, locationId = :loc, #day = :day, expiresAt = :expires',
       // a missing counter has taken nothing; with no capacity at all even the first is refused
       ConditionExpression:
         claim.dailyCapacity > 0 ? 'attribute_not_exists(used) OR used < :cap' : 'used < :cap',
@@ -73,20 +100,41 @@ export function capacityClaimItem(table: string, claim: CapacityClaim): Transact
         ':cap': claim.dailyCapacity,
         ':loc': claim.locationId,
         ':day': claim.day,
+        ':expires': capacityExpiry(claim.day),
       },
     },
   };
 }
 
-/** Gives one shipment's slot back; never takes the counter below zero. */
-export function capacityReleaseItem(table: string, slot: CapacitySlot): TransactItem {
+/**
+ * Gives one shipment's slot back; never takes the counter below zero (unless `unconditional`: the
+ * undo of a claim written in a change that never committed, which took exactly that slot).
+ */
+export function capacityReleaseItem(
+  table: string,
+  slot: CapacitySlot,
+  options: { unconditional?: boolean } = {},
+): TransactItem {
   requireCalendarDay(slot.day);
   return {
     Update: {
       TableName: table,
       Key: keys.capacity(slot.locationId, slot.day),
       UpdateExpression: 'SET used = used - :one',
-      ConditionExpression: 'used >= :one',
+      ...(options.unconditional ? {} : { ConditionExpression: 'used >= :one' }),
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
+}
+
+/** The undo of a slot given back in a change that never committed: the slot is taken again. */
+export function capacityUnreleaseItem(table: string, slot: CapacitySlot): TransactItem {
+  requireCalendarDay(slot.day);
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.capacity(slot.locationId, slot.day),
+      UpdateExpression: 'SET used = used + :one',
       ExpressionAttributeValues: { ':one': 1 },
     },
   };

@@ -19,6 +19,8 @@ export async function compensateOrder(
   failure: WorkflowFailure,
 ) {
   const closing = closingFor(failure.Error, failureReason(failure));
+  // a change cut off half-written (a crash between its parts) leaves nothing reserved either
+  await ports.orders.releaseUncommitted(orderId);
   const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
     const held = heldReservations(order);
     if (isTerminal(order.status) && held.length === 0) return undefined;

@@ -52,6 +52,11 @@ export interface OrderRepository {
    * VersionConflict when it moved, ReservationConflict when stock or capacity refused.
    */
   save(change: OrderChange): Promise<StoredOrder>;
+  /**
+   * Undoes the effects of changes that were being written in parts and never committed (a crash
+   * between parts); the number of parts undone. Compensation calls it, so nothing stays reserved.
+   */
+  releaseUncommitted(orderId: string): Promise<number>;
   orderIdOfShipment(shipmentId: string): Promise<string | undefined>;
   findTracking(trackingNumber: string): Promise<TrackingPointer | undefined>;
   list(options: {

@@ -5,7 +5,7 @@ import { listOrders } from '../app/order-queries.ts';
 import { orderStatuses } from '../core/orders/types.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
 import { apiQuery } from '../shared/schemas.ts';
-import { baseUrlOf, orderView } from '../shared/views.ts';
+import { baseUrlOf, orderSummaryView } from '../shared/views.ts';
 
 const query = {
   status: z.enum(orderStatuses).optional(),
@@ -16,5 +16,5 @@ const query = {
 export const handler = httpRoute(apiQuery({}, query), async (event) => {
   const page = await listOrders(ports(), event.queryStringParameters);
   const baseUrl = baseUrlOf(event);
-  return json(200, { items: page.items.map((o) => orderView(o, baseUrl)), next: page.next });
+  return json(200, { items: page.items.map((o) => orderSummaryView(o, baseUrl)), next: page.next });
 });

@@ -20,6 +20,24 @@ const longitude = z.number().min(-180).max(180).transform(rounded(6));
 const euros = (max: number) => z.number().min(0).max(max).transform(rounded(2));
 const kilograms = z.number().min(0).max(10_000).transform(rounded(3));
 
+/** Free text as people type it: bounded, and without control characters (NUL, escapes, newlines). */
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is refused
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters');
+
+/** An e-mail address within RFC 5321's limits: 64 characters before the @, 254 in all. */
+const email = z
+  .email()
+  .max(254)
+  .refine(
+    (address) => (address.split('@')[0] ?? '').length <= 64,
+    'must have at most 64 characters before the @',
+  );
+
 /**
  * An API Gateway v2 event whose JSON body and path parameters are checked at the edge. A missing
  * body reads as `{}`, so the answer names the missing fields rather than the body.
@@ -41,11 +59,11 @@ export function apiQuery<P extends z.ZodRawShape, Q extends z.ZodRawShape>(path:
 }
 
 export const locationBody = z.object({
-  name: z.string().min(1).max(200),
+  name: text(200),
   type: z.enum(locationTypes),
   lat: latitude,
   lon: longitude,
-  postcode: z.string().min(1).max(16).optional(),
+  postcode: text(16).optional(),
   capabilities: z.array(z.enum(capabilities)).max(3),
   handlingCost: euros(1000).optional(),
   storageCostPerUnitDay: z.number().min(0).max(1000).transform(rounded(4)).optional(),
@@ -68,7 +86,7 @@ export const locationBody = z.object({
 });
 
 export const productBody = z.object({
-  name: z.string().min(1).max(200),
+  name: text(200),
   weightKg: kilograms,
   handling: z.array(z.enum(handlingKinds)).max(3).optional(),
   kit: z
@@ -122,13 +140,13 @@ export const adjustmentBody = z.object({
     .min(-1_000_000_000)
     .max(1_000_000_000)
     .refine((d) => d !== 0, 'must not be 0'),
-  reason: z.string().min(1).max(200),
+  reason: text(200),
 });
 
 const address = z.object({
-  line1: z.string().min(1).max(200),
-  postcode: z.string().min(1).max(16),
-  city: z.string().min(1).max(100),
+  line1: text(200),
+  postcode: text(16),
+  city: text(100),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
   lat: latitude.optional(),
   lon: longitude.optional(),
@@ -157,7 +175,7 @@ export const orderLineBody = z.object({
 export const orderBody = z.object({
   orderId: id.optional(),
   channel: z.enum(channels),
-  customer: z.object({ id, email: z.email().optional() }),
+  customer: z.object({ id, email: email.optional() }),
   delivery: deliveryBody,
   lines: z.array(orderLineBody).min(1).max(100),
 });
@@ -180,7 +198,7 @@ export const confirmBody = z
   })
   .default({});
 
-export const rejectBody = z.object({ reason: z.string().min(1).max(500) });
+export const rejectBody = z.object({ reason: text(500) });
 
 export const cancelBody = z
   .object({
@@ -197,15 +215,13 @@ export const carrierEventBody = z.object({
   trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
   status: z.enum(carrierStatuses),
   occurredAt: isoDate,
-  location: z.string().max(200).optional(),
+  location: text(200).optional(),
 });
 
 export const returnBody = z.object({
   returnId: id.optional(),
   lines: z
-    .array(
-      z.object({ sku: id, quantity: z.number().int().min(1).max(999), reason: z.string().min(1).max(200) }),
-    )
+    .array(z.object({ sku: id, quantity: z.number().int().min(1).max(999), reason: text(200) }))
     .min(1)
     .max(100),
 });

@@ -42,6 +42,16 @@ export function orderView(order: StoredOrder, baseUrl: string) {
   };
 }
 
+/**
+ * An order in a page of `GET /orders`: the order's view without its sourcing explanation, which
+ * grows with the network (every excluded location) and is served whole by `GET /orders/{id}`; so a
+ * page of 100 orders stays far below Lambda's 6 MB response limit whatever the network's size.
+ */
+export function orderSummaryView(order: StoredOrder, baseUrl: string) {
+  const view = orderView(order, baseUrl);
+  return { ...view, sourcing: view.sourcing ? { cost: view.sourcing.cost } : undefined };
+}
+
 /** A return as POST /orders/{id}/returns answers it: with the label the customer prints. */
 export function returnCreatedView(record: ReturnRecord, baseUrl: string) {
   const { returnId, status, carrierId, trackingNumber } = record;

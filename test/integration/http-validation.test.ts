@@ -262,6 +262,32 @@ describe('POST /orders', () => {
       (b) => ({ ...b, customer: { id: 'c', email: 'not-an-email' } }),
       ['body.customer.email'],
     ],
+    [
+      'an e-mail with 65 characters before the @',
+      (b) => ({ ...b, customer: { id: 'c', email: `${'a'.repeat(65)}@example.com` } }),
+      ['body.customer.email'],
+    ],
+    [
+      'an e-mail of 255 characters',
+      (b) => ({
+        ...b,
+        customer: {
+          id: 'c',
+          email: `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(61)}`,
+        },
+      }),
+      ['body.customer.email'],
+    ],
+    [
+      'a NUL in the address',
+      (b) => withValueAt(b, 'delivery.address.line1', '1 rue\u0000 de Rivoli'),
+      ['body.delivery.address.line1'],
+    ],
+    [
+      'an escape sequence in the city',
+      (b) => withValueAt(b, 'delivery.address.city', 'Paris\u001b[31m'),
+      ['body.delivery.address.city'],
+    ],
     ['a bad customer id', (b) => ({ ...b, customer: { id: 'c c' } }), ['body.customer.id']],
     [
       'home delivery without address',
