@@ -318,6 +318,15 @@ describe('DynamoDB tables', () => {
     ]);
   });
 
+  it('expire the orders and inventory items that carry an expiresAt (undo ledgers, daily counters)', () => {
+    for (const table of ['orders', 'inventory'] as const)
+      expect(propsOf(tableIds[table]).TimeToLiveSpecification).toEqual({
+        AttributeName: 'expiresAt',
+        Enabled: true,
+      });
+    expect(propsOf(tableIds.network).TimeToLiveSpecification).toBeUndefined();
+  });
+
   it('lay the idempotency table out as Powertools expects, expiring records by TTL', () => {
     expect(propsOf(tableIds.idempotency)).toMatchObject({
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
