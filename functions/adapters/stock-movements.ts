@@ -7,21 +7,32 @@ import type { TransactItem } from './transactions.ts';
 export function stockMovementItem(table: string, movement: StockMovement, now: string): TransactItem {
   const Key = keys.stock(movement.sku, movement.locationId);
   const values = { ':q': movement.quantity, ':now': now };
-  const update = (UpdateExpression: string, ConditionExpression: string): TransactItem => ({
+  const update = (
+    UpdateExpression: string,
+    ConditionExpression: string,
+    extra: Record<string, number> = {},
+  ): TransactItem => ({
     Update: {
       TableName: table,
       Key,
       UpdateExpression,
       ConditionExpression,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ...values, ...extra },
     },
   });
   switch (movement.kind) {
-    case 'reserve':
-      return update(
-        'SET reserved = reserved + :q, available = available - :q, updatedAt = :now',
-        'available >= :q',
-      );
+    case 'reserve': {
+      const reserve = 'SET reserved = reserved + :q, available = available - :q, updatedAt = :now';
+      const kept = movement.holdBack;
+      if (!kept) return update(reserve, 'available >= :q');
+      // the channel's buffer is in the condition, so racing reservations never take units held back
+      return kept.onHandAtMost === undefined
+        ? update(reserve, 'available >= :need', { ':need': movement.quantity + kept.units })
+        : update(reserve, 'available >= :need AND onHand <= :onHand', {
+            ':need': movement.quantity + kept.units,
+            ':onHand': kept.onHandAtMost,
+          });
+    }
     case 'release':
       return update(
         'SET reserved = reserved - :q, available = available + :q, updatedAt = :now',

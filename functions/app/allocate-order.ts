@@ -1,5 +1,5 @@
 import { capacityDay, claimSlots } from '../core/inventory/capacity.ts';
-import { movementsOf } from '../core/inventory/movements.ts';
+import { holdingBack, movementsOf } from '../core/inventory/movements.ts';
 import {
   allocate,
   countSourcingAttempt,
@@ -77,7 +77,7 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
       );
       const saved = await orders.save({
         order: allocate(sourced, shipments, at),
-        stock: movementsOf('reserve', shipments),
+        stock: holdingBack(movementsOf('reserve', shipments), request.holdBack),
         shipmentPointers: shipments.map((s) => s.shipmentId),
         capacity: { claim: claims },
       });

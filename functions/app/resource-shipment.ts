@@ -1,5 +1,5 @@
 import { capacityDay, claimSlots, slotsHeldBy } from '../core/inventory/capacity.ts';
-import { movements, movementsOf } from '../core/inventory/movements.ts';
+import { holdingBack, movements, movementsOf } from '../core/inventory/movements.ts';
 import {
   countSourcingAttempt,
   findShipment,
@@ -96,7 +96,7 @@ export async function resourceShipment(
           ...(rejected.reservation === 'held'
             ? movements('release', rejected.locationId, rejected.lines)
             : []),
-          ...movementsOf('reserve', replacement),
+          ...holdingBack(movementsOf('reserve', replacement), request.holdBack),
         ],
         capacity: { claim: claims, release: slotsHeldBy([rejected]) },
         shipmentPointers: replacement.map((s) => s.shipmentId),

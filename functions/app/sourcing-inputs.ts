@@ -1,5 +1,6 @@
 import { capacityDay, capacityRemaining } from '../core/inventory/capacity.ts';
-import { availableForChannel } from '../core/inventory/channels.ts';
+import { availableForChannel, holdBackOf } from '../core/inventory/channels.ts';
+import type { HoldBack } from '../core/inventory/movements.ts';
 import type { GeoPoint, Location } from '../core/network.ts';
 import { groupOrderLines } from '../core/orders/lines.ts';
 import type { Channel, Delivery, OrderLine } from '../core/orders/types.ts';
@@ -15,14 +16,25 @@ export async function availabilityOf(
   skus: string[],
   channel?: Channel,
 ): Promise<Map<string, Map<string, number>>> {
-  const byLocation = new Map<string, Map<string, number>>();
+  return (await stockReading(stock, skus, channel)).available;
+}
+
+/**
+ * The availability sourcing plans with, and what each location holds back from the channel: the
+ * reservation's condition carries the latter, so units planned from this reading never eat a buffer.
+ */
+async function stockReading(stock: Pick<StockLedger, 'rowsOfSku'>, skus: string[], channel?: Channel) {
+  const available = new Map<string, Map<string, number>>();
+  const holdBack = new Map<string, Map<string, HoldBack>>();
   const rows = (await Promise.all([...new Set(skus)].map((sku) => stock.rowsOfSku(sku)))).flat();
   for (const row of rows) {
-    const perSku = byLocation.get(row.locationId) ?? new Map<string, number>();
+    const perSku = available.get(row.locationId) ?? new Map<string, number>();
     perSku.set(row.sku, channel ? availableForChannel(row, channel) : Math.max(0, row.available));
-    byLocation.set(row.locationId, perSku);
+    available.set(row.locationId, perSku);
+    const kept = channel ? holdBackOf(row, channel) : undefined;
+    if (kept) holdBack.set(row.locationId, (holdBack.get(row.locationId) ?? new Map()).set(row.sku, kept));
   }
-  return byLocation;
+  return { available, holdBack };
 }
 
 /**
@@ -47,22 +59,25 @@ export async function capacityLeft(
   return left;
 }
 
-/** Everything sourcing needs to know about the network for these lines, read in parallel. */
+/**
+ * Everything sourcing needs to know about the network for these lines, read in parallel; with
+ * `holdBack`, what the reservations of the plan must leave to other channels (`holdingBack`).
+ */
 export async function sourcingRequestFor(
   ports: { network: NetworkRepository; stock: StockLedger },
   lines: OrderLine[],
   delivery: Delivery,
   options: { at: Date; excluded?: string[] | undefined; channel?: Channel | undefined },
-): Promise<SourcingRequest> {
+): Promise<SourcingRequest & { holdBack: ReadonlyMap<string, ReadonlyMap<string, HoldBack>> }> {
   const { network, stock } = ports;
   const { at } = options;
   const products = await network.getProducts(lines.map((l) => l.sku));
   const groups = groupOrderLines(lines, products);
   const componentSkus = groups.flatMap((g) => g.lines.map((l) => l.sku)).filter((sku) => !products.has(sku));
-  const [components, locations, available] = await Promise.all([
+  const [components, locations, { available, holdBack }] = await Promise.all([
     componentSkus.length > 0 ? network.getProducts(componentSkus) : new Map(),
     network.listLocations(),
-    availabilityOf(
+    stockReading(
       stock,
       groups.flatMap((g) => g.lines.map((l) => l.sku)),
       options.channel,
@@ -86,5 +101,6 @@ export async function sourcingRequestFor(
     excluded: new Set(options.excluded ?? []),
     at,
     capacityLeft: left,
+    holdBack,
   };
 }

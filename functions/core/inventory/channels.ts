@@ -1,4 +1,5 @@
 import type { Channel } from '../orders/types.ts';
+import type { HoldBack } from './movements.ts';
 
 /**
  * Units a location holds back from one sales channel: a fixed number, a share of what is on hand
@@ -34,6 +35,16 @@ export function availableForChannel(
   channel: Channel,
 ): number {
   return Math.max(0, row.available - bufferUnits(row, channel));
+}
+
+/** What a reservation by `channel` must leave available at this row, if it holds anything back. */
+export function holdBackOf(
+  row: { onHand: number; channelBuffers?: ChannelBuffers | undefined },
+  channel: Channel,
+): HoldBack | undefined {
+  const units = bufferUnits(row, channel);
+  if (units === 0) return undefined;
+  return row.channelBuffers?.[channel]?.share ? { units, onHandAtMost: row.onHand } : { units };
 }
 
 /** ATS of one channel across locations. */

@@ -12,6 +12,29 @@ export interface StockMovement {
   locationId: string;
   sku: string;
   quantity: number;
+  /** for a reservation by a channel the location holds units back from: what must stay */
+  holdBack?: HoldBack | undefined;
+}
+
+/**
+ * Units a reservation must leave available (the channel's buffer, as read), and the on hand that
+ * buffer was computed from when it is a share (a share grows with on hand; a smaller on hand only
+ * makes the buffer smaller, so the reservation stays safe as long as on hand did not grow).
+ */
+export interface HoldBack {
+  units: number;
+  onHandAtMost?: number | undefined;
+}
+
+/** The reservations with what each must leave to other channels, by location then SKU. */
+export function holdingBack(
+  reservations: readonly StockMovement[],
+  holdBack: ReadonlyMap<string, ReadonlyMap<string, HoldBack>>,
+): StockMovement[] {
+  return reservations.map((m) => {
+    const kept = m.kind === 'reserve' ? holdBack.get(m.locationId)?.get(m.sku) : undefined;
+    return kept ? { ...m, holdBack: kept } : m;
+  });
 }
 
 /** Lines held, given back, taken away or brought in at one location: one movement per line. */
