@@ -20,6 +20,7 @@ const endpoints = {
   eventbridge: 'http://127.0.0.1:3',
   s3: 'http://127.0.0.1:4',
   secretsmanager: 'http://127.0.0.1:5',
+  ses: 'http://127.0.0.1:6',
 };
 
 /** The function behind a route answers what the test puts here, and records the events it got. */
