@@ -437,9 +437,9 @@ describe('events', () => {
       const rule = rules.find(([, r]) =>
         referencedIds(r.Properties?.Targets).includes(functionLogicalId(spec.id)),
       );
-      const queueId = referencedIds(
-        (rule?.[1].Properties?.Targets as Record<string, unknown>[])[0]?.DeadLetterConfig,
-      )[0];
+      const targets = (rule?.[1].Properties?.Targets ?? []) as Record<string, unknown>[];
+      const queueId = referencedIds(targets[0]?.DeadLetterConfig)[0];
+      expect(queueId).toBeDefined();
       const config = configs.find(([, c]) =>
         referencedIds(c.Properties?.FunctionName).includes(functionLogicalId(spec.id)),
       );
