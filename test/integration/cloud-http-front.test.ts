@@ -107,6 +107,11 @@ describe('routing', () => {
     expect(calls[0]?.event.rawPath).toBe('/inventory/PARIS%20NORD/SKU%2F42');
   });
 
+  it('keeps an idle connection 60 s, so that a function importing for seconds does not reset the next request', async () => {
+    const result = await call('/_local/endpoints');
+    expect(result.headers.get('keep-alive')).toBe('timeout=60');
+  });
+
   it('answers GET /_local/endpoints with the service URLs, no token needed', async () => {
     const result = await call('/_local/endpoints');
     expect(result.status).toBe(200);
