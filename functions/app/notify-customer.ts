@@ -7,6 +7,7 @@ import {
   type NotificationTrigger,
   notificationFor,
 } from '../core/notifications/triggers.ts';
+import { NotificationInFlight } from '../shared/errors.ts';
 import { event } from './events.ts';
 import type { AppPorts, NotificationRecord } from './ports.ts';
 
@@ -17,11 +18,6 @@ type NotifyPorts = Pick<AppPorts, 'orders' | 'network' | 'notifications' | 'mail
  * that a claim this old belongs to an attempt that died, and a retry may take it over.
  */
 export const claimLeaseMs = 120_000;
-
-/** A delivery of the same event is sending the message right now: retried later, it finds it sent. */
-export class NotificationInFlight extends Error {
-  override name = 'NotificationInFlight';
-}
 
 /** The same id for the same (order, template, subject), whichever delivery of the event computes it. */
 export function notificationIdOf(about: NotificationIntent): string {

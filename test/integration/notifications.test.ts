@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sesMailer } from '../../functions/adapters/mailer.ts';
-import { claimLeaseMs, NotificationInFlight, notifyCustomer } from '../../functions/app/notify-customer.ts';
+import { claimLeaseMs, notifyCustomer } from '../../functions/app/notify-customer.ts';
 import type { NotificationRecord } from '../../functions/app/ports.ts';
 import { receiveOrder } from '../../functions/core/orders/order.ts';
 import type { Shipment } from '../../functions/core/orders/types.ts';
+import { NotificationInFlight } from '../../functions/shared/errors.ts';
 import { sentEmails } from '../../local/ses.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { localClients, localResources } from '../support/ports.ts';
