@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { defaultNotificationSender } from './customer-email.ts';
 import { projectRoot } from './paths.ts';
 import { RelaisStack } from './relais-stack.ts';
 
@@ -42,6 +43,15 @@ function stringContext(app: App, key: string): string {
   return value;
 }
 
+function optionalStringContext(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
+    throw new Error(`CDK context ${key} must be an e-mail address (set it with -c ${key}=...)`);
+  }
+  return value;
+}
+
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: RelaisStack } {
   const context: Record<string, unknown> = {
     // What the CLI turns on, so an in-process synth (the local cloud) gets the same metadata:
@@ -58,6 +68,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Rela
     description: 'Relais: serverless distributed order management',
     jwtIssuer: stringContext(app, 'relais:jwtIssuer'),
     jwtAudience: stringContext(app, 'relais:jwtAudience'),
+    notificationSender: optionalStringContext(app, 'relais:notificationSender') ?? defaultNotificationSender,
   });
   if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -3,9 +3,10 @@ import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch
 import { EventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EventFunction } from './functions-manifest.ts';
+import { detailTypesOf, type EventFunction } from './functions-manifest.ts';
 
 /**
  * The one custom bus (design, section 7), an archive of everything Relais publishes, and one
@@ -38,8 +39,8 @@ export class EventRouting extends Construct {
 
     new Rule(this, `${spec.id}Rule`, {
       eventBus: this.bus,
-      description: `${spec.source} ${spec.detailType} to ${spec.id}`,
-      eventPattern: { source: [spec.source], detailType: [spec.detailType] },
+      description: `${spec.source} ${detailTypesOf(spec).join(', ')} to ${spec.id}`,
+      eventPattern: { source: [spec.source], detailType: [...detailTypesOf(spec)] },
       targets: [
         new LambdaFunction(target, {
           deadLetterQueue: deadLetters,
@@ -47,6 +48,15 @@ export class EventRouting extends Construct {
           maxEventAge: Duration.hours(2),
         }),
       ],
+    });
+
+    // EventBridge invokes Lambda asynchronously: the target's retries and dead-letter queue cover a
+    // failed invocation, Lambda's own retries and failure destination cover an error the function
+    // throws. Both end in the same queue.
+    target.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(2),
+      onFailure: new SqsDestination(deadLetters),
     });
 
     deadLetters

@@ -1,3 +1,5 @@
+import { triggerTypes } from '../functions/core/notifications/triggers.ts';
+
 /**
  * Every Lambda function of Relais, as data. The CDK stack builds one NodejsFunction per entry;
  * the workflow tests map the same substitution names to the same handler files, so what is
@@ -22,7 +24,13 @@ export interface EventFunction {
   id: string;
   entry: string;
   source: string;
-  detailType: string;
+  /** the detail type, or the several, its rule matches */
+  detailType: string | readonly string[];
+}
+
+/** The detail types an event function's rule matches, as a list. */
+export function detailTypesOf(spec: EventFunction): readonly string[] {
+  return typeof spec.detailType === 'string' ? [spec.detailType] : spec.detailType;
 }
 
 export const httpRoutes: readonly HttpRouteFunction[] = [
@@ -140,6 +148,12 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
     authorized: false,
   },
   {
+    id: 'GetOrderNotifications',
+    route: 'GET /orders/{orderId}/notifications',
+    entry: 'functions/http/get-order-notifications.ts',
+    authorized: true,
+  },
+  {
     id: 'CreateReturn',
     route: 'POST /orders/{orderId}/returns',
     entry: 'functions/http/create-return.ts',
@@ -181,6 +195,13 @@ export const eventFunctions: readonly EventFunction[] = [
     source: 'relais.carriers',
     detailType: 'CarrierTrackingEvent.v1',
   },
+  {
+    id: 'NotifyCustomer',
+    entry: 'functions/events/notify-customer.ts',
+    source: 'relais.orders',
+    // the events that may call for a message: the core decides which do
+    detailType: triggerTypes,
+  },
 ];
 
 /** Environment variable names shared by every function (values differ between AWS and the local cloud). */
@@ -194,4 +215,6 @@ export const env = {
   returnStateMachine: 'RETURN_STATE_MACHINE_ARN',
   labelsBucket: 'LABELS_BUCKET',
   webhookSecretArn: 'WEBHOOK_SECRET_ARN',
+  notificationSender: 'NOTIFICATION_SENDER',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
 } as const;

@@ -18,7 +18,8 @@ export type Grant =
   | 'webhookSecret:read'
   | 'fulfilment:start'
   | 'return:start'
-  | 'tasks:callback';
+  | 'tasks:callback'
+  | 'email:send';
 
 const shipmentGrants: readonly Grant[] = ['orders:write', 'inventory:write', 'tasks:callback', 'events:put'];
 
@@ -65,6 +66,8 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   Compensate: ['orders:write', 'inventory:write', 'events:put'],
   Return: ['orders:write', 'inventory:write', 'events:put', 'tasks:callback'],
   CarrierTracking: shipmentGrants,
+  NotifyCustomer: ['orders:write', 'network:read', 'email:send', 'events:put'],
+  GetOrderNotifications: ['orders:read'],
 };
 
 /** Fails synth when a manifest entry has no row here (or a row names no function), so nothing ships unreviewed. */

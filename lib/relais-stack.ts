@@ -4,6 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { CustomerEmail } from './customer-email.ts';
 import { EventRouting } from './event-routing.ts';
 import { env, eventFunctions, httpRoutes, stepFunctions } from './functions-manifest.ts';
 import { RelaisHttpApi } from './http-api.ts';
@@ -15,6 +16,8 @@ import { Workflow, workflowArn } from './workflow.ts';
 export interface RelaisStackProps extends StackProps {
   jwtIssuer: string;
   jwtAudience: string;
+  /** the address customer notifications come from (an SES identity) */
+  notificationSender: string;
 }
 
 export const workflowFiles = {
@@ -56,6 +59,11 @@ export class RelaisStack extends Stack {
         'would break every carrier webhook until they are given the new key.',
     });
 
+    const email = new CustomerEmail(this, 'CustomerEmail', {
+      sender: props.notificationSender,
+      configurationSetName: `${this.stackName}-notifications`,
+    });
+
     this.fulfilmentStateMachineName = `${this.stackName}-fulfilment`;
     this.returnStateMachineName = `${this.stackName}-return`;
     const fulfilmentArn = workflowArn(this, this.fulfilmentStateMachineName);
@@ -71,6 +79,9 @@ export class RelaisStack extends Stack {
       [env.returnStateMachine]: returnArn,
       [env.labelsBucket]: labels.bucketName,
       [env.webhookSecretArn]: webhookSecret.secretArn,
+      // literal names, not references: the local cloud reads them from the template as they are
+      [env.notificationSender]: email.sender,
+      [env.sesConfigurationSet]: email.configurationSetName,
     };
 
     const labelObjects = `${labels.bucketArn}/*`;
@@ -104,6 +115,7 @@ export class RelaisStack extends Stack {
       'return:start': (fn) => allow(fn, ['states:StartExecution'], [returnArn]),
       // A task token names no resource: SendTask* take no resource-level permission.
       'tasks:callback': (fn) => allow(fn, ['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']),
+      'email:send': (fn) => email.grantSend(fn.role),
     };
 
     const build = (id: string, entry: string, timeout: Duration): RelaisFunction => {

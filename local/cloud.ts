@@ -1,8 +1,8 @@
 /**
  * The whole stack on this machine, read from its synthesized template: DynamoDB Local with the
  * tables, s3rver with the buckets, the Step Functions engine and the event bus (each with its AWS
- * JSON endpoint for the SDK), Secrets Manager's GetSecretValue for the secrets, the functions, and
- * the HTTP front. `npm start` runs it; tests start
+ * JSON endpoint for the SDK), Secrets Manager's GetSecretValue for the secrets, the SES v2
+ * emulator for the e-mails, the functions, and the HTTP front. `npm start` runs it; tests start
  * it too, usually with `handlersFromSource` so that no bundling is needed:
  *
  *   const cloud = await startLocalCloud({
@@ -33,6 +33,7 @@ import {
 } from './lambda-runtime.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 import { generatedSecretValue, type LocalSecret, startSecretsManagerServer } from './secrets-manager.ts';
+import { type LocalSes, startLocalSes } from './ses.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
 import type { CfnTemplate } from './template/intrinsics.ts';
@@ -183,49 +184,56 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       value: webhookSecretArns.has(secret.arn) ? options.webhookSecret : generatedSecretValue(),
     }));
 
-    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer, secretsManagerServer] = await allStarted([
-      options.dynamoDb
-        ? Promise.resolve(options.dynamoDb)
-        : timed('DynamoDB Local', options.onPhase, async () => {
-            const started = await startDynamoDbLocal({
-              inMemory: options.inMemory,
-              dataDir: join(dataDir, 'dynamodb'),
-            });
-            stops.push(() => started.stop());
-            return started;
-          }),
-      timed('s3rver', options.onPhase, async (): Promise<LocalS3> => {
-        const started = await startLocalS3({
-          inMemory: options.inMemory,
-          dataDir: join(dataDir, 's3'),
-          buckets: model.buckets.map((bucket) => bucket.bucketName),
-        });
-        stops.push(() => started.stop());
-        return started;
-      }),
-      startStepFunctionsServer(stepFunctions).then((server) => {
-        stops.push(() => server.close());
-        return server;
-      }),
-      startEventBridgeServer(bus).then((server) => {
-        // drain deliveries before the server goes, so none is cut off half-way
-        stops.push(async () => {
-          await server.close();
-          await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-        });
-        return server;
-      }),
-      startSecretsManagerServer(secrets).then((server) => {
-        stops.push(() => server.close());
-        return server;
-      }),
-    ]);
+    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer, secretsManagerServer, ses] =
+      await allStarted([
+        options.dynamoDb
+          ? Promise.resolve(options.dynamoDb)
+          : timed('DynamoDB Local', options.onPhase, async () => {
+              const started = await startDynamoDbLocal({
+                inMemory: options.inMemory,
+                dataDir: join(dataDir, 'dynamodb'),
+              });
+              stops.push(() => started.stop());
+              return started;
+            }),
+        timed('s3rver', options.onPhase, async (): Promise<LocalS3> => {
+          const started = await startLocalS3({
+            inMemory: options.inMemory,
+            dataDir: join(dataDir, 's3'),
+            buckets: model.buckets.map((bucket) => bucket.bucketName),
+          });
+          stops.push(() => started.stop());
+          return started;
+        }),
+        startStepFunctionsServer(stepFunctions).then((server) => {
+          stops.push(() => server.close());
+          return server;
+        }),
+        startEventBridgeServer(bus).then((server) => {
+          // drain deliveries before the server goes, so none is cut off half-way
+          stops.push(async () => {
+            await server.close();
+            await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+          });
+          return server;
+        }),
+        startSecretsManagerServer(secrets).then((server) => {
+          stops.push(() => server.close());
+          return server;
+        }),
+        timed('SES emulator', options.onPhase, async (): Promise<LocalSes> => {
+          const started = await startLocalSes();
+          stops.push(() => started.stop());
+          return started;
+        }),
+      ]);
     const endpoints: LocalEndpoints = {
       dynamodb: dynamoDb.endpoint,
       stepfunctions: stepFunctionsServer.url,
       eventbridge: eventBridgeServer.url,
       s3: s3.endpoint,
       secretsmanager: secretsManagerServer.url,
+      ses: ses.endpoint,
     };
 
     await timed('tables', options.onPhase, () => createTables(dynamoDb.endpoint, model.tables));

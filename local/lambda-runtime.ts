@@ -29,6 +29,7 @@ export interface LocalEndpoints {
   eventbridge: string;
   s3: string;
   secretsmanager: string;
+  ses: string;
 }
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -65,6 +66,7 @@ export function localRuntimeEnvironment(
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     // s3rver predates the SDK's default CRC32 checksums on every upload and download.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',

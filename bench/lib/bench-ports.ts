@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsPorts } from '../../functions/adapters/aws-ports.ts';
@@ -42,6 +43,7 @@ export function benchPorts(dynamodbEndpoint: string, tables: Tables, clock: Cloc
     eventBridge: new EventBridgeClient({ ...base, endpoint: nowhere }),
     s3: new S3Client({ ...base, endpoint: nowhere, forcePathStyle: true }),
     secrets: new SecretsManagerClient({ ...base, endpoint: nowhere }),
+    ses: new SESv2Client({ ...base, endpoint: nowhere }),
   };
   const unused = () => {
     throw new Error('the reservation benchmark names no bus, state machine or bucket');
@@ -52,6 +54,8 @@ export function benchPorts(dynamodbEndpoint: string, tables: Tables, clock: Cloc
     fulfilmentStateMachine: unused,
     returnStateMachine: unused,
     labelsBucket: unused,
+    notificationSender: unused,
+    sesConfigurationSet: unused,
   });
   const offstage = new Map<string, number>();
   const count = (name: string) => offstage.set(name, (offstage.get(name) ?? 0) + 1);

@@ -6,19 +6,23 @@ import type { DynamoContext, Tables } from './dynamo-tables.ts';
 import { eventBridgePublisher } from './events.ts';
 import { dynamoStock } from './inventory-store.ts';
 import { s3Labels } from './labels.ts';
+import { sesMailer } from './mailer.ts';
 import { dynamoNetwork } from './network-store.ts';
+import { dynamoNotificationLog } from './notification-log.ts';
 import { dynamoCarrierEvents, dynamoOrders } from './order-store.ts';
 import { dynamoReturns } from './return-store.ts';
 import { dynamoSupply } from './supply-store.ts';
 import { stepFunctionsWorkflows } from './workflow.ts';
 
-/** Where the ports' resources are: names of tables, bus, state machines and bucket. */
+/** Where the ports' resources are: names of tables, bus, state machines, bucket, and the e-mail sender. */
 export interface Resources {
   tables: Tables;
   eventBus: () => string;
   fulfilmentStateMachine: () => string;
   returnStateMachine: () => string;
   labelsBucket: () => string;
+  notificationSender: () => string;
+  sesConfigurationSet: () => string;
 }
 
 /**
@@ -46,6 +50,8 @@ export function resourcesNamedBy(read: (variable: string) => string): Resources 
     fulfilmentStateMachine: () => read(env.fulfilmentStateMachine),
     returnStateMachine: () => read(env.returnStateMachine),
     labelsBucket: () => read(env.labelsBucket),
+    notificationSender: () => read(env.notificationSender),
+    sesConfigurationSet: () => read(env.sesConfigurationSet),
   };
 }
 
@@ -73,6 +79,12 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
         return: resources.returnStateMachine,
       }),
     labels: () => s3Labels(clients.s3, resources.labelsBucket),
+    notifications: () => dynamoNotificationLog(dynamo()),
+    mailer: () =>
+      sesMailer(clients.ses, {
+        sender: resources.notificationSender,
+        configurationSet: resources.sesConfigurationSet,
+      }),
     clock: () => ({ now: () => new Date() }),
   };
   const built: Partial<AppPorts> = {};

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../shared/powertools.ts';
@@ -17,6 +18,7 @@ export interface AwsClients {
   eventBridge: EventBridgeClient;
   s3: S3Client;
   secrets: SecretsManagerClient;
+  ses: SESv2Client;
 }
 
 const builders: { [K in keyof AwsClients]: () => AwsClients[K] } = {
@@ -28,6 +30,7 @@ const builders: { [K in keyof AwsClients]: () => AwsClients[K] } = {
   eventBridge: () => tracer.captureAWSv3Client(new EventBridgeClient({})),
   s3: () => tracer.captureAWSv3Client(new S3Client({})),
   secrets: () => tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  ses: () => tracer.captureAWSv3Client(new SESv2Client({})),
 };
 
 const built: Partial<AwsClients> = {};
@@ -53,5 +56,8 @@ export const awsClients: AwsClients = {
   },
   get secrets() {
     return client('secrets');
+  },
+  get ses() {
+    return client('ses');
   },
 };

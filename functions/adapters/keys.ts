@@ -23,6 +23,12 @@ export const keys = {
   /** a copy of the return under its order's partition, so that one query lists an order's returns */
   orderReturn: (orderId: string, returnId: string) => ({ PK: `ORDER#${orderId}`, SK: `RETURN#${returnId}` }),
   returnsOfOrder: (orderId: string) => ({ PK: `ORDER#${orderId}`, SKPrefix: 'RETURN#' }),
+  /** one notification of an order: its template and what it is about (a shipment, a return, `ORDER`) */
+  notification: (orderId: string, template: string, about: string) => ({
+    PK: `ORDER#${orderId}`,
+    SK: `NOTIFY#${template}#${about}`,
+  }),
+  notificationsOfOrder: (orderId: string) => ({ PK: `ORDER#${orderId}`, SKPrefix: 'NOTIFY#' }),
   stock: (sku: string, locationId: string) => ({ PK: `SKU#${sku}`, SK: `LOC#${locationId}` }),
   stockOfSku: (sku: string) => ({ PK: `SKU#${sku}` }),
   adjustment: (adjustmentId: string) => ({ PK: `ADJUSTMENT#${adjustmentId}`, SK: 'ADJUSTMENT' }),

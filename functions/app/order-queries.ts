@@ -19,3 +19,12 @@ export async function shipmentLabel(ports: Pick<AppPorts, 'orders' | 'labels'>, 
   if (!label) throw new NotFound(`shipment ${shipmentId} has no label yet`);
   return label;
 }
+
+/** What the customer was told about an order, oldest first (claims still being sent are not shown). */
+export async function orderNotifications(ports: Pick<AppPorts, 'orders' | 'notifications'>, orderId: string) {
+  await requireOrder(ports.orders, orderId);
+  const records = await ports.notifications.ofOrder(orderId);
+  return records
+    .filter((r) => r.status !== 'sending')
+    .sort((a, b) => a.at.localeCompare(b.at) || a.template.localeCompare(b.template));
+}

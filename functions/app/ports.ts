@@ -11,6 +11,7 @@ import type { StockMovement } from '../core/inventory/movements.ts';
 import type { StockRow } from '../core/inventory/stock.ts';
 import type { ExpectedArrival, Supply } from '../core/inventory/supply.ts';
 import type { Location, Product } from '../core/network.ts';
+import type { NotificationTemplate } from '../core/notifications/templates.ts';
 import type { Order } from '../core/orders/types.ts';
 import type { ReturnRecord } from '../core/returns/returns.ts';
 import type { OutgoingEvent } from './events.ts';
@@ -183,6 +184,55 @@ export interface Labels {
   read(key: string): Promise<Uint8Array | undefined>;
 }
 
+/** What the customer was told (or would have been, without an e-mail address), one per (order, template, subject). */
+export interface NotificationRecord {
+  notificationId: string;
+  orderId: string;
+  channel: 'email';
+  template: NotificationTemplate;
+  /** the shipment, the return (`RETURN-<id>`) or the whole order (`ORDER`) the message is about */
+  about: string;
+  /** null when the customer left no e-mail address */
+  to: string | null;
+  subject: string;
+  /** `sending` while a claim is held: the message may or may not have left yet */
+  status: 'sending' | 'sent' | 'skipped';
+  at: string;
+  shipmentId?: string | undefined;
+  returnId?: string | undefined;
+  messageId?: string | undefined;
+  /** who holds a `sending` claim: only its holder may finish or release it */
+  claimToken?: string | undefined;
+}
+
+export interface NotificationLog {
+  /**
+   * Writes the record if no notification of its (order, template, subject) exists, or if the one
+   * that exists is a `sending` claim taken before `staleBefore` (its holder died); otherwise
+   * answers the record that stands.
+   */
+  claim(record: NotificationRecord, staleBefore: string): Promise<'claimed' | NotificationRecord>;
+  /** records the claim as sent, if `record.claimToken` still holds it */
+  finish(record: NotificationRecord): Promise<void>;
+  /** gives the claim up, if `record.claimToken` still holds it, so that a retry sends the message */
+  release(record: NotificationRecord): Promise<void>;
+  ofOrder(orderId: string): Promise<NotificationRecord[]>;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** message tags (alphanumerics, `_` and `-`), to follow a message through the mail service's events */
+  tags: Record<string, string>;
+}
+
+export interface Mailer {
+  /** hands the message to the mail service; answers its message id; throws when it was refused */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
 export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
@@ -193,5 +243,7 @@ export interface AppPorts {
   events: EventPublisher;
   workflows: Workflows;
   labels: Labels;
+  notifications: NotificationLog;
+  mailer: Mailer;
   clock: Clock;
 }

@@ -101,6 +101,15 @@ export class IntegrityViolation extends DomainError {
   override readonly expose = false;
 }
 
+/**
+ * A delivery of an event found the customer's message being sent by another delivery: thrown so
+ * that the bus retries it later, when the notification is recorded (functions/app/notify-customer.ts).
+ */
+export class NotificationInFlight extends DomainError {
+  override readonly name = 'NotificationInFlight';
+  readonly statusCode = 409;
+}
+
 /** The error names a state machine may catch or retry, by the class that raises each. */
 export const workflowErrors = {
   OrderInvalid,
@@ -110,6 +119,9 @@ export const workflowErrors = {
   VersionConflict,
   IntegrityViolation,
 } as const;
+
+/** The errors an event handler throws on purpose, for the bus (or Lambda) to deliver the event again. */
+export const eventRetryErrors = { NotificationInFlight } as const;
 
 /**
  * Names Step Functions itself produces (States.*), or Lambda's service errors. A `Catch` or `Retry`

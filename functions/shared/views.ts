@@ -1,4 +1,4 @@
-import type { StoredOrder } from '../app/ports.ts';
+import type { NotificationRecord, StoredOrder } from '../app/ports.ts';
 import type { ReturnRecord } from '../core/returns/returns.ts';
 
 /** The API's own absolute base URL, as the caller reached it. */
@@ -71,5 +71,19 @@ export function returnView(r: ReturnRecord) {
     grade: r.grade,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+  };
+}
+
+/** A notification as GET /orders/{id}/notifications shows it: what the customer was told, and when. */
+export function notificationView(n: NotificationRecord) {
+  return {
+    notificationId: n.notificationId,
+    channel: n.channel,
+    template: n.template,
+    to: n.to,
+    subject: n.subject,
+    status: n.status,
+    at: n.at,
+    shipmentId: n.shipmentId,
   };
 }

@@ -5,7 +5,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
-import { env, eventFunctions, httpRoutes, stepFunctions } from '../../lib/functions-manifest.ts';
+import { defaultNotificationSender } from '../../lib/customer-email.ts';
+import {
+  detailTypesOf,
+  env,
+  eventFunctions,
+  httpRoutes,
+  stepFunctions,
+} from '../../lib/functions-manifest.ts';
 import { type Grant, grantsByFunction } from '../../lib/permissions.ts';
 import type { RelaisFunction } from '../../lib/relais-function.ts';
 import type { RelaisStack } from '../../lib/relais-stack.ts';
@@ -407,10 +414,16 @@ describe('events', () => {
   it('route each event function from the custom bus, with retries and a dead-letter queue', () => {
     expect(rules).toHaveLength(eventFunctions.length);
     for (const spec of eventFunctions) {
-      const rule = rules.find(([, r]) => literalText(r.Properties?.EventPattern).includes(spec.detailType));
+      const types = detailTypesOf(spec);
+      const rule = rules.find(
+        ([, r]) =>
+          JSON.stringify(
+            (r.Properties?.EventPattern as Record<string, unknown> | undefined)?.['detail-type'],
+          ) === JSON.stringify(types),
+      );
       expect(rule?.[1].Properties).toMatchObject({
         EventBusName: { Ref: busId },
-        EventPattern: { source: [spec.source], 'detail-type': [spec.detailType] },
+        EventPattern: { source: [spec.source], 'detail-type': types },
         State: 'ENABLED',
       });
       const targets = rule?.[1].Properties?.Targets as Record<string, unknown>[];
@@ -426,9 +439,78 @@ describe('events', () => {
     }
   });
 
+  it('send an event the function still fails on after Lambda’s own retries to the same dead-letter queue', () => {
+    const configs = byType('AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(eventFunctions.length);
+    for (const spec of eventFunctions) {
+      const rule = rules.find(([, r]) =>
+        referencedIds(r.Properties?.Targets).includes(functionLogicalId(spec.id)),
+      );
+      const targets = (rule?.[1].Properties?.Targets ?? []) as Record<string, unknown>[];
+      const queueId = referencedIds(targets[0]?.DeadLetterConfig)[0];
+      expect(queueId).toBeDefined();
+      const config = configs.find(([, c]) =>
+        referencedIds(c.Properties?.FunctionName).includes(functionLogicalId(spec.id)),
+      );
+      expect(config?.[1].Properties).toMatchObject({ MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
+      expect(referencedIds(config?.[1].Properties?.DestinationConfig)).toEqual([queueId]);
+    }
+  });
+
   it('archive what Relais publishes', () => {
     template.hasResourceProperties('AWS::Events::Archive', { SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] } });
   });
+});
+
+describe('customer e-mail', () => {
+  const [identityId, identity] = byType('AWS::SES::EmailIdentity')[0] ?? [];
+  const [configurationSetId, configurationSet] = byType('AWS::SES::ConfigurationSet')[0] ?? [];
+
+  it('verifies the sender as an SES identity sending through a configuration set that requires TLS', () => {
+    expect(byType('AWS::SES::EmailIdentity')).toHaveLength(1);
+    expect(identity?.Properties).toMatchObject({
+      EmailIdentity: defaultNotificationSender,
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: configurationSetId } },
+    });
+    expect(configurationSet?.Properties).toMatchObject({
+      Name: 'Relais-notifications',
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+  });
+
+  it('tells every function the sender and the configuration set by their literal names', () => {
+    for (const spec of allFunctions) {
+      const variables = (
+        propsOf(functionLogicalId(spec.id)).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(variables[env.notificationSender]).toBe(identity?.Properties?.EmailIdentity);
+      expect(variables[env.sesConfigurationSet]).toBe(configurationSet?.Properties?.Name);
+    }
+  });
+
+  it('lets only NotifyCustomer send, from that identity through that configuration set', () => {
+    for (const spec of allFunctions) {
+      const targets = [...(permissionsOf(spec.id).get('ses:SendEmail') ?? [])];
+      if (spec.id !== 'NotifyCustomer') {
+        expect(targets, spec.id).toEqual([]);
+        continue;
+      }
+      expect(targets.sort()).toEqual([identityId, configurationSetId].sort());
+      expect(permissionsOf(spec.id).has('ses:SendRawEmail')).toBe(false);
+    }
+  });
+
+  it('takes the sender from the CDK context, and refuses one that is not an address', () => {
+    const custom = Template.fromStack(
+      buildApp({ bundle: false, nag: false, context: { 'relais:notificationSender': 'orders@shop.fr' } })
+        .stack,
+    );
+    custom.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'orders@shop.fr' });
+    expect(() =>
+      buildApp({ bundle: false, nag: false, context: { 'relais:notificationSender': 'not an address' } }),
+    ).toThrow(/relais:notificationSender must be an e-mail address/);
+  }, 60_000);
 });
 
 describe('alarms', () => {

@@ -20,6 +20,7 @@ const endpoints = {
   eventbridge: 'http://127.0.0.1:3',
   s3: 'http://127.0.0.1:4',
   secretsmanager: 'http://127.0.0.1:5',
+  ses: 'http://127.0.0.1:6',
 };
 
 /** The function behind a route answers what the test puts here, and records the events it got. */
@@ -104,6 +105,11 @@ describe('routing', () => {
       ['files', 'GET /files/{path+}', { path: 'a/b c/d.pdf' }],
     ]);
     expect(calls[0]?.event.rawPath).toBe('/inventory/PARIS%20NORD/SKU%2F42');
+  });
+
+  it('keeps an idle connection 60 s, so that a function importing for seconds does not reset the next request', async () => {
+    const result = await call('/_local/endpoints');
+    expect(result.headers.get('keep-alive')).toBe('timeout=60');
   });
 
   it('answers GET /_local/endpoints with the service URLs, no token needed', async () => {

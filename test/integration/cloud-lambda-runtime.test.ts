@@ -13,6 +13,7 @@ const endpoints = {
   eventbridge: 'http://127.0.0.1:8003',
   s3: 'http://127.0.0.1:8004',
   secretsmanager: 'http://127.0.0.1:8005',
+  ses: 'http://127.0.0.1:8006',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'relais-runtime-test-'));
@@ -64,6 +65,7 @@ describe('LambdaRuntime', () => {
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
+      AWS_ENDPOINT_URL_SESV2: endpoints.ses,
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',

@@ -6,9 +6,11 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { localAccount } from '../../local/account.ts';
+import { sentEmails } from '../../local/ses.ts';
 import { type ApiAnswer, apiClient, testWebhookSecret } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { postCarrierEvent } from '../support/journey.ts';
@@ -97,6 +99,7 @@ describe('with RELAIS_API_TOKEN set', () => {
       eventbridge: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       s3: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       secretsmanager: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      ses: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
     });
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const dynamodb = new DynamoDBClient({ endpoint: answer.body.dynamodb, region: 'eu-west-1', credentials });
@@ -117,6 +120,7 @@ describe('with RELAIS_API_TOKEN set', () => {
       credentials: localAccount.credentials,
       forcePathStyle: true,
     });
+    const ses = new SESv2Client({ endpoint: answer.body.ses, region: 'eu-west-1', credentials });
     try {
       expect((await dynamodb.send(new ListTablesCommand({}))).TableNames?.length).toBeGreaterThan(0);
       const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
@@ -140,7 +144,17 @@ describe('with RELAIS_API_TOKEN set', () => {
       expect(put.FailedEntryCount).toBe(0);
       const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets ?? [];
       expect(buckets.length).toBeGreaterThan(0);
+      const mail = await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'from@example.com',
+          Destination: { ToAddresses: ['endpoints-check@example.com'] },
+          Content: { Simple: { Subject: { Data: 'ping' }, Body: { Text: { Data: 'ping' } } } },
+        }),
+      );
+      const stored = await sentEmails(answer.body.ses);
+      expect(stored.find((m) => m.messageId === mail.MessageId)?.subject).toBe('ping');
     } finally {
+      ses.destroy();
       dynamodb.destroy();
       sfn.destroy();
       secrets.destroy();

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsPorts, type Resources, resourcesNamedBy } from '../../functions/adapters/aws-ports.ts';
@@ -24,6 +25,7 @@ export function localClients(cloud: Pick<LocalCloud, 'endpoints'>): AwsClients {
     eventBridge: new EventBridgeClient({ ...base, endpoint: cloud.endpoints.eventbridge }),
     s3: new S3Client({ ...base, endpoint: cloud.endpoints.s3, forcePathStyle: true }),
     secrets: new SecretsManagerClient({ ...base, endpoint: cloud.endpoints.secretsmanager }),
+    ses: new SESv2Client({ ...base, endpoint: cloud.endpoints.ses }),
   };
 }
 

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { env, eventFunctions, httpRoutes, stepFunctions } from '../../lib/functions-manifest.ts';
+import { defaultNotificationSender } from '../../lib/customer-email.ts';
+import {
+  detailTypesOf,
+  env,
+  eventFunctions,
+  httpRoutes,
+  stepFunctions,
+} from '../../lib/functions-manifest.ts';
 import { manifestIdsByLogicalId } from '../../local/cloud.ts';
 import { synthTemplate } from '../../local/synth.ts';
 import type { CfnTemplate } from '../../local/template/intrinsics.ts';
@@ -83,6 +90,8 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
       [env.returnStateMachine]: returns,
       [env.labelsBucket]: model.buckets[0]?.bucketName,
       [env.webhookSecretArn]: model.secrets[0]?.arn,
+      [env.notificationSender]: defaultNotificationSender,
+      [env.sesConfigurationSet]: 'Relais-notifications',
     };
     for (const value of Object.values(expected)) expect(value).toEqual(expect.stringMatching(/\S/));
     for (const name of Object.values(env)) expect(environment[name], name).toBe(expected[name]);
@@ -104,13 +113,17 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
     }
   });
 
-  it('routes carrier tracking events on the custom bus to the CarrierTracking function, with a dead-letter queue', () => {
+  it('routes each event function’s events on the custom bus to that function, with a dead-letter queue', () => {
     const byLogicalId = manifestIdsByLogicalId(model.functions);
     for (const spec of eventFunctions) {
-      const rule = model.rules.find((r) => JSON.stringify(r.pattern).includes(spec.detailType));
-      expect(rule, spec.detailType).toBeDefined();
+      const types = detailTypesOf(spec);
+      const rule = model.rules.find(
+        (r) =>
+          JSON.stringify((r.pattern as Record<string, unknown>)['detail-type']) === JSON.stringify(types),
+      );
+      expect(rule, types.join()).toBeDefined();
       expect(rule?.eventBusName).toBe(model.eventBuses[0]?.name);
-      expect(rule?.pattern).toEqual({ source: [spec.source], 'detail-type': [spec.detailType] });
+      expect(rule?.pattern).toEqual({ source: [spec.source], 'detail-type': types });
       const [target] = rule?.targets ?? [];
       const fn = model.functions.find((f) => f.arn === target?.arn);
       expect(fn && byLogicalId.get(fn.logicalId)?.id).toBe(spec.id);
