@@ -10,6 +10,7 @@ import {
   maxReshipmentsPerOrder,
   mayReship,
   refund,
+  refundUnshippedReplacement,
   reship,
   waitSignal,
 } from '../../functions/core/orders/incidents.ts';
@@ -311,5 +312,32 @@ describe('the mapping to AfterShip tags and EasyPost statuses', () => {
       afterShipTag: 'OutForDelivery',
       easyPostStatus: 'out_for_delivery',
     });
+  });
+});
+
+describe('a replacement that cannot ship after all', () => {
+  it('refunds the incident it was sent for, following a re-sourcing of the replacement', () => {
+    const lost = { ...shipment('S1', 'LOST'), incidentKind: 'lost' as const };
+    const replacement = shipment('S2', 'ALLOCATED', { reservation: 'held' });
+    const reshipped = reship(order([lost]), 'S1', 'lost', replacement, now);
+    // the replacement's location rejected it and it went to S3, which nobody can ship either
+    const resourced = {
+      ...reshipped,
+      shipments: [
+        ...reshipped.shipments.map((s) =>
+          s.shipmentId === 'S2' ? { ...s, status: 'CANCELLED' as const, replacedBy: 'S3' } : s,
+        ),
+        shipment('S3', 'CANCELLED', { reservation: 'released' }),
+      ],
+    };
+    expect(refundUnshippedReplacement(resourced, 'S2', now)).toBe(resourced);
+    const refunded = refundUnshippedReplacement(resourced, 'S3', now);
+    expect(refunded.incidents).toEqual([
+      expect.objectContaining({ shipmentId: 'S1', resolution: 'refunded', replacementShipmentId: 'S2' }),
+    ]);
+    expect(refunded.status).toBe('CANCELLED');
+    // an ordinary unfilled shipment has no incident to refund
+    const plain = order([shipment('S9', 'CANCELLED')]);
+    expect(refundUnshippedReplacement(plain, 'S9', now)).toBe(plain);
   });
 });

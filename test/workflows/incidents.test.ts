@@ -230,6 +230,36 @@ describe('a parcel that will not arrive is replaced', () => {
   });
 });
 
+describe('a replacement that cannot ship after all', () => {
+  it('rejected by its location with nowhere else to go: the lost lines are refunded, the order ends CANCELLED', async () => {
+    const sku = 'inc-TEAPOT';
+    await product(sku, { [ids.lyon]: 2 });
+    const orderId = await place([{ sku, quantity: 1, unitPrice: 25 }]);
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    const parcel = await dispatched(orderId, allocated.shipments[0].shipmentId);
+    await carrier(parcel, 'LOST');
+    const reshipped = await untilIncident(orderId, 'reshipped');
+    const replacement = reshipped.shipments[1];
+    expect(replacement.locationId).toBe(ids.lyon);
+    await eventually(async () => {
+      const answer = await api.post(`/shipments/${replacement.shipmentId}/reject`, {
+        reason: 'broken on the shelf',
+      });
+      return answer.status === 202 ? answer : undefined;
+    }, 'the rejection of the replacement');
+
+    const refunded = await untilIncident(orderId, 'refunded');
+    expect(refunded.incidents[0]).toMatchObject({ shipmentId: parcel.shipmentId, kind: 'lost' });
+    await untilStatus(api, orderId, 'CANCELLED');
+    expect((await executionOf(orderId)).status).toBe('SUCCEEDED');
+    expect(busEvents('RefundRequested.v1', orderId)).toEqual([
+      expect.objectContaining({ shipmentId: parcel.shipmentId, amount: 25, lines: [{ sku, quantity: 1 }] }),
+    ]);
+    // the lost unit left Lyon; the replacement's reservation was released
+    expect(await stockOf(api, sku, ids.lyon)).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
+  });
+});
+
 describe('a parcel sent back is restocked at its origin and refunded on receipt', () => {
   it('the third failed attempt: returning, then RETURN_RECEIVED restocks and refunds, once', async () => {
     const sku = 'inc-LAMP';

@@ -120,3 +120,26 @@ export function waitSignal(
   if (!kind) return undefined;
   return isReplaced(kind) ? { kind: 'lost', reason: kind } : { kind: 'returning', reason: kind };
 }
+
+/**
+ * A replacement that no location can ship after all (rejected, nowhere else to go) leaves its
+ * incident refunded: the customer is paid back for the lines the lost parcel carried.
+ */
+export function refundUnshippedReplacement(order: Order, replacementId: string, now: Date): Order {
+  const incident = order.incidents?.find(
+    (i) => i.replacementShipmentId && currentReplacement(order, i.replacementShipmentId) === replacementId,
+  );
+  if (incident?.resolution !== 'reshipped') return order;
+  return recordIncident(order, { ...incident, resolution: 'refunded', at: now.toISOString() }, now);
+}
+
+/** The shipment that now carries a replacement's lines: itself, or the one it was re-sourced to (and so on). */
+export function currentReplacement(order: Pick<Order, 'shipments'>, shipmentId: string): string {
+  let current = shipmentId;
+  for (let hops = 0; hops < order.shipments.length; hops++) {
+    const next = order.shipments.find((s) => s.shipmentId === current)?.replacedBy;
+    if (!next) break;
+    current = next;
+  }
+  return current;
+}
