@@ -20,8 +20,8 @@ import {
   untilStatus,
 } from '../support/journey.ts';
 
-/** Shipments whose delivery wait is one second (a parcel that never arrives), instead of 30 days. */
-const shortWaitFor = new Set<string>();
+/** Shipments whose waits last a few seconds (a parcel that never arrives), instead of 30 days. */
+const shortWaitFor = new Map<string, number>();
 /** Orders whose first SendTaskSuccess fails once (a throttled Step Functions API). */
 const flakyCallbackFor = new Set<string>();
 
@@ -31,7 +31,8 @@ const local = useTestCloud({
     DispatchCarrier: async (event): Promise<unknown> => {
       const { orderId, shipmentId } = event as { orderId: string; shipmentId: string };
       const dispatched = await dispatchShipment(local.ports, orderId, shipmentId);
-      return shortWaitFor.has(shipmentId) ? { ...dispatched, waitSeconds: 1 } : dispatched;
+      const waitSeconds = shortWaitFor.get(shipmentId);
+      return waitSeconds ? { ...dispatched, waitSeconds } : dispatched;
     },
     CarrierTracking: async (event): Promise<unknown> => {
       const { detail } = event as { detail: EventDetail<'CarrierTrackingEvent.v1'> };
@@ -340,7 +341,7 @@ describe('no incident leaves a workflow waiting for an event that will never com
     const [lille, lyon] = [ids.lille, ids.lyon].map((locationId) =>
       allocated.shipments.find((s: { locationId: string }) => s.locationId === locationId),
     );
-    shortWaitFor.add(lille.shipmentId);
+    shortWaitFor.set(lille.shipmentId, 1);
     const late = await dispatched(orderId, lille.shipmentId);
     const onTime = await dispatched(orderId, lyon.shipmentId);
     await carrier(late, 'PICKED_UP');
@@ -371,6 +372,33 @@ describe('no incident leaves a workflow waiting for an event that will never com
     expect((await executionOf(orderId)).status).toBe('SUCCEEDED');
     expect(await stockOf(api, plate, ids.lille)).toMatchObject({ onHand: 1, reserved: 0 });
     expect(await stockOf(api, cup, ids.lyon)).toMatchObject({ onHand: 2, reserved: 0 });
+  });
+
+  it('a parcel sent back that never comes back within the wait is refunded, nothing restocked', async () => {
+    const sku = 'inc-CLOCK';
+    await product(sku, { [ids.lyon]: 2 });
+    const orderId = await place([{ sku, quantity: 1, unitPrice: 15 }]);
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    shortWaitFor.set(allocated.shipments[0].shipmentId, 3);
+    const parcel = await dispatched(orderId, allocated.shipments[0].shipmentId);
+    await carrier(parcel, 'RETURNED_TO_SENDER', { reason: 'refused' });
+    await untilIncident(orderId, 'returning');
+    const refunded = await eventually(
+      async () => {
+        const order = await orderOf(api, orderId);
+        return order.incidents[0].resolution === 'refunded' ? order : undefined;
+      },
+      'the return wait to time out',
+      20_000,
+    );
+    expect(refunded.incidents[0]).toMatchObject({
+      kind: 'returned_to_sender',
+      shipmentId: parcel.shipmentId,
+    });
+    expect(refunded.status).toBe('CANCELLED');
+    expect((await executionOf(orderId)).status).toBe('SUCCEEDED');
+    expect(busEvents('RefundRequested.v1', orderId)).toEqual([expect.objectContaining({ amount: 15 })]);
+    expect(await stockOf(api, sku, ids.lyon)).toMatchObject({ onHand: 1, reserved: 0 });
   });
 
   it('a delivery signal that Step Functions refuses once is sent again when the event is redelivered', async () => {
