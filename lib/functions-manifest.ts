@@ -184,6 +184,11 @@ export const stepFunctions: readonly StepFunction[] = [
     substitution: 'DispatchCarrierFunctionArn',
   },
   { id: 'TrackShipment', entry: 'functions/steps/track.ts', substitution: 'TrackShipmentFunctionArn' },
+  {
+    id: 'ShipmentIncident',
+    entry: 'functions/steps/incident.ts',
+    substitution: 'ShipmentIncidentFunctionArn',
+  },
   { id: 'Compensate', entry: 'functions/steps/compensate.ts', substitution: 'CompensateFunctionArn' },
   { id: 'Return', entry: 'functions/steps/return.ts', substitution: 'ReturnFunctionArn' },
 ];

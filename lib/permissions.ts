@@ -63,6 +63,7 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   PickPack: ['orders:write', 'tasks:callback'],
   DispatchCarrier: ['orders:write', 'inventory:write', 'network:read', 'events:put', 'labels:write'],
   TrackShipment: ['orders:write', 'tasks:callback'],
+  ShipmentIncident: ['orders:write', 'inventory:write', 'network:read', 'events:put', 'tasks:callback'],
   Compensate: ['orders:write', 'inventory:write', 'events:put'],
   Return: ['orders:write', 'inventory:write', 'events:put', 'tasks:callback'],
   CarrierTracking: shipmentGrants,

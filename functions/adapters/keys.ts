@@ -15,8 +15,9 @@ export const keys = {
   uncommittedEffectsOf: (orderId: string) => ({ PK: `ORDER#${orderId}`, SKPrefix: 'UNCOMMITTED#' }),
   shipment: (shipmentId: string) => ({ PK: `SHIPMENT#${shipmentId}`, SK: 'SHIPMENT' }),
   tracking: (trackingNumber: string) => ({ PK: `TRACKING#${trackingNumber}`, SK: 'TRACKING' }),
-  carrierEvent: (carrierId: string, eventId: string) => ({
-    PK: `CARRIER_EVENT#${carrierId}#${eventId}`,
+  /** an event id is the carrier's own, unique for one parcel: another parcel may reuse it */
+  carrierEvent: (carrierId: string, trackingNumber: string, eventId: string) => ({
+    PK: `CARRIER_EVENT#${carrierId}#${trackingNumber}#${eventId}`,
     SK: 'EVENT',
   }),
   returnRecord: (returnId: string) => ({ PK: `RETURN#${returnId}`, SK: 'RETURN' }),

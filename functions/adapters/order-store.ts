@@ -6,6 +6,7 @@ import {
   PutCommand,
   type PutCommandInput,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CarrierEventLog, OrderChange, OrderRepository, StoredOrder } from '../app/ports.ts';
 import type { CapacityClaim } from '../core/inventory/capacity.ts';
@@ -319,22 +320,39 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
   };
 }
 
-/** Carrier event ids seen, in the Orders table. */
+/** Carrier events seen, in the Orders table, one item per (carrier, parcel, event id). */
 export function dynamoCarrierEvents({ db, tables }: DynamoContext): CarrierEventLog {
   return {
-    record: (carrierId, eventId, receivedAt) =>
-      conditionally(() =>
+    async record(key, fingerprint, receivedAt) {
+      const Key = keys.carrierEvent(key.carrierId, key.trackingNumber, key.eventId);
+      const recorded = await conditionally(() =>
         db.send(
           new PutCommand({
             TableName: tables.orders,
-            Item: { ...keys.carrierEvent(carrierId, eventId), receivedAt },
+            Item: { ...Key, fingerprint, receivedAt },
             ConditionExpression: 'attribute_not_exists(PK)',
           }),
         ),
-      ),
-    async forget(carrierId, eventId) {
+      );
+      if (recorded) return 'new';
+      const { Item } = await db.send(new GetCommand({ TableName: tables.orders, Key, ConsistentRead: true }));
+      if (Item?.fingerprint === undefined || Item.fingerprint === fingerprint) return 'repeated';
       await db.send(
-        new DeleteCommand({ TableName: tables.orders, Key: keys.carrierEvent(carrierId, eventId) }),
+        new UpdateCommand({
+          TableName: tables.orders,
+          Key,
+          UpdateExpression: 'SET conflicts = list_append(if_not_exists(conflicts, :none), :this)',
+          ExpressionAttributeValues: { ':none': [], ':this': [{ fingerprint, receivedAt }] },
+        }),
+      );
+      return 'conflicting';
+    },
+    async forget(key) {
+      await db.send(
+        new DeleteCommand({
+          TableName: tables.orders,
+          Key: keys.carrierEvent(key.carrierId, key.trackingNumber, key.eventId),
+        }),
       );
     },
   };

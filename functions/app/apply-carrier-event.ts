@@ -1,21 +1,38 @@
-import { returnStepOf, shipmentStatusOf } from '../core/carriers/tracking.ts';
-import { applyCarrierStatus } from '../core/orders/order.ts';
+import { returnStepOf } from '../core/carriers/tracking.ts';
+import { movements } from '../core/inventory/movements.ts';
+import { findShipment } from '../core/orders/order.ts';
+import { trackShipment } from '../core/orders/tracking.ts';
+import type { TrackingEntry } from '../core/orders/types.ts';
 import type { EventDetail } from '../shared/events.ts';
-import { event, orderChanges } from './events.ts';
-import { changeOrder, withoutWaiting } from './order-access.ts';
-import type { AppPorts } from './ports.ts';
+import { signalWaitingTask } from './await-shipment.ts';
+import { event, incidentChanges, orderChanges } from './events.ts';
+import { changeOrder } from './order-access.ts';
+import type { AppPorts, CarrierEventKey } from './ports.ts';
 
 type TrackingEvent = EventDetail<'CarrierTrackingEvent.v1'>;
 type TrackingPorts = Pick<AppPorts, 'orders' | 'carrierEvents' | 'returns' | 'workflows' | 'events'>;
 
+/** What an event says, as opposed to when it was sent: a carrier re-sending an event may restamp it. */
+function fingerprintOf(detail: TrackingEvent): string {
+  return JSON.stringify([detail.status, detail.reason ?? null, detail.rawCode ?? null]);
+}
+
 /**
- * Applies a carrier's tracking event once (by eventId): moves the shipment forward (never back),
- * and completes the workflow's wait when the parcel is delivered. Return parcels move their return.
- * An event whose effect fails half-way is forgotten, so that its redelivery applies it.
+ * Applies a carrier's tracking event once (by carrier, parcel and eventId): it joins the shipment's
+ * timeline, moves the shipment forward (never back), opens or settles an incident, and tells the
+ * workflow waiting on the parcel. Return parcels move their return. An id reused with another
+ * content is recorded, not applied. An event whose effect fails half-way is forgotten, so that its
+ * redelivery applies it (and sends a signal that did not get through).
  */
 export async function applyCarrierEvent(ports: TrackingPorts, detail: TrackingEvent) {
-  if (!(await ports.carrierEvents.record(detail.carrierId, detail.eventId, detail.receivedAt)))
-    return { duplicate: true };
+  const key: CarrierEventKey = {
+    carrierId: detail.carrierId,
+    trackingNumber: detail.trackingNumber,
+    eventId: detail.eventId,
+  };
+  const seen = await ports.carrierEvents.record(key, fingerprintOf(detail), detail.receivedAt);
+  if (seen === 'repeated') return { duplicate: true };
+  if (seen === 'conflicting') return { conflicting: true, eventId: detail.eventId };
   try {
     // the webhook names the parcel it found; an event from elsewhere is looked up
     const tracking =
@@ -26,7 +43,7 @@ export async function applyCarrierEvent(ports: TrackingPorts, detail: TrackingEv
     if (tracking.returnId) return await applyToReturn(ports, tracking.returnId, detail);
     return await applyToShipment(ports, tracking.orderId, tracking.shipmentId, detail);
   } catch (error) {
-    await ports.carrierEvents.forget(detail.carrierId, detail.eventId);
+    await ports.carrierEvents.forget(key);
     throw error;
   }
 }
@@ -37,18 +54,23 @@ async function applyToShipment(
   shipmentId: string,
   detail: TrackingEvent,
 ) {
-  const reported = shipmentStatusOf[detail.status];
-  if (!reported) return { ignored: detail.status };
-  let token: string | undefined;
+  const entry: TrackingEntry = {
+    eventId: detail.eventId,
+    status: detail.status,
+    reason: detail.reason,
+    rawCode: detail.rawCode,
+    occurredAt: detail.occurredAt,
+    receivedAt: detail.receivedAt,
+  };
   const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
-    const next = applyCarrierStatus(order, shipmentId, reported, new Date(detail.receivedAt));
-    if (!next) return undefined;
-    const waiting = order.waiting?.[shipmentId];
-    token = reported === 'DELIVERED' && waiting?.stage === 'delivery' ? waiting.token : undefined;
-    return { order: token ? withoutWaiting(next, shipmentId) : next };
+    const tracked = trackShipment(order, shipmentId, entry, new Date(detail.receivedAt));
+    const origin = findShipment(order, shipmentId)?.locationId;
+    if (!tracked || !origin) return undefined;
+    return { order: tracked.order, stock: movements('restock', origin, tracked.restock) };
   });
-  if (token) await ports.workflows.completeTask(token, { status: 'DELIVERED' });
-  await ports.events.publish(orderChanges(before, after));
+  await ports.events.publish([...orderChanges(before, after), ...incidentChanges(before, after)]);
+  // also when nothing changed: a redelivered event sends what an earlier attempt could not
+  await signalWaitingTask(ports, after, shipmentId);
   return { applied: after.version !== before.version };
 }
 

@@ -1,6 +1,7 @@
+import { type WaitSignal, waitSignal } from '../core/orders/incidents.ts';
 import { findShipment } from '../core/orders/order.ts';
 import { OrderCancelled } from '../shared/errors.ts';
-import { changeOrder } from './order-access.ts';
+import { changeOrder, withoutWaiting } from './order-access.ts';
 import type { AppPorts, StoredOrder, WaitingStage } from './ports.ts';
 import { taskFailureCause } from './workflow-failure.ts';
 
@@ -35,30 +36,58 @@ export async function awaitPick(ports: WaitPorts, orderId: string, shipmentId: s
   throw new OrderCancelled(`shipment ${shipmentId} is no longer awaiting its location (${live?.status})`);
 }
 
-const arrived = { delivery: 'DELIVERED', collection: 'COLLECTED' } as const;
+/** Tells the waiting task what became of its shipment: ends the wait, or fails it with the named error its Catch routes. */
+async function send(ports: WaitPorts, token: string, signal: WaitSignal): Promise<boolean> {
+  switch (signal.kind) {
+    case 'arrived':
+      return ports.workflows.completeTask(token, { status: signal.status });
+    case 'lost':
+      return ports.workflows.failTask(token, 'ShipmentLost', taskFailureCause(signal.reason));
+    case 'returning':
+      return ports.workflows.failTask(token, 'ShipmentReturning', taskFailureCause(signal.reason));
+    case 'cancelled':
+      return ports.workflows.failTask(token, 'OrderCancelled', taskFailureCause('cancelled'));
+  }
+}
 
 /**
- * The workflow waits for the carrier's DELIVERED (through the webhook, the bus and the tracking
- * use case), or for the customer's collection at the store. If that happened before the workflow
- * got here, the task completes at once; a cancellation of a parcel awaiting collection fails it.
+ * After a change to the order: if a task waits on this shipment and the change settles its wait,
+ * the task is told, and only once Step Functions took the answer is the token removed from the
+ * order. A failed send throws, so that the event that caused it is redelivered and sends again.
+ */
+export async function signalWaitingTask(ports: WaitPorts, order: StoredOrder, shipmentId: string) {
+  const waiting = order.waiting?.[shipmentId];
+  if (!waiting || waiting.stage === 'pick') return;
+  const signal = waitSignal(order, shipmentId, waiting.stage);
+  if (!signal) return;
+  await send(ports, waiting.token, signal);
+  await changeOrder(ports.orders, order.orderId, (current) =>
+    current.waiting?.[shipmentId]?.token === waiting.token
+      ? { order: withoutWaiting(current, shipmentId) }
+      : undefined,
+  );
+}
+
+/**
+ * The workflow waits: for the carrier's DELIVERED (through the webhook, the bus and the tracking
+ * use case), for the customer's collection at the store, or for a parcel the carrier sends back.
+ * If what it waits for happened before it got here (an arrival, an incident, a cancellation of a
+ * parcel awaiting collection), the task is settled at once.
  */
 export async function awaitArrival(
   ports: WaitPorts,
   orderId: string,
   shipmentId: string,
-  stage: 'delivery' | 'collection',
+  stage: 'delivery' | 'collection' | 'return',
   token: string,
 ) {
-  const outcomeOf = (order: StoredOrder) => {
-    if (findShipment(order, shipmentId)?.status === arrived[stage]) return 'done';
-    return order.cancelRequested && stage === 'collection' ? 'cancelled' : 'wait';
-  };
   const { after: order } = await changeOrder(ports.orders, orderId, (current) =>
-    outcomeOf(current) === 'wait' ? { order: waitingOn(current, shipmentId, stage, token) } : undefined,
+    waitSignal(current, shipmentId, stage)
+      ? undefined
+      : { order: waitingOn(current, shipmentId, stage, token) },
   );
-  const outcome = order.waiting?.[shipmentId]?.token === token ? 'wait' : outcomeOf(order);
-  if (outcome === 'done') await ports.workflows.completeTask(token, { status: arrived[stage] });
-  if (outcome === 'cancelled')
-    await ports.workflows.failTask(token, 'OrderCancelled', taskFailureCause('cancelled'));
-  return { outcome };
+  if (order.waiting?.[shipmentId]?.token === token) return { outcome: 'wait' };
+  const signal = waitSignal(order, shipmentId, stage);
+  if (signal) await send(ports, token, signal);
+  return { outcome: signal?.kind ?? 'wait' };
 }

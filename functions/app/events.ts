@@ -1,4 +1,5 @@
 import type { Order, Shipment } from '../core/orders/types.ts';
+import { refundAmount } from '../core/returns/returns.ts';
 import type { DetailType, EventDetail } from '../shared/events.ts';
 
 /** A fact to announce on the bus, in the contract's words (DESIGN.md section 7). */
@@ -42,4 +43,55 @@ export function deliveryOf(before: Order | undefined, after: Order): OutgoingEve
 /** Everything a change of an order announces about its shipments and its end. */
 export function orderChanges(before: Order | undefined, after: Order): OutgoingEvent[] {
   return [...shipmentChanges(before, after), ...deliveryOf(before, after)];
+}
+
+/**
+ * ShipmentIncident.v1 for each incident opened or resolved by this change, RefundRequested.v1 for
+ * each one refunded (its lines at the order's unit prices), and OrderCancelled.v1 when the refunds
+ * leave the order with nothing to deliver.
+ */
+export function incidentChanges(before: Order | undefined, after: Order): OutgoingEvent[] {
+  const previous = new Map((before?.incidents ?? []).map((i) => [i.shipmentId, i]));
+  const changed = (after.incidents ?? []).filter(
+    (i) => previous.get(i.shipmentId)?.resolution !== i.resolution,
+  );
+  const events = changed.flatMap((incident): OutgoingEvent[] => {
+    const shipment = after.shipments.find((s) => s.shipmentId === incident.shipmentId);
+    const lines = (shipment?.lines ?? []).map(({ sku, quantity }) => ({ sku, quantity }));
+    return [
+      event('ShipmentIncident.v1', {
+        orderId: after.orderId,
+        shipmentId: incident.shipmentId,
+        kind: incident.kind,
+        resolution: incident.resolution,
+        replacementShipmentId: incident.replacementShipmentId,
+        carrierId: shipment?.carrierId,
+        at: incident.at,
+      }),
+      ...(incident.resolution === 'refunded'
+        ? [
+            event('RefundRequested.v1', {
+              orderId: after.orderId,
+              shipmentId: incident.shipmentId,
+              lines,
+              amount: refundAmount(after, lines),
+              currency: 'EUR',
+              reason: incident.kind,
+              at: incident.at,
+            }),
+          ]
+        : []),
+    ];
+  });
+  const cancelled = after.status === 'CANCELLED' && before?.status !== 'CANCELLED';
+  return cancelled
+    ? [
+        ...events,
+        event('OrderCancelled.v1', {
+          orderId: after.orderId,
+          reason: 'every parcel was refunded after an incident',
+          at: after.updatedAt,
+        }),
+      ]
+    : events;
 }

@@ -21,7 +21,7 @@ export interface Clock {
 }
 
 /** Callback tokens of the workflow tasks waiting on a shipment, kept on the order, never shown. */
-export type WaitingStage = 'pick' | 'delivery' | 'collection';
+export type WaitingStage = 'pick' | 'delivery' | 'collection' | 'return';
 export type WaitingTasks = Record<string, { stage: WaitingStage; token: string }>;
 export type StoredOrder = Order & { waiting?: WaitingTasks };
 
@@ -67,12 +67,27 @@ export interface OrderRepository {
   }): Promise<{ items: StoredOrder[]; next?: string }>;
 }
 
+/** What identifies a carrier's event: its id is the carrier's, and unique for one parcel only. */
+export interface CarrierEventKey {
+  carrierId: string;
+  trackingNumber: string;
+  eventId: string;
+}
+
 /** Carrier events seen, so that a repeated webhook has no second effect. */
 export interface CarrierEventLog {
-  /** false when the event was recorded before */
-  record(carrierId: string, eventId: string, receivedAt: string): Promise<boolean>;
+  /**
+   * 'new' the first time; 'repeated' when the same event (same fingerprint) was recorded before;
+   * 'conflicting' when the id was recorded with another content: the other content is kept
+   * beside the first, for an operator to see, and the event is not applied.
+   */
+  record(
+    key: CarrierEventKey,
+    fingerprint: string,
+    receivedAt: string,
+  ): Promise<'new' | 'repeated' | 'conflicting'>;
   /** forgets an event whose effect failed half-way, so that its redelivery is applied */
-  forget(carrierId: string, eventId: string): Promise<void>;
+  forget(key: CarrierEventKey): Promise<void>;
 }
 
 export interface NetworkRepository {

@@ -1,9 +1,10 @@
 import { slotsHeldBy } from '../core/inventory/capacity.ts';
 import { movements } from '../core/inventory/movements.ts';
+import { refundUnshippedReplacement } from '../core/orders/incidents.ts';
 import { closeOrder, findShipment, liveShipments, updateShipment } from '../core/orders/order.ts';
 import { isDispatched, isTerminal } from '../core/orders/status.ts';
 import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
-import { event, orderChanges } from './events.ts';
+import { event, incidentChanges, orderChanges } from './events.ts';
 import { changeOrder, withoutWaiting } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
@@ -11,7 +12,8 @@ import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
 /**
  * No location can ship a shipment's lines any more: its reservation is released and its slot given
  * back, it is cancelled with the reason, and the order goes on with its other shipments. When it
- * was the last one, the order ends REJECTED. The siblings are never touched.
+ * was the last one, the order ends REJECTED. When it replaced a lost parcel, that incident is
+ * refunded instead. The siblings are never touched.
  */
 export async function reportUnfilled(
   ports: Pick<AppPorts, 'orders' | 'events' | 'clock'>,
@@ -40,8 +42,8 @@ export async function reportUnfilled(
       now,
       `${shipmentId} ${reason}`,
     );
-    const next =
-      liveShipments(cancelled).length === 0 ? closeOrder(cancelled, 'REJECTED', reason, now) : cancelled;
+    const settled = refundUnshippedReplacement(cancelled, shipmentId, now);
+    const next = liveShipments(settled).length === 0 ? closeOrder(settled, 'REJECTED', reason, now) : settled;
     return {
       order: next,
       stock: shipment.reservation === 'held' ? movements('release', shipment.locationId, shipment.lines) : [],
@@ -53,6 +55,7 @@ export async function reportUnfilled(
     await ports.events.publish([
       ...(closed ? [event('OrderRejected.v1', { orderId, reason, at: after.updatedAt })] : []),
       ...orderChanges(before, after),
+      ...incidentChanges(before, after),
     ]);
   }
   return { status: after.status };

@@ -30,6 +30,41 @@ function replacementOf(order: StoredOrder, shipmentId: string): Shipment | undef
 }
 
 /**
+ * One location to ship a shipment's lines again (they leave together: a kit never splits), with
+ * its preparation slot claimed and its reservations (holding back the channel's buffers);
+ * undefined when no location outside `excluded` can.
+ */
+export async function sourceOneLocation(
+  ports: Pick<AppPorts, 'network' | 'stock'>,
+  order: StoredOrder,
+  shipment: Shipment,
+  excluded: string[],
+  at: Date,
+) {
+  const request = await sourcingRequestFor(ports, shipment.lines, order.delivery, {
+    at,
+    excluded,
+    channel: order.channel,
+  });
+  const result = sourceOptimal(
+    { ...request, groups: [{ orderSku: shipment.shipmentId, lines: shipment.lines }] },
+    { ...sourcingProfileFor(order.channel), maxShipments: 1 },
+  );
+  if (!result.ok || result.shipments.length !== 1) return undefined;
+  const capacityOf = new Map(request.locations.map((l) => [l.locationId, l.dailyCapacity]));
+  const { shipments, claims } = claimSlots(
+    shipmentsFromPlan(order, result.shipments),
+    (locationId) => capacityOf.get(locationId),
+    capacityDay(at),
+  );
+  return {
+    shipments,
+    claims,
+    reservations: holdingBack(movementsOf('reserve', shipments), request.holdBack),
+  };
+}
+
+/**
  * A location rejected its shipment, never answered, or its step failed: the same lines go to one
  * other location, the old reservation released and its preparation slot given back, the new ones
  * taken, in one transaction. The other shipments of the order are not touched. NoSourcingPlan when
@@ -59,24 +94,15 @@ export async function resourceShipment(
         `${rejects} locations rejected the order (limit ${maxRejectsPerOrder}); last: ${reason}`,
       );
     const at = ports.clock.now();
-    const request = await sourcingRequestFor(ports, rejected.lines, order.delivery, {
+    const sourced = await sourceOneLocation(
+      ports,
+      order,
+      rejected,
+      [...(order.sourcing?.excludedLocations ?? []), rejected.locationId],
       at,
-      excluded: [...(order.sourcing?.excludedLocations ?? []), rejected.locationId],
-      channel: order.channel,
-    });
-    // The shipment's lines leave together (a kit never splits), so they are one group.
-    const result = sourceOptimal(
-      { ...request, groups: [{ orderSku: shipmentId, lines: rejected.lines }] },
-      { ...sourcingProfileFor(order.channel), maxShipments: 1 },
     );
-    if (!result.ok || result.shipments.length !== 1)
-      throw new NoSourcingPlan(`no other location can ship ${shipmentId} after "${reason}"`);
-    const capacityOf = new Map(request.locations.map((l) => [l.locationId, l.dailyCapacity]));
-    const { shipments: replacement, claims } = claimSlots(
-      shipmentsFromPlan(order, result.shipments),
-      (locationId) => capacityOf.get(locationId),
-      capacityDay(at),
-    );
+    if (!sourced) throw new NoSourcingPlan(`no other location can ship ${shipmentId} after "${reason}"`);
+    const { shipments: replacement, claims, reservations } = sourced;
     const next = replaceShipment(
       countSourcingAttempt(order, [rejected.locationId]),
       shipmentId,
@@ -96,7 +122,7 @@ export async function resourceShipment(
           ...(rejected.reservation === 'held'
             ? movements('release', rejected.locationId, rejected.lines)
             : []),
-          ...holdingBack(movementsOf('reserve', replacement), request.holdBack),
+          ...reservations,
         ],
         capacity: { claim: claims, release: slotsHeldBy([rejected]) },
         shipmentPointers: replacement.map((s) => s.shipmentId),

@@ -86,6 +86,16 @@ export class ShipmentRejected extends DomainError {
   override readonly name = 'ShipmentRejected';
   readonly statusCode = 409;
 }
+/** The carrier lost or damaged the parcel (or it never arrived): the waiting task fails, the workflow replaces it. */
+export class ShipmentLost extends DomainError {
+  override readonly name = 'ShipmentLost';
+  readonly statusCode = 409;
+}
+/** The carrier sends the parcel back: the waiting task fails, the workflow waits for its return. */
+export class ShipmentReturning extends DomainError {
+  override readonly name = 'ShipmentReturning';
+  readonly statusCode = 409;
+}
 export class VersionConflict extends DomainError {
   override readonly name = 'VersionConflict';
   readonly statusCode = 409;
@@ -116,6 +126,8 @@ export const workflowErrors = {
   NoSourcingPlan,
   OrderCancelled,
   ShipmentRejected,
+  ShipmentLost,
+  ShipmentReturning,
   VersionConflict,
   IntegrityViolation,
 } as const;

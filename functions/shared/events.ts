@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { carrierStatuses } from '../core/carriers/tracking.ts';
+import { carrierStatuses, trackingReasons } from '../core/carriers/tracking.ts';
 import { incidentKinds, incidentResolutions, orderStatuses, shipmentStatuses } from '../core/orders/types.ts';
 
 /**
@@ -10,7 +10,7 @@ const at = z.iso.datetime();
 const stockLine = z.object({ sku: z.string(), quantity: z.number().int().positive() });
 
 /** re-exported for the schemas of the HTTP contract */
-export { carrierStatuses };
+export { carrierStatuses, trackingReasons };
 
 export const eventSchemas = {
   'OrderReceived.v1': z.object({
@@ -61,6 +61,10 @@ export const eventSchemas = {
     eventId: z.string(),
     trackingNumber: z.string(),
     status: z.enum(carrierStatuses),
+    /** why, for a failed attempt or an exception */
+    reason: z.enum(trackingReasons).optional(),
+    /** the carrier's own status code, as it sent it */
+    rawCode: z.string().optional(),
     occurredAt: at,
     location: z.string().optional(),
     receivedAt: at,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { supplyKinds } from '../core/inventory/supply.ts';
 import { capabilities, handlingKinds, locationTypes } from '../core/network.ts';
 import { channels, deliveryModes, services } from '../core/orders/types.ts';
-import { carrierStatuses } from './events.ts';
+import { carrierStatuses, trackingReasons } from './events.ts';
 
 /** Ids in paths and bodies (DESIGN.md section 6). */
 export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$');
@@ -214,6 +214,8 @@ export const carrierEventBody = z.object({
   eventId: id,
   trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
   status: z.enum(carrierStatuses),
+  reason: z.enum(trackingReasons).optional(),
+  rawCode: z.string().min(1).max(64).optional(),
   occurredAt: isoDate,
   location: text(200).optional(),
 });

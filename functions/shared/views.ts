@@ -31,6 +31,22 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       labelUrl: s.labelKey ? `${baseUrl}/shipments/${s.shipmentId}/label` : undefined,
       promisedDate: s.promisedDate,
       rejection: s.rejection,
+      events: (s.events ?? []).map(({ status, reason, rawCode, occurredAt, receivedAt }) => ({
+        status,
+        reason,
+        rawCode,
+        occurredAt,
+        receivedAt,
+      })),
+      attempts: s.attempts ?? 0,
+      replacedBy: s.replacedBy,
+    })),
+    incidents: (order.incidents ?? []).map(({ shipmentId, kind, at, resolution, replacementShipmentId }) => ({
+      shipmentId,
+      kind,
+      at,
+      resolution,
+      replacementShipmentId,
     })),
     sourcing: order.sourcing
       ? { cost: order.sourcing.cost, explanation: order.sourcing.explanation }

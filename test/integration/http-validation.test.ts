@@ -525,6 +525,9 @@ describe('POST /webhooks/carriers/{carrierId}', () => {
       [JSON.stringify(withValueAt(event, 'trackingNumber', undefined)), ['trackingNumber']],
       [JSON.stringify({ ...event, occurredAt: 'just now' }), ['occurredAt']],
       [JSON.stringify({ ...event, eventId: 'hv EVT' }), ['eventId']],
+      [JSON.stringify({ ...event, reason: 'aliens' }), ['reason']],
+      [JSON.stringify({ ...event, rawCode: 'X'.repeat(65) }), ['rawCode']],
+      [JSON.stringify({ ...event, rawCode: '' }), ['rawCode']],
     ];
     for (const [body, fields] of cases) expectProblem(await postSigned('colis-standard', body), 400, fields);
     expectProblem(await postSigned('colis-standard', JSON.stringify([event])), 400);

@@ -5,7 +5,9 @@
  * its own and brings it to the stage it starts from.
  */
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/keys.ts';
 import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts';
 import { eventually, testWebhookSecret } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
@@ -17,6 +19,7 @@ import {
   untilShipment,
   untilStatus,
 } from '../support/journey.ts';
+import { localClients, localResources } from '../support/ports.ts';
 
 const local = useTestCloud({ network: 'hw' });
 const { api, ids, events } = local;
@@ -45,7 +48,14 @@ async function dispatchedParcel(orderId: string): Promise<Parcel> {
   return { orderId, shipmentId, carrierId, trackingNumber };
 }
 
-type CarrierEvent = { trackingNumber: string; status: string; eventId?: string; occurredAt?: string };
+type CarrierEvent = {
+  trackingNumber: string;
+  status: string;
+  eventId?: string;
+  occurredAt?: string;
+  reason?: string;
+  rawCode?: string;
+};
 
 async function post(
   parcel: Parcel,
@@ -79,7 +89,7 @@ function untilParcel(parcel: Parcel, status: string) {
 }
 
 /** Posts an event the carrier sends and waits until the parcel shows the status it leads to. */
-async function moveTo(parcel: Parcel, event: { status: string; eventId?: string }, reached = event.status) {
+async function moveTo(parcel: Parcel, event: Omit<CarrierEvent, 'trackingNumber'>, reached = event.status) {
   expect((await post(parcel, event)).status).toBe(202);
   await untilParcel(parcel, reached);
 }
@@ -263,5 +273,96 @@ describe('how accepted events move the parcel', () => {
     });
     expect(answer.status, JSON.stringify(answer.body)).toBe(202);
     await untilParcel(parcel, 'OUT_FOR_DELIVERY');
+  });
+});
+
+describe('the tracking timeline, reasons and attempts', () => {
+  it('shows every event oldest first by occurredAt, with its reason and raw code, and counts failed attempts', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-TIMELINE');
+    const base = Date.now() - 10 * 3600_000;
+    const at = (hours: number) => new Date(base + hours * 3600_000).toISOString();
+    await moveTo(parcel, { status: 'OUT_FOR_DELIVERY', occurredAt: at(5) });
+    await moveTo(parcel, {
+      status: 'DELIVERY_FAILED',
+      occurredAt: at(6),
+      reason: 'recipient_absent',
+      rawCode: 'AVIS-PASSAGE-17',
+    });
+    // a late PICKED_UP joins the timeline in its place and moves nothing back
+    expect((await post(parcel, { status: 'PICKED_UP', occurredAt: at(1) })).status).toBe(202);
+    await moveTo(parcel, { status: 'AVAILABLE_FOR_PICKUP', occurredAt: at(8), rawCode: 'RELAIS-DISPO' });
+    const current = await eventually(async () => {
+      const s = await shipment(parcel);
+      return s.events.length === 4 ? s : undefined;
+    }, 'four events on the timeline');
+    expect(current.status).toBe('AVAILABLE_FOR_PICKUP');
+    expect(current.attempts).toBe(1);
+    expect(current.events).toEqual([
+      { status: 'PICKED_UP', occurredAt: at(1), receivedAt: expect.any(String) },
+      { status: 'OUT_FOR_DELIVERY', occurredAt: at(5), receivedAt: expect.any(String) },
+      {
+        status: 'DELIVERY_FAILED',
+        reason: 'recipient_absent',
+        rawCode: 'AVIS-PASSAGE-17',
+        occurredAt: at(6),
+        receivedAt: expect.any(String),
+      },
+      {
+        status: 'AVAILABLE_FOR_PICKUP',
+        rawCode: 'RELAIS-DISPO',
+        occurredAt: at(8),
+        receivedAt: expect.any(String),
+      },
+    ]);
+    // the customer collects it at the pickup point
+    await moveTo(parcel, { status: 'DELIVERED' });
+    await untilStatus(api, parcel.orderId, 'DELIVERED');
+    const tracking = events.filter(
+      (e) =>
+        e['detail-type'] === 'CarrierTrackingEvent.v1' &&
+        (e.detail as { shipmentId?: string }).shipmentId === parcel.shipmentId &&
+        (e.detail as { rawCode?: string }).rawCode === 'AVIS-PASSAGE-17',
+    );
+    expect(tracking).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ reason: 'recipient_absent' }) }),
+    ]);
+  });
+
+  it('applies an EXCEPTION after OUT_FOR_DELIVERY, and the parcel goes on to DELIVERED from there', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-EXCEPTION');
+    await moveTo(parcel, { status: 'OUT_FOR_DELIVERY' });
+    await moveTo(parcel, { status: 'EXCEPTION', reason: 'weather' });
+    expect((await orderOf(api, parcel.orderId)).incidents).toEqual([]);
+    await moveTo(parcel, { status: 'DELIVERED' });
+    await untilStatus(api, parcel.orderId, 'DELIVERED');
+  });
+});
+
+describe('what identifies a carrier event', () => {
+  it('another parcel reusing an eventId is its own event: both parcels are delivered', async () => {
+    const first = await dispatchedParcel('hw-ORD-REUSE-1');
+    const second = await dispatchedParcel('hw-ORD-REUSE-2');
+    expect(second.carrierId).toBe(first.carrierId);
+    for (const parcel of [first, second])
+      expect((await post(parcel, { status: 'DELIVERED', eventId: 'hw-EVT-SAME-ID' })).status).toBe(202);
+    await untilStatus(api, first.orderId, 'DELIVERED');
+    await untilStatus(api, second.orderId, 'DELIVERED');
+  });
+
+  it('an eventId reused with another content for the same parcel is recorded beside the first, never applied', async () => {
+    const parcel = await dispatchedParcel('hw-ORD-CONFLICT');
+    await moveTo(parcel, { status: 'IN_TRANSIT', eventId: 'hw-EVT-CONFLICT' });
+    expect((await post(parcel, { status: 'DELIVERED', eventId: 'hw-EVT-CONFLICT' })).status).toBe(202);
+    await local.cloud.idle();
+    expect((await shipment(parcel)).status).toBe('IN_TRANSIT');
+    const { Item } = await localClients(local.cloud).dynamodb.send(
+      new GetCommand({
+        TableName: localResources(local.cloud).tables.orders,
+        Key: keys.carrierEvent(parcel.carrierId, parcel.trackingNumber, 'hw-EVT-CONFLICT'),
+      }),
+    );
+    expect(Item?.conflicts).toEqual([
+      { fingerprint: expect.stringContaining('DELIVERED'), receivedAt: expect.any(String) },
+    ]);
   });
 });

@@ -133,7 +133,14 @@ export async function stockOf(api: ApiClient, sku: string, locationId: string) {
 export function postCarrierEvent(
   cloudUrl: string,
   carrierId: string,
-  event: { trackingNumber: string; status: string; eventId?: string; occurredAt?: string },
+  event: {
+    trackingNumber: string;
+    status: string;
+    eventId?: string;
+    occurredAt?: string;
+    reason?: string;
+    rawCode?: string;
+  },
   options: { secret?: string; timestamp?: number; signature?: string | null } = {},
 ) {
   const body = JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), ...event });

@@ -93,8 +93,10 @@ describe('statemachines/*.asl.json', () => {
       [
         'fulfilment.asl.json:AllocateOrder',
         'fulfilment.asl.json:Compensate',
+        'fulfilment.asl.json:FulfilShipments/AwaitParcelBack',
         'fulfilment.asl.json:FulfilShipments/DispatchCarrier',
         'fulfilment.asl.json:FulfilShipments/PickPack',
+        'fulfilment.asl.json:FulfilShipments/ResolveIncident',
         'fulfilment.asl.json:FulfilShipments/ReportUnfilled',
         'fulfilment.asl.json:FulfilShipments/ResourceShipment',
         'fulfilment.asl.json:FulfilShipments/TrackShipment',
@@ -285,7 +287,7 @@ describe('Task states', () => {
   it('a callback task passes $$.Task.Token in its Payload and has a TimeoutSeconds (or takes one from its input)', () => {
     const callbacks = tasks.filter((s) => String(s.state.Resource).endsWith('.waitForTaskToken'));
     expect(callbacks.map((s) => s.name).sort()).toEqual(
-      ['AwaitReturnReceipt', 'PickPack', 'TrackShipment'].sort(),
+      ['AwaitParcelBack', 'AwaitReturnReceipt', 'PickPack', 'TrackShipment'].sort(),
     );
     for (const s of callbacks) {
       expect(s.state.Resource, label(s)).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
@@ -458,6 +460,34 @@ describe('the workflows of DESIGN §2', () => {
     const rule = rulesOf(pick, 'Catch').find((r) => r.ErrorEquals.includes('ShipmentRejected'));
     expect(rule?.ErrorEquals).toContain('States.Timeout');
     expect(rule?.Next).toBe('ResourceShipment');
+  });
+
+  it('an incident on the way is caught by name: a parcel that will not arrive is replaced, one sent back awaited', () => {
+    const states = statesOf('fulfilment.asl.json');
+    const track = rulesOf(states.get('TrackShipment')?.state ?? {}, 'Catch');
+    expect(track.find((r) => r.ErrorEquals.includes('ShipmentLost'))?.Next).toBe('ResolveIncident');
+    expect(track.find((r) => r.ErrorEquals.includes('ShipmentReturning'))?.Next).toBe('AwaitParcelBack');
+    // a delivery wait that times out is an incident of that shipment, not a failure of the order
+    const timeout = track.find((r) => r.ErrorEquals.includes('States.Timeout'));
+    const choice = states.get(timeout?.Next ?? '')?.state ?? {};
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([
+      expect.objectContaining({
+        Variable: '$.dispatch.stage',
+        StringEquals: 'delivery',
+        Next: 'ResolveIncident',
+      }),
+    ]);
+    const resolve = states.get('ResolveIncident')?.state ?? {};
+    expect(invokedSubstitution(resolve)).toBe('ShipmentIncidentFunctionArn');
+    expect(resolve.ResultPath).toBe('$.shipment');
+    const reshipped = states.get(String(resolve.Next))?.state ?? {};
+    expect(reshipped).toMatchObject({ Type: 'Choice', Default: 'PickPack' });
+    const back = states.get('AwaitParcelBack')?.state ?? {};
+    expect(invokedSubstitution(back)).toBe('ShipmentIncidentFunctionArn');
+    expect(rulesOf(back, 'Catch')).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ResolveIncident' }),
+    ]);
   });
 
   it('the arrival wait is as long as the dispatch step says (delivery or collection)', () => {

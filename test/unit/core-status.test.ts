@@ -36,16 +36,29 @@ const stage = (status: ShipmentStatus): number => {
   return value;
 };
 
-/** Applies reports one after the other, as the tracking handler does: an ignored report keeps the status. */
+/**
+ * Applies reports one after the other, as the tracking handler does: an ignored report keeps the
+ * status, and the furthest stage reached is remembered (an EXCEPTION is no stage: it can happen
+ * anywhere, and the parcel goes on from where it was).
+ */
 function applyAll(start: ShipmentStatus, reports: ShipmentStatus[]): ShipmentStatus[] {
-  const trail = [start];
+  return reachedTrail(start, reports).map(([status]) => status);
+}
+
+function reachedTrail(start: ShipmentStatus, reports: ShipmentStatus[]): [ShipmentStatus, number][] {
+  const trail: [ShipmentStatus, number][] = [[start, 0]];
   let current = start;
+  let reached = stage(start);
   for (const report of reports) {
-    current = nextShipmentStatus(current, report) ?? current;
-    trail.push(current);
+    current = nextShipmentStatus(current, report, reachedAsCodeStage(reached)) ?? current;
+    if (current !== 'EXCEPTION') reached = Math.max(reached, stage(current));
+    trail.push([current, reached]);
   }
   return trail;
 }
+
+/** The code numbers stages from ALLOCATED; this file from DISPATCHED. */
+const reachedAsCodeStage = (reached: number) => reached + 2;
 
 describe('nextShipmentStatus', () => {
   it('moves forward along the journey, one stage or several at once', () => {
@@ -62,7 +75,19 @@ describe('nextShipmentStatus', () => {
     expect(nextShipmentStatus('IN_TRANSIT', 'DISPATCHED')).toBeUndefined();
     expect(nextShipmentStatus('OUT_FOR_DELIVERY', 'DISPATCHED')).toBeUndefined();
     expect(nextShipmentStatus('DELIVERY_FAILED', 'IN_TRANSIT')).toBeUndefined();
-    expect(nextShipmentStatus('DELIVERY_FAILED', 'EXCEPTION')).toBeUndefined();
+    // after an exception, the parcel may not move back before the furthest stage it reached
+    expect(nextShipmentStatus('EXCEPTION', 'IN_TRANSIT', reachedAsCodeStage(stage('OUT_FOR_DELIVERY')))).toBe(
+      undefined,
+    );
+  });
+
+  it('applies an EXCEPTION at any stage before the end (out for delivery included), and lets the parcel go on', () => {
+    for (const current of ['DISPATCHED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_FAILED'] as const)
+      expect(nextShipmentStatus(current, 'EXCEPTION'), current).toBe('EXCEPTION');
+    for (const current of terminal) expect(nextShipmentStatus(current, 'EXCEPTION'), current).toBeUndefined();
+    expect(
+      applyAll('DISPATCHED', ['OUT_FOR_DELIVERY', 'EXCEPTION', 'OUT_FOR_DELIVERY', 'DELIVERED']),
+    ).toEqual(['DISPATCHED', 'OUT_FOR_DELIVERY', 'EXCEPTION', 'OUT_FOR_DELIVERY', 'DELIVERED']);
   });
 
   it('ignores a repeated event', () => {
@@ -98,12 +123,17 @@ describe('nextShipmentStatus', () => {
   it('property: any sequence of carrier reports ends at the highest stage reported, never going back', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...carrierReports), { maxLength: 30 }), (reports) => {
-        const trail = applyAll('DISPATCHED', reports);
-        const stages = trail.map(stage);
-        for (let i = 1; i < stages.length; i++)
-          expect(stages[i] as number).toBeGreaterThanOrEqual(stages[i - 1] as number);
-        const highest = Math.max(0, ...reports.map(stage));
-        expect(stage(trail.at(-1) as ShipmentStatus)).toBe(highest);
+        const reachedAt = reachedTrail('DISPATCHED', reports);
+        const trail = reachedAt.map(([status]) => status);
+        for (let i = 1; i < reachedAt.length; i++) {
+          const [status, reached] = reachedAt[i] as [ShipmentStatus, number];
+          expect(reached).toBeGreaterThanOrEqual((reachedAt[i - 1] as [ShipmentStatus, number])[1]);
+          // a journey status is never behind the furthest stage reached
+          if (status !== 'EXCEPTION') expect(stage(status)).toBe(reached);
+        }
+        const onJourney = reports.filter((r) => r !== 'EXCEPTION');
+        const highest = Math.max(0, ...onJourney.map(stage));
+        expect((reachedAt.at(-1) as [ShipmentStatus, number])[1]).toBe(highest);
         // once terminal, the first terminal status reached is kept
         const firstTerminal = trail.findIndex((s) => terminal.includes(s));
         if (firstTerminal >= 0) expect(new Set(trail.slice(firstTerminal)).size).toBe(1);
@@ -121,9 +151,9 @@ describe('nextShipmentStatus', () => {
             fc.tuple(fc.constant(reports), fc.shuffledSubarray(reports, { minLength: reports.length })),
           ),
         ([reports, shuffled]) => {
-          const a = applyAll('DISPATCHED', reports).at(-1) as ShipmentStatus;
-          const b = applyAll('DISPATCHED', shuffled).at(-1) as ShipmentStatus;
-          expect(stage(a)).toBe(stage(b));
+          const a = reachedTrail('DISPATCHED', reports).at(-1) as [ShipmentStatus, number];
+          const b = reachedTrail('DISPATCHED', shuffled).at(-1) as [ShipmentStatus, number];
+          expect(a[1]).toBe(b[1]);
         },
       ),
       { numRuns: 300 },

@@ -45,6 +45,11 @@ function withShipments(order: Order, shipments: Shipment[], now: Date, detail?: 
   return withStatus(next, deriveOrderStatus(next), now, detail);
 }
 
+/** The order with its status derived again from its shipments and incidents (after a change to either). */
+export function withDerivedStatus(order: Order, now: Date, detail?: string): Order {
+  return withShipments(order, order.shipments, now, detail);
+}
+
 export function shipmentId(orderId: string, index: number): string {
   return `${orderId}-S${index + 1}`.slice(-64);
 }

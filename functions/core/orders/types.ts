@@ -1,3 +1,5 @@
+import type { CarrierStatus, TrackingReason } from '../carriers/tracking.ts';
+
 export const channels = ['web', 'store', 'marketplace', 'callcenter'] as const;
 export const deliveryModes = ['home', 'click_collect', 'e_reservation'] as const;
 export const services = ['standard', 'express', 'same_day'] as const;
@@ -21,10 +23,12 @@ export const shipmentStatuses = [
   'DISPATCHED',
   'IN_TRANSIT',
   'OUT_FOR_DELIVERY',
+  'AVAILABLE_FOR_PICKUP',
   'DELIVERED',
   'DELIVERY_FAILED',
   'EXCEPTION',
   'LOST',
+  'RETURNED_TO_SENDER',
   'READY_FOR_PICKUP',
   'COLLECTED',
   'CANCELLED',
@@ -73,6 +77,25 @@ export interface StockLine {
 /** Whether a shipment's units are still held against the location's stock. */
 export type ReservationState = 'none' | 'held' | 'consumed' | 'released';
 
+/** One carrier event on a shipment's timeline (the eventId is kept to apply each event once). */
+export interface TrackingEntry {
+  eventId: string;
+  status: CarrierStatus;
+  reason?: TrackingReason | undefined;
+  rawCode?: string | undefined;
+  occurredAt: string;
+  receivedAt: string;
+}
+
+/** What happened to a parcel on its way and how Relais resolved it (DESIGN.md section 6.1). */
+export interface Incident {
+  shipmentId: string;
+  kind: IncidentKind;
+  at: string;
+  resolution: IncidentResolution;
+  replacementShipmentId?: string | undefined;
+}
+
 export interface Shipment {
   shipmentId: string;
   locationId: string;
@@ -90,6 +113,12 @@ export interface Shipment {
   replacedBy?: string | undefined;
   /** the day whose preparation slot this shipment holds at a location with a daily capacity */
   capacityDay?: string | undefined;
+  /** the carrier's events, oldest first by occurredAt */
+  events?: TrackingEntry[] | undefined;
+  /** failed delivery attempts so far */
+  attempts?: number | undefined;
+  /** the incident the carrier reported, before (and after) the workflow resolves it */
+  incidentKind?: IncidentKind | undefined;
 }
 
 export interface HistoryEntry {
@@ -116,6 +145,7 @@ export interface Order {
   sourcing?: SourcingRecord | undefined;
   history: HistoryEntry[];
   rejection?: { reason: string } | undefined;
+  incidents?: Incident[] | undefined;
   cancelRequested?: boolean | undefined;
   createdAt: string;
   updatedAt: string;
