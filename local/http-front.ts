@@ -509,6 +509,10 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       await handle(request, response);
     })();
   });
+  // Node closes a kept-alive connection after 5 s idle; when a busy event loop runs that timer
+  // late, it can close a socket a client has just sent its next request on (ECONNRESET). API
+  // Gateway keeps idle connections far longer.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

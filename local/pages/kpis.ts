@@ -51,9 +51,7 @@ export function perMinuteChart(buckets: readonly number[]): Html {
       return `<rect class="bar" x="${(i * barWidth + 1).toFixed(1)}" y="${height - 12 - h}" width="${(barWidth - 2).toFixed(1)}" height="${h}"><title>${count} order${count === 1 ? '' : 's'}, ${buckets.length - 1 - i} min ago</title></rect>`;
     })
     .join('');
-  return html`<svg class="per-minute" viewBox="0 0 ${width} ${height}" width="100%" height="${height}" preserveAspectRatio="none" role="img" aria-label="orders per minute">${trusted(
-    `${bars}<line class="bar-axis" x1="0" y1="${height - 12}" x2="${width}" y2="${height - 12}"/>` +
-      `<text class="chart-label" x="0" y="${height - 1}">${buckets.length} min ago</text>` +
-      `<text class="chart-label" x="${width}" y="${height - 1}" text-anchor="end">now · max ${max}/min</text>`,
-  )}</svg>`;
+  return html`<svg class="per-minute" viewBox="0 0 ${width} ${height - 12}" width="100%" height="${height - 12}" preserveAspectRatio="none" role="img" aria-label="orders per minute">${trusted(
+    `${bars}<line class="bar-axis" x1="0" y1="${height - 12}" x2="${width}" y2="${height - 12}"/>`,
+  )}</svg><div class="chart-axis"><span>${buckets.length} min ago</span><span>now · peak ${max}/min</span></div>`;
 }

@@ -83,7 +83,7 @@ export function ordersFragment(orders: readonly OrderView[], filters: OrderFilte
           <td class="num">${order.lines.length}</td>
           <td class="num">${order.shipments.length}</td>
           <td>${[...new Set(order.shipments.map((s) => s.locationId))].join(', ')}</td>
-          <td class="num">${order.sourcing ? order.sourcing.cost.toFixed(2) : ''}</td>
+          <td class="num">${order.sourcing && order.shipments.length > 0 ? order.sourcing.cost.toFixed(2) : ''}</td>
           <td>${when(order.createdAt)}</td>
         </tr>`,
       )}
