@@ -9,6 +9,7 @@ import {
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
@@ -182,7 +183,30 @@ export function relaisApi(options: {
     return (await machines).find((machine) => pattern.test(machine.name))?.arn;
   };
 
+  // a return never changes order: what was learnt once stays true
+  const orderOfReturn = new Map<string, string>();
+
   return {
+    /** the returns of an order that have a return workflow (among the most recent 100) */
+    async returnsOf(orderId: string): Promise<string[]> {
+      const stateMachineArn = await machineArn('return');
+      if (!stateMachineArn) return [];
+      const listed = await stepFunctions().send(
+        new ListExecutionsCommand({ stateMachineArn, maxResults: 100 }),
+      );
+      const returnIds = (listed.executions ?? []).map((execution) => execution.name ?? '').filter(Boolean);
+      await Promise.all(
+        returnIds
+          .filter((returnId) => !orderOfReturn.has(returnId))
+          .map(async (returnId) => {
+            const found = await get<{ orderId: string }>(`/returns/${encodeURIComponent(returnId)}`).catch(
+              () => undefined,
+            );
+            if (found) orderOfReturn.set(returnId, found.orderId);
+          }),
+      );
+      return returnIds.filter((returnId) => orderOfReturn.get(returnId) === orderId);
+    },
     order: (orderId: string) => get<OrderView>(`/orders/${encodeURIComponent(orderId)}`),
     async recentOrders(limit = recentOrdersRead): Promise<OrderView[]> {
       const orders: OrderView[] = [];

@@ -179,13 +179,22 @@ export function operatorPages(options: OperatorPagesOptions): OperatorPages {
   };
 
   const orderPicture = async (orderId: string): Promise<OrderPicture> => {
-    const [order, locations, notifications, workflow] = await Promise.all([
+    const [order, locations, notifications, workflow, returnIds] = await Promise.all([
       api.order(orderId),
       api.locations(),
       api.notifications(orderId),
       drawExecution('fulfilment', orderId),
+      api.returnsOf(orderId),
     ]);
-    return { order, locations, notifications, workflow };
+    const returns = (
+      await Promise.all(
+        returnIds.map(async (returnId) => {
+          const drawn = await drawExecution('return', returnId);
+          return drawn ? { returnId, ...drawn } : undefined;
+        }),
+      )
+    ).filter((drawn) => drawn !== undefined);
+    return { order, locations, notifications, workflow, returns };
   };
 
   const stockContent = async (sku: string | undefined) => {
