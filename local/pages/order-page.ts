@@ -100,8 +100,19 @@ function sourcingCard(order: OrderView, locations: readonly LocationView[]): Htm
   </section>`;
 }
 
-function shipmentCard(shipment: ShipmentView): Html {
+/** The shipment's steps in the order's history (`<shipmentId> DISPATCHED with …`), for an API without `events`. */
+function historyOf(order: OrderView, shipmentId: string) {
+  return order.history
+    .filter((entry) => entry.detail?.startsWith(`${shipmentId} `))
+    .map((entry) => {
+      const [status = entry.status, ...rest] = (entry.detail ?? '').slice(shipmentId.length + 1).split(' ');
+      return { at: entry.at, status, detail: rest.join(' ') };
+    });
+}
+
+function shipmentCard(order: OrderView, shipment: ShipmentView): Html {
   const events = shipment.events ?? [];
+  const steps = events.length === 0 ? historyOf(order, shipment.shipmentId) : [];
   const choice = shipment.carrierChoice;
   return html`<div class="card shipment" data-shipment="${shipment.shipmentId}">
     <h2>${shipment.shipmentId} ${statusBadge(shipment.status)}</h2>
@@ -120,7 +131,12 @@ function shipmentCard(shipment: ShipmentView): Html {
             (event) =>
               html`<li class="${event.status}">${when(event.occurredAt)} ${statusBadge(event.status)}${event.reason ? html` <span class="muted">${event.reason}</span>` : ''}${event.rawCode ? html` <code>${event.rawCode}</code>` : ''}</li>`,
           )}</ol>`
-        : html`<p class="muted">No tracking event yet.</p>`
+        : steps.length > 0
+          ? html`<ol class="timeline">${steps.map(
+              (step) =>
+                html`<li class="${step.status}">${when(step.at)} ${statusBadge(step.status)} <span class="muted">${step.detail}</span></li>`,
+            )}</ol>`
+          : html`<p class="muted">No tracking event yet.</p>`
     }
   </div>`;
 }
@@ -167,7 +183,7 @@ export function orderFragment(picture: OrderPicture): Html {
     ${workflowCard(picture)}
   </div>
   ${sourcingCard(order, picture.locations)}
-  <div class="grid">${order.shipments.map(shipmentCard)}</div>
+  <div class="grid">${order.shipments.map((shipment) => shipmentCard(order, shipment))}</div>
   ${incidentsCard(order)}
   ${notificationsCard(picture.notifications)}`;
 }
