@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { drawSourcingMap } from '../../local/pages/france-map.ts';
 import { html } from '../../local/pages/html.ts';
 import { countsByStatus, ordersPerMinute } from '../../local/pages/kpis.ts';
+import { orderFragment } from '../../local/pages/order-page.ts';
+import type { OrderView, ShipmentView } from '../../local/pages/relais-api.ts';
 import { operatorPages } from '../../local/pages/server.ts';
 
 describe('the pages render', () => {
@@ -43,7 +45,7 @@ describe('the pages render', () => {
     const circle = (cls: string) => {
       const match =
         new RegExp(`class="${cls}"[^>]*?cx="([\\d.]+)" cy="([\\d.]+)"`).exec(svg) ??
-        new RegExp(`class="${cls}"[^]*?<circle cx="([\\d.]+)" cy="([\\d.]+)"`).exec(svg);
+        new RegExp(`class="${cls}"[\\s\\S]*?<circle cx="([\\d.]+)" cy="([\\d.]+)"`).exec(svg);
       return { x: Number(match?.[1]), y: Number(match?.[2]) };
     };
     const lille = circle('chosen');
@@ -98,5 +100,100 @@ describe('the pages with RELAIS_API_TOKEN set', () => {
       pages.close();
       server.close();
     }
+  });
+});
+
+describe("an order's page", () => {
+  const order: OrderView = {
+    orderId: 'O-1',
+    status: 'SHIPPED',
+    channel: 'web',
+    customer: { id: 'c-1', email: 'c@example.fr' },
+    lines: [{ sku: 'SKU-0002', quantity: 1 }],
+    delivery: { mode: 'home', address: { line1: '1 rue de Rivoli', postcode: '75001', city: 'Paris' } },
+    shipments: [
+      {
+        shipmentId: 'O-1-S1',
+        locationId: 'WH-PARIS',
+        status: 'IN_TRANSIT',
+        lines: [{ sku: 'SKU-0002', quantity: 1 }],
+        carrierId: 'colis-standard',
+        trackingNumber: 'CS123',
+      },
+    ],
+    history: [
+      { status: 'RECEIVED', at: '2026-03-02T10:00:00Z' },
+      {
+        status: 'SHIPPED',
+        at: '2026-03-02T10:05:00Z',
+        detail: 'O-1-S1 DISPATCHED with colis-standard CS123',
+      },
+    ],
+  };
+
+  it('shows what the API gives and leaves out the parts it does not have', () => {
+    const text = orderFragment({ order, locations: [] }).text;
+    expect(text).toContain('Not sourced yet');
+    expect(text).toContain('No execution for this order');
+    // without tracking events, the shipment's steps come from the order's history
+    expect(text).toMatch(/class="DISPATCHED"[\s\S]*with colis-standard CS123/);
+    expect(text).not.toContain('id="incidents"');
+    expect(text).not.toContain('id="notifications"');
+    expect(text).not.toContain('promise');
+  });
+
+  it('renders the promise, tracking events, carrier choice, incidents and notifications when present', () => {
+    const text = orderFragment({
+      order: {
+        ...order,
+        promise: { service: 'standard', earliestDate: '2026-03-04', latestDate: '2026-03-05' },
+        shipments: [
+          {
+            ...(order.shipments[0] as ShipmentView),
+            attempts: 1,
+            events: [
+              {
+                status: 'DELIVERY_FAILED',
+                reason: 'recipient_absent',
+                rawCode: 'NA12',
+                occurredAt: '2026-03-03T09:00:00Z',
+              },
+            ],
+            carrierChoice: {
+              reason: 'cheapest on time',
+              alternatives: [{ carrierId: 'express-fr', service: 'express', cost: 9.5, co2Kg: 0.4 }],
+            },
+          },
+        ],
+        incidents: [
+          {
+            shipmentId: 'O-1-S1',
+            kind: 'LOST',
+            at: '2026-03-03T12:00:00Z',
+            resolution: 'reshipped',
+            replacementShipmentId: 'O-1-S2',
+          },
+        ],
+      },
+      locations: [],
+      notifications: [
+        {
+          notificationId: 'n1',
+          channel: 'email',
+          template: 'order_confirmed',
+          to: 'c@example.fr',
+          subject: 'Votre commande',
+          status: 'sent',
+          at: '2026-03-02T10:00:01Z',
+        },
+      ],
+    }).text;
+    expect(text).toContain('standard 2026-03-04 – 2026-03-05');
+    expect(text).toContain('recipient_absent');
+    expect(text).toContain('<code>NA12</code>');
+    expect(text).toContain('cheapest on time');
+    expect(text).toContain('express-fr express 9.50 €');
+    expect(text).toMatch(/id="incidents"[\s\S]*LOST[\s\S]*reshipped → O-1-S2/);
+    expect(text).toMatch(/id="notifications"[\s\S]*order_confirmed[\s\S]*Votre commande/);
   });
 });
