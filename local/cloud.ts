@@ -31,6 +31,7 @@ import {
   type LocalEndpoints,
   type PowertoolsLogLevel,
 } from './lambda-runtime.ts';
+import { type OperatorPages, operatorPages } from './pages/server.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 import { generatedSecretValue, type LocalSecret, startSecretsManagerServer } from './secrets-manager.ts';
 import { type LocalSes, startLocalSes } from './ses.ts';
@@ -88,6 +89,8 @@ export interface LocalCloud {
   runtime: LambdaRuntime;
   stepFunctions: LocalStepFunctions;
   bus: LocalEventBus;
+  /** the operator's pages at `/` (local/pages) */
+  pages: OperatorPages;
   /** the ARN of a manifest function (`CreateOrder`), a logical id or a name */
   functionArn(key: string): string;
   /** invokes a function by manifest id, logical id, name or ARN */
@@ -289,6 +292,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => front.close());
     // stopped right after the front: running executions end before the services they call go
     stops.splice(stops.length - 1, 0, () => stepFunctions.close());
+    const pages = operatorPages({
+      apiUrl: () => front.url,
+      apiToken: options.apiToken,
+      stepFunctionsUrl: () => endpoints.stepfunctions,
+      subscribe: (listener) => bus.subscribe(listener),
+    });
+    front.mount((request, response) => pages.handle(request, response));
+    stops.push(async () => pages.close());
 
     const arnOf = (key: string): string => {
       const fn = lambda.find(logicalIdOfManifest.get(key) ?? key);
@@ -304,6 +315,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       runtime: lambda,
       stepFunctions,
       bus,
+      pages,
       functionArn: arnOf,
       invoke: (key, event) => lambda.invoke(arnOf(key), event),
       idle: () => bus.idle(),

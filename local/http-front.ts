@@ -37,9 +37,14 @@ export interface HttpFrontOptions {
   logRequest?: (line: string) => void;
 }
 
+/** A local tool served beside the API (the operator's pages): answers true when it took the request. */
+export type MountedHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
 export interface HttpFront {
   url: string;
   port: number;
+  /** serves paths of the local cloud's own (no API route) before the routes are matched */
+  mount(handler: MountedHandler): void;
   close(): Promise<void>;
 }
 
@@ -418,6 +423,7 @@ function send(response: ServerResponse, method: string, answer: HttpAnswer, requ
 export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
   const routes = options.routes.map(compileRoute);
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const mounted: MountedHandler[] = [];
   let port = 0;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -498,7 +504,10 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   };
 
   const server = createServer((request, response) => {
-    void handle(request, response);
+    void (async () => {
+      for (const local of mounted) if (await local(request, response)) return;
+      await handle(request, response);
+    })();
   });
   // A function's first import can hold the event loop for seconds on a busy machine; Node's 5 s
   // keep-alive timer then fires before the next request on the connection is read, and the caller
@@ -517,6 +526,9 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
+    mount: (handler) => {
+      mounted.push(handler);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

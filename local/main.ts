@@ -10,12 +10,14 @@ import { projectRoot } from '../lib/paths.ts';
 import { describeStatusEvent, type LocalCloud, startLocalCloud } from './cloud.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
 import { synthBundled } from './synth.ts';
+import { maxOrdersPerMinute, type Traffic } from './traffic.ts';
 
-const usage = `Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--verbose]
+const usage = `Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--traffic <n>] [--verbose]
 
   --seed demo|none     load the demo network of French warehouses, stores and stock (default demo)
   --autopilot on|off   simulated stores and carriers move orders along (default on)
   --in-memory          keep no data; otherwise it persists under .relais/
+  --traffic <n>        place <n> demo orders a minute (default 0, off; the pages at / can change it)
   --verbose            handler debug logs, one line per request, CDK output
 
 Environment: PORT (default 3000), RELAIS_WEBHOOK_SECRET (default local-dev-secret),
@@ -25,6 +27,7 @@ interface Settings {
   seed: 'demo' | 'none';
   autopilot: boolean;
   inMemory: boolean;
+  trafficPerMinute: number;
   verbose: boolean;
   port: number;
   webhookSecret: string;
@@ -40,6 +43,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
       seed: { type: 'string', default: 'demo' },
       autopilot: { type: 'string', default: 'on' },
       'in-memory': { type: 'boolean', default: false },
+      traffic: { type: 'string', default: '0' },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -48,6 +52,12 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
   if (values.autopilot !== 'on' && values.autopilot !== 'off') {
     throw new Error(`--autopilot must be on or off, not ${values.autopilot}`);
   }
+  const trafficPerMinute = Number(values.traffic);
+  if (!/^\d+(\.\d+)?$/.test(values.traffic) || trafficPerMinute > maxOrdersPerMinute) {
+    throw new Error(
+      `--traffic must be a number of orders per minute from 0 to ${maxOrdersPerMinute}, not ${values.traffic}`,
+    );
+  }
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
@@ -55,6 +65,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
     seed: values.seed,
     autopilot: values.autopilot === 'on',
     inMemory: values['in-memory'],
+    trafficPerMinute,
     verbose: values.verbose,
     port,
     webhookSecret: env.RELAIS_WEBHOOK_SECRET || 'local-dev-secret',
@@ -132,6 +143,7 @@ async function main(): Promise<void> {
   let dynamoDbStarting: Promise<DynamoDbLocal> | undefined;
   let cloud: LocalCloud | undefined;
   let autopilot: { stop(): void } | undefined;
+  let traffic: Traffic | undefined;
   let stopping = false;
 
   const shutdown = async (code: number) => {
@@ -142,6 +154,7 @@ async function main(): Promise<void> {
       console.error('[relais] stopping took too long: exiting');
       process.exit(1);
     }, 15_000).unref();
+    traffic?.stop();
     autopilot?.stop();
     await cloud?.stop();
     // still starting when the signal came: wait for it, then stop it
@@ -243,7 +256,22 @@ async function main(): Promise<void> {
       });
       progress('autopilot on: simulated stores and carriers answer');
     }
+    if (settings.seed === 'demo') {
+      const { startTraffic } = await import('./traffic.ts');
+      traffic = startTraffic({
+        baseUrl: cloud.url,
+        token: settings.apiToken,
+        perMinute: settings.trafficPerMinute,
+      });
+      cloud.pages.useTraffic(traffic);
+      if (settings.trafficPerMinute > 0) {
+        progress(`demo traffic: ${settings.trafficPerMinute} orders a minute (change it on the pages)`);
+      }
+    } else if (settings.trafficPerMinute > 0) {
+      progress('--traffic needs the demo network (--seed demo): no demo orders placed');
+    }
     progress(`started in ${seconds(Math.round(performance.now() - started))}; Ctrl-C stops`);
+    progress(`operator's pages: ${cloud.url}/${settings.apiToken ? '?token=<RELAIS_API_TOKEN>' : ''}`);
     console.log(`Relais ready on ${cloud.url}`);
   } catch (error) {
     if (stopping) return;

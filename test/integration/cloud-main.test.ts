@@ -34,6 +34,8 @@ describe('npm start flags', () => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['--seed', 'everything'], /--seed must be demo or none/],
     [['--autopilot', 'maybe'], /--autopilot must be on or off/],
+    [['--traffic', 'fast'], /--traffic must be a number of orders per minute from 0 to 600, not fast/],
+    [['--traffic', '601'], /--traffic must be a number of orders per minute from 0 to 600, not 601/],
     [['extra'], /positional/],
   ])(
     'refuses %j with the usage on stderr and exit code 2',
@@ -44,7 +46,7 @@ describe('npm start flags', () => {
       expect(await exit).toBe(2);
       expect(out.stderr).toMatch(message);
       expect(out.stderr).toContain(
-        'Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--verbose]',
+        'Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--traffic <n>] [--verbose]',
       );
       expect(out.stdout).not.toContain('Relais ready');
     },

@@ -1,0 +1,153 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../local/seed.ts';
+import { startTraffic, type Traffic } from '../../local/traffic.ts';
+import { eventually } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
+import { parisAddress } from '../support/journey.ts';
+
+/**
+ * The operator's pages in headless Chromium (Debian's, driven by playwright-core) against a local
+ * cloud seeded with the demo network, autopilot off: an order waits in PickPack until the test
+ * confirms it. Screenshots go to test/screenshots/ (git-ignored) for a person to look at.
+ */
+const fixture = useTestCloud();
+const screenshots = 'test/screenshots';
+let browser: Browser;
+let traffic: Traffic;
+
+beforeAll(async () => {
+  await seedDemo(fixture.cloud.url);
+  traffic = startTraffic({ baseUrl: fixture.cloud.url, perMinute: 0 });
+  fixture.cloud.pages.useTraffic(traffic);
+  mkdirSync(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  traffic?.stop();
+  await browser?.close();
+});
+
+/** A page whose console errors and uncaught exceptions are collected. */
+async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${fixture.cloud.url}${path}`);
+  await page.locator('#live-status', { hasText: 'live' }).waitFor({ timeout: 15_000 });
+  return { page, errors };
+}
+
+const orderId = 'PAGES-0001';
+
+describe("the operator's pages", () => {
+  it('show a new order in the list without a reload, with its status counted', async () => {
+    const { page, errors } = await openPage('/');
+    const before = Number(await page.locator('[data-kpi="total"]').textContent());
+    await page.evaluate(() => {
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    const placed = await fixture.api.placeOrder({
+      orderId,
+      channel: 'web',
+      customer: { id: 'pages-customer', email: 'pages@example.fr' },
+      delivery: { mode: 'home', address: parisAddress },
+      lines: [{ sku: 'SKU-0002', quantity: 1, unitPrice: 109.99 }],
+    });
+    expect(placed.status).toBe(202);
+    await page.locator(`tr[data-order="${orderId}"]`).waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+    await expect
+      .poll(async () => Number(await page.locator('[data-kpi="total"]').textContent()), { timeout: 20_000 })
+      .toBe(before + 1);
+    await page.screenshot({ path: `${screenshots}/orders.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("draw the order's workflow with the state it waits in, and its sourcing on the map of France", async () => {
+    // the order waits in PickPack for the store or warehouse to confirm (the autopilot is off)
+    await eventually(async () => {
+      const tokens = await fixture.cloud.stepFunctions.pendingTaskTokens();
+      return tokens.some(
+        (token) => token.executionArn.endsWith(`:${orderId}`) && token.stateName === 'PickPack',
+      )
+        ? true
+        : undefined;
+    }, 'the order to wait in PickPack');
+    const { page, errors } = await openPage(`/_pages/orders/${orderId}`);
+    const state = (name: string) => page.locator(`svg.workflow [data-state="${name}"]`).first();
+    expect(await state('PickPack').getAttribute('data-mark')).toBe('current');
+    expect(await state('AllocateOrder').getAttribute('data-mark')).toBe('passed');
+    expect(await state('TrackShipment').getAttribute('data-mark')).toBe('unreached');
+    expect(await page.locator('svg.workflow g.state').count()).toBeGreaterThanOrEqual(11);
+
+    const outline = await page.locator('svg.france-map path.france').getAttribute('d');
+    expect(outline?.length).toBeGreaterThan(2000);
+    const order = (await fixture.api.get(`/orders/${orderId}`)).body;
+    const shipsFrom: string = order.shipments[0].locationId;
+    await page.locator(`svg.france-map .chosen[data-location="${shipsFrom}"]`).waitFor();
+    expect(await page.locator('svg.france-map .destination').count()).toBe(1);
+    const box = await page.locator('svg.france-map').boundingBox();
+    expect(box?.width).toBeGreaterThan(300);
+    await page.screenshot({ path: `${screenshots}/order.png`, fullPage: true });
+
+    // the location confirms: the page follows the order to dispatch without a reload
+    const confirmed = await fixture.api.post(`/shipments/${order.shipments[0].shipmentId}/confirm`, {});
+    expect(confirmed.status).toBe(202);
+    await page
+      .locator('[data-shipment] .status', { hasText: /DISPATCHED|IN_TRANSIT/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    expect(await state('PickPack').getAttribute('data-mark')).toBe('passed');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("show a SKU's stock across the network with the order's reservation", async () => {
+    const { page, errors } = await openPage('/_pages/stock?sku=SKU-0002');
+    const rows = page.locator('#stock-table tbody tr');
+    expect(await rows.count()).toBeGreaterThan(4);
+    const inventory = (await fixture.api.get('/inventory/SKU-0002')).body;
+    expect(Number(await page.locator('[data-kpi="ats"]').textContent())).toBe(inventory.ats);
+    await page.screenshot({ path: `${screenshots}/stock.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('set the demo traffic from the control, and the orders it places flow into the list', async () => {
+    const { page, errors } = await openPage('/');
+    await page.locator('#traffic-rate').fill('600');
+    await page.locator('#traffic button').click();
+    await expect.poll(() => traffic.perMinute, { timeout: 10_000 }).toBe(600);
+    await expect
+      .poll(() => page.locator('#order-list tbody tr').count(), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(4);
+    await page.locator('#traffic-rate').fill('0');
+    await page.locator('#traffic button').click();
+    await expect.poll(() => traffic.perMinute, { timeout: 10_000 }).toBe(0);
+    expect(traffic.placed).toBeGreaterThanOrEqual(3);
+    expect(traffic.refused).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
