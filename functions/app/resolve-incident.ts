@@ -1,4 +1,3 @@
-import { movementsOf } from '../core/inventory/movements.ts';
 import { incidentOf, mayReship, refund, reship } from '../core/orders/incidents.ts';
 import { findShipment, workflowItem } from '../core/orders/order.ts';
 import { isDispatched } from '../core/orders/status.ts';
