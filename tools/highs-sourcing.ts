@@ -2,24 +2,42 @@
  * The sourcing model as a mixed-integer program, solved by HiGHS: the oracle that sourceOptimal's
  * own search must match. Nothing of the core's behaviour is imported (only its types): the rules
  * (DESIGN.md sections 1 and 6: the capability for the delivery mode, the chosen store, downtime
- * windows, the maximum distance, daily capacity, available stock, special handling, the locations
- * that already failed the order), the costs (the objective in functions/core/sourcing/model.ts)
- * and the constraints (kits and lines ship whole, shared stock, maximum shipments) are written
- * here again, so that a mistake in any of them in the core shows up as a different optimum, a
- * different feasibility or a different exclusion.
+ * windows, the maximum distance, a carrier that serves the address, daily capacity, available
+ * stock, special handling, the locations that already failed the order), the costs (the objective
+ * in functions/core/sourcing/model.ts, the carriers' rate cards of DESIGN.md section 6.1) and the
+ * constraints (kits and lines ship whole, shared stock, maximum shipments) are written here again,
+ * so that a mistake in any of them in the core shows up as a different optimum, a different
+ * feasibility or a different exclusion.
  *
- *   min  Σ_l F_l·y_l + Σ_{g,l} V_gl·x_gl − splitPenalty
+ *   min  Σ_l F_l·y_l + Σ_{g,l} V_gl·x_gl + Σ_{l,k} p_k·z_lk + Σ_{g,l,k} s_lk·w_g·b_glk − splitPenalty
  *   s.t. Σ_l x_gl = 1                       every line group ships from one location
- *        x_gl ≤ y_l                          only from a used location (one shipment each)
+ *        x_gl ≤ y_l                          only from a used location (one shipment, one parcel)
  *        Σ_g q_gs·x_gl ≤ a_ls               groups at one location share its stock of a SKU
  *        Σ_l y_l ≤ maxShipments
- *        x, y binary; l only where every location-wide rule holds, x_gl only where l can handle
- *        every product of g
+ *        Σ_k z_lk = y_l                      a home parcel takes one rate band k of one offer,
+ *        Σ_k b_glk = x_gl                    each of its groups rides in that band (k: a band
+ *                                            that takes w_g),
+ *        Σ_g w_g·b_glk ≤ m_k·z_lk            within its weight limit (m_k: the band's maximum,
+ *                                            the service's, the most l could ship; a band not
+ *                                            chosen carries nothing that weighs)
+ *        x, y, z binary, 0 ≤ b ≤ 1; l only where every location-wide rule holds, x_gl only where
+ *        l can handle every product of g and some band takes g's weight
+ *
+ * With x and z integer, b_glk = x_gl in the band chosen and 0 elsewhere (a weightless group may
+ * ride in any band, at no cost), so the parcel pays the band's price and its CO2 per kg on its
+ * whole weight: exact. Splitting the weight by band (rather
+ * than one weight per location against m_k·z_lk) keeps the relaxation tight enough for HiGHS to
+ * solve the benchmark's 2,000-location orders.
+ *
+ * A band k of a carrier's service in the zone of l prices a parcel of W kg at p_k (its rate) plus
+ * s_lk·W (its CO2e, W/1000 t × km × the service's factor, at the profile's carbon price); the
+ * minimum over the bands that take W is what the cheapest offer costs, and the solver picks it.
  *
  * Self-contained (the benchmark imports it): `buildLp` writes CPLEX LP text, `solveWithHighs` loads
  * the WASM solver once and solves to a zero relative gap.
  */
 import type { Highs } from 'highs';
+import type { Carrier } from '../functions/core/carriers/carriers.ts';
 import type { Capability, GeoPoint, Location, Product } from '../functions/core/network.ts';
 import type { LineGroup } from '../functions/core/orders/lines.ts';
 import type { DeliveryMode, OrderLine } from '../functions/core/orders/types.ts';
@@ -74,6 +92,74 @@ function greatCircleKm(a: GeoPoint, b: GeoPoint): number {
   return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(halfChord)));
 }
 
+/** One rate band of a carrier's service from a location: parcels up to `maxKg` for `price` + `perKg`·kg. */
+interface Band {
+  maxKg: number;
+  price: number;
+  /** EUR of priced CO2e per kg of parcel over this location's distance */
+  perKg: number;
+}
+
+/** Rate-card zones of DESIGN.md section 6.1: local up to 50 km, regional up to 300 km, else national. */
+function rateZone(km: number): 'local' | 'regional' | 'national' {
+  return km <= 50 ? 'local' : km <= 300 ? 'regional' : 'national';
+}
+
+/**
+ * The bands a home parcel from `km` away may take: every carrier that covers the postcode (no
+ * coverage list: all of France; no postcode: covered), its services of the order's service, their
+ * rates in the zone, each capped by the service's maximum weight (and the most the location could
+ * ship of the order). Undefined for a pickup: the
+ * store hands the goods over itself, no carrier is paid.
+ */
+function bandsFrom(
+  km: number,
+  request: SourcingRequest,
+  profile: SourcingProfile,
+  mostKg: number,
+): Band[] | undefined {
+  if (request.mode !== 'home') return undefined;
+  const service = request.service ?? 'standard';
+  const zone = rateZone(km);
+  const { postcode } = request;
+  const covered = (carrier: Carrier) =>
+    postcode === undefined ||
+    !carrier.coverage ||
+    carrier.coverage.some((prefix) => postcode.startsWith(prefix));
+  const all = request.carriers.filter(covered).flatMap((carrier) =>
+    carrier.services
+      .filter((offered) => offered.service === service)
+      .flatMap((offered) =>
+        offered.rates
+          .filter((rate) => rate.zone === zone && Math.min(rate.maxKg, offered.maxWeightKg) >= 0)
+          .map((rate) => ({
+            // no parcel from here weighs more: a band above it is as good as one at it
+            maxKg: Math.min(rate.maxKg, offered.maxWeightKg, mostKg),
+            price: rate.price,
+            perKg: (km / 1000) * offered.co2KgPerTonneKm * profile.costs.co2PricePerKg,
+          })),
+      ),
+  );
+  // A band that another takes as heavy a parcel as, for no more and no more per kg, is never the
+  // cheapest: left out, the program is smaller and has the same optimum.
+  const better = (a: Band, b: Band) => a.maxKg >= b.maxKg && a.price <= b.price && a.perKg <= b.perKg;
+  return all.filter(
+    (band, k) => !all.some((other, j) => j !== k && better(other, band) && (j < k || !better(band, other))),
+  );
+}
+
+function kgOfGroup(group: LineGroup, request: SourcingRequest): number {
+  return group.lines.reduce(
+    (kg, line) => kg + line.quantity * (request.products.get(line.sku)?.weightKg ?? 0),
+    0,
+  );
+}
+
+/** Some band takes a parcel of `kg` (always, for a pickup). */
+function carried(kg: number, bands: readonly Band[] | undefined): boolean {
+  return !bands || bands.some((band) => band.maxKg >= kg);
+}
+
 /** Units a location can promise: an oversold row (available below zero) promises none. */
 function unitsAt(request: SourcingRequest, locationId: string, sku: string): number {
   return Math.max(0, request.available.get(locationId)?.get(sku) ?? 0);
@@ -99,7 +185,8 @@ export function oracleLineGroups(
 /**
  * The first location-wide rule the location breaks, in the order the explanation reports them:
  * the order's history, the store the customer chose, what the site can do, when it is open, how
- * far it is, whether it can prepare one more shipment today, and whether it holds anything asked.
+ * far it is, whether a carrier offers the service from it to the address, whether it can prepare
+ * one more shipment today, and whether it holds anything asked.
  */
 function brokenRule(
   location: Location,
@@ -107,6 +194,7 @@ function brokenRule(
   request: SourcingRequest,
   profile: SourcingProfile,
   skus: readonly string[],
+  bands: readonly Band[] | undefined,
 ): string | undefined {
   const { locationId } = location;
   if (request.excluded.has(locationId)) return 'previously-failed';
@@ -116,6 +204,7 @@ function brokenRule(
   if ((location.downtime ?? []).some(({ from, to }) => Date.parse(from) <= t && t < Date.parse(to)))
     return 'downtime';
   if (profile.maxDistanceKm !== undefined && km > profile.maxDistanceKm) return 'max-distance';
+  if (bands && bands.length === 0) return 'carrier';
   // Today's count of shipments left when one was read; otherwise the whole daily capacity is left.
   const shipmentsLeft = request.capacityLeft?.has(locationId)
     ? request.capacityLeft.get(locationId)
@@ -139,26 +228,33 @@ function demandOf(group: LineGroup): Map<string, number> {
 /**
  * The exclusions the explanation must list, by location id then SKU: a location-wide rule; else
  * a product it holds but may not ship (special handling, once per SKU); and, when it can ship no
- * group whole, `stock` if some group lacks units there.
+ * group whole, `carrier` if some group it holds and handles is too heavy for every band, else
+ * `stock` if some group lacks units there.
  */
 function exclusionsOf(
   location: Location,
   wideRule: string | undefined,
   request: SourcingRequest,
   skus: readonly string[],
+  bands: readonly Band[] | undefined,
 ): OracleExclusion[] {
   const { locationId } = location;
   if (wideRule) return [{ locationId, rule: wideRule }];
   const found: OracleExclusion[] = [];
   let shortOfStock = false;
+  let tooHeavy = false;
   let shipsSomeGroup = false;
   for (const group of request.groups) {
     const handled = group.lines.every((line) => handles(location, request.products.get(line.sku)));
     const stocked = [...demandOf(group)].every(([sku, units]) => units <= unitsAt(request, locationId, sku));
+    const light = carried(kgOfGroup(group, request), bands);
     if (!stocked) shortOfStock = true;
-    if (handled && stocked) shipsSomeGroup = true;
+    if (handled && stocked && !light) tooHeavy = true;
+    if (handled && stocked && light) shipsSomeGroup = true;
   }
-  if (!shipsSomeGroup && shortOfStock) found.push({ locationId, rule: 'stock' });
+  // A site that could ship a line but for its weight is out because of the carriers, not its stock.
+  if (!shipsSomeGroup && tooHeavy) found.push({ locationId, rule: 'carrier' });
+  else if (!shipsSomeGroup && shortOfStock) found.push({ locationId, rule: 'stock' });
   for (const sku of [...skus].sort()) {
     if (!handles(location, request.products.get(sku)) && unitsAt(request, locationId, sku) > 0)
       found.push({ locationId, rule: 'special-handling', sku });
@@ -189,13 +285,24 @@ export function buildLp(
 ): SourcingLp {
   const { costs } = profile;
   const skus = [...new Set(request.groups.flatMap((g) => g.lines.map((l) => l.sku)))];
-  const locations: { location: Location; km: number }[] = [];
+  const groupKg = request.groups.map((group) => kgOfGroup(group, request));
+  const locations: { location: Location; km: number; bands: Band[] | undefined }[] = [];
   const excluded: OracleExclusion[] = [];
   for (const location of request.locations) {
     const km = request.destination ? greatCircleKm(location, request.destination) : 0;
-    const wideRule = brokenRule(location, km, request, profile, skus);
-    excluded.push(...exclusionsOf(location, wideRule, request, skus));
-    if (!wideRule) locations.push({ location, km });
+    // A parcel from here weighs at most the groups it could ship one by one (handled, in stock).
+    const mostKg = request.groups.reduce(
+      (kg, group, g) =>
+        group.lines.every((line) => handles(location, request.products.get(line.sku))) &&
+        [...demandOf(group)].every(([sku, units]) => units <= unitsAt(request, location.locationId, sku))
+          ? kg + (groupKg[g] as number)
+          : kg,
+      0,
+    );
+    const bands = bandsFrom(km, request, profile, mostKg);
+    const wideRule = brokenRule(location, km, request, profile, skus, bands);
+    excluded.push(...exclusionsOf(location, wideRule, request, skus, bands));
+    if (!wideRule) locations.push({ location, km, bands });
   }
   excluded.sort(
     (a, b) =>
@@ -206,33 +313,33 @@ export function buildLp(
   const rows: string[] = [];
   const binaries: string[] = [];
   const assign: string[][] = request.groups.map(() => []);
-  locations.forEach(({ location, km }, l) => {
+  const continuous: string[] = [];
+  locations.forEach(({ location, bands }, l) => {
     const y = `y${l}`;
     binaries.push(y);
     const fixed =
-      costs.perParcel +
       (location.handlingCost ?? costs.defaultHandling) +
-      km * costs.perKm +
       costs.performancePenalty * (1 - (location.performance ?? documentedDefaults.performance)) +
       costs.priorityPenaltyPerRank * ((location.priority ?? documentedDefaults.priority) - 1) +
       costs.splitPenalty;
     objective.push(term(fixed, y));
     const perUnit = (sku: string) => {
       const product = request.products.get(sku);
-      const kg = product?.weightKg ?? 0;
       const surplus =
         costs.surplusUnits !== undefined && unitsAt(request, location.locationId, sku) >= costs.surplusUnits;
       return (
-        kg * km * costs.perKgKm +
-        (kg / 1000) * km * costs.co2KgPerTonneKm * costs.co2PricePerKg -
-        (product?.endOfSeries || surplus ? costs.destockingBonusPerUnit : 0) -
+        -(product?.endOfSeries || surplus ? costs.destockingBonusPerUnit : 0) -
         (location.storageCostPerUnitDay ?? 0) * costs.storageDays
       );
     };
     const usesSku = new Map<string, string[]>();
     const ships: string[] = [];
+    // per band k: the groups it may carry (w_g·b_glk), for its weight limit
+    const inBand: string[][] = (bands ?? []).map(() => []);
     request.groups.forEach((group, g) => {
       if (!group.lines.every((line) => handles(location, request.products.get(line.sku)))) return;
+      const kg = groupKg[g] as number;
+      if (!carried(kg, bands)) return;
       const x = `x${g}_${l}`;
       binaries.push(x);
       assign[g]?.push(`+ 1 ${x}`);
@@ -245,9 +352,33 @@ export function buildLp(
         list.push(term(line.quantity, x));
         usesSku.set(line.sku, list);
       }
+      if (!bands) return;
+      // The group rides in the parcel's band: b_glk, one of the bands that take its weight.
+      const split: string[] = [];
+      bands.forEach((band, k) => {
+        if (band.maxKg < kg) return;
+        const b = `b${g}_${l}_${k}`;
+        continuous.push(b);
+        split.push(`+ 1 ${b}`);
+        if (kg !== 0) inBand[k]?.push(term(kg, b));
+        if (band.perKg * kg !== 0) objective.push(term(band.perKg * kg, b));
+      });
+      rows.push(` split${g}_${l}: ${sum([...split, `- 1 ${x}`])} = 0`);
     });
     // A location is used exactly when it ships something, so y is the set of shipments.
     rows.push(` used${l}: ${sum([`+ 1 ${y}`, ...ships])} <= 0`);
+    if (bands) {
+      const picks: string[] = [];
+      bands.forEach((band, k) => {
+        const z = `z${l}_${k}`;
+        binaries.push(z);
+        picks.push(`+ 1 ${z}`);
+        if (band.price !== 0) objective.push(term(band.price, z));
+        const load = inBand[k] ?? [];
+        if (load.length > 0) rows.push(` band${l}_${k}: ${sum([...load, `- ${band.maxKg} ${z}`])} <= 0`);
+      });
+      rows.push(` parcel${l}: ${sum([...picks, `- 1 ${y}`])} = 0`);
+    }
     skus.forEach((sku, s) => {
       const terms = usesSku.get(sku);
       if (terms) rows.push(` stock${l}_${s}: ${sum(terms)} <= ${unitsAt(request, location.locationId, sku)}`);
@@ -273,6 +404,7 @@ export function buildLp(
     ` obj: ${sum(objective.length > 0 ? objective : ['0 y0'])}`,
     'Subject To',
     ...rows,
+    ...(continuous.length > 0 ? ['Bounds', ...continuous.map((b) => ` 0 <= ${b} <= 1`)] : []),
     'Binary',
     ...binaries.map((b) => ` ${b}`),
     'End',

@@ -5,13 +5,14 @@
  *   npm run what-if -- --generate 500 --b '{"id":"cheap-splits","version":1,"maxShipments":4,"costs":{...}}'
  *
  * Orders are the bodies of POST /orders (a JSON array); `--generate N` draws N demo orders instead.
- * The network is a JSON file `{locations, products, stock}` in the shape of the API's PUT bodies (the
- * demo network by default). A profile is a file, inline JSON, or `default`. Each profile replays the
+ * The network is a JSON file `{locations, products, stock, carriers?}` in the shape of the API's PUT
+ * bodies (the demo network by default; the built-in carriers plus any it lists). A profile is a file, inline JSON, or `default`. Each profile replays the
  * orders in sequence on its own copy of the stock, so an early choice shapes what later orders find,
  * as it would in production.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type Carrier, carriersInForce } from '../functions/core/carriers/carriers.ts';
 import type { GeoPoint, Location, Product } from '../functions/core/network.ts';
 import { groupOrderLines } from '../functions/core/orders/lines.ts';
 import type { Delivery, OrderLine } from '../functions/core/orders/types.ts';
@@ -38,6 +39,8 @@ export interface ReplayNetwork {
   locations: Location[];
   products: Product[];
   stock: { locationId: string; sku: string; onHand: number; safetyStock?: number }[];
+  /** the retailer's own carriers (PUT /carriers bodies with their carrierId), beside the built-in ones */
+  carriers?: Carrier[];
 }
 
 export interface ReplayTotals {
@@ -83,6 +86,7 @@ export function replay(
   const products = new Map(network.products.map((p) => [p.sku, p]));
   const locations = new Map(network.locations.map((l) => [l.locationId, l]));
   const available = stockMap(network);
+  const carriers = carriersInForce(network.carriers ?? []);
   const totals = {
     filled: 0,
     unfilledUnits: 0,
@@ -99,6 +103,9 @@ export function replay(
       mode: order.delivery.mode,
       storeId: order.delivery.storeId,
       destination: destinationOf(order.delivery, locations),
+      postcode: order.delivery.address?.postcode,
+      carriers,
+      service: order.delivery.service ?? 'standard',
       locations: network.locations,
       products,
       available,
@@ -117,7 +124,7 @@ export function replay(
       if (result.shipments.length > 1) totals.splits++;
       for (const shipment of result.shipments) {
         totals.distanceKm += shipment.distanceKm;
-        totals.co2Kg += (shipment.weightKg / 1000) * shipment.distanceKm * profile.costs.co2KgPerTonneKm;
+        totals.co2Kg += shipment.carrier?.co2Kg ?? 0;
         const perSku = available.get(shipment.locationId);
         for (const line of shipment.lines) perSku?.set(line.sku, (perSku.get(line.sku) ?? 0) - line.quantity);
       }

@@ -1,3 +1,4 @@
+import { builtInCarriers } from '../../functions/core/carriers/carriers.ts';
 import type { GeoPoint, Product } from '../../functions/core/network.ts';
 import { groupOrderLines } from '../../functions/core/orders/lines.ts';
 import type { OrderLine } from '../../functions/core/orders/types.ts';
@@ -11,6 +12,7 @@ export interface BenchOrder {
   orderId: string;
   lines: OrderLine[];
   destination: GeoPoint;
+  postcode: string;
   city: string;
 }
 
@@ -39,6 +41,7 @@ export function benchOrders(
       orderId: `BENCH-${String(i + 1).padStart(5, '0')}`,
       lines,
       destination: { lat: address.lat, lon: address.lon },
+      postcode: address.postcode,
       city: address.city,
     };
   });
@@ -46,7 +49,7 @@ export function benchOrders(
 
 /**
  * The request `sourcingRequestFor` (functions/app/sourcing-inputs.ts) builds from the stores,
- * built here from memory: the order's products and their kit components, the groups, every location
+ * built here from memory (the built-in carriers, standard service): the order's products and their kit components, the groups, every location
  * (listed in key order, as the network table returns them), the available units of the order's
  * SKUs by location then SKU (zero rows included, negative clamped to zero), and the shipments each
  * location with a daily capacity can still take today.
@@ -78,6 +81,9 @@ export function sourcingRequest(
     mode: 'home',
     storeId: undefined,
     destination: { lat: order.destination.lat, lon: order.destination.lon },
+    postcode: order.postcode,
+    carriers: builtInCarriers,
+    service: 'standard',
     locations: network.locations,
     products,
     available,

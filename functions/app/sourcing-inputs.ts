@@ -1,3 +1,4 @@
+import { carriersInForce } from '../core/carriers/carriers.ts';
 import { capacityDay, capacityRemaining } from '../core/inventory/capacity.ts';
 import { availableForChannel, holdBackOf } from '../core/inventory/channels.ts';
 import type { HoldBack } from '../core/inventory/movements.ts';
@@ -74,7 +75,7 @@ export async function sourcingRequestFor(
   const products = await network.getProducts(lines.map((l) => l.sku));
   const groups = groupOrderLines(lines, products);
   const componentSkus = groups.flatMap((g) => g.lines.map((l) => l.sku)).filter((sku) => !products.has(sku));
-  const [components, locations, { available, holdBack }] = await Promise.all([
+  const [components, locations, { available, holdBack }, carriers] = await Promise.all([
     componentSkus.length > 0 ? network.getProducts(componentSkus) : new Map(),
     network.listLocations(),
     stockReading(
@@ -82,6 +83,7 @@ export async function sourcingRequestFor(
       groups.flatMap((g) => g.lines.map((l) => l.sku)),
       options.channel,
     ),
+    network.listCarriers(),
   ]);
   for (const [sku, product] of components) products.set(sku, product);
   const left = await capacityLeft(stock, locations, capacityDay(at));
@@ -95,6 +97,9 @@ export async function sourcingRequestFor(
     mode: delivery.mode,
     storeId: delivery.storeId,
     destination: destination ? { lat: destination.lat, lon: destination.lon } : undefined,
+    postcode: delivery.address?.postcode,
+    carriers: carriersInForce(carriers),
+    service: delivery.service ?? 'standard',
     locations,
     products,
     available,

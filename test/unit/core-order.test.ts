@@ -40,7 +40,7 @@ const explanation: SourcingExplanation = {
   candidates: 2,
   excluded: [],
   chosen: [],
-  costTerms: { shipping: 1, parcels: 9, handling: 2.4 },
+  costTerms: { carrierPrice: 9, co2: 1, handling: 2.4 },
 };
 
 const plan: PlannedShipment[] = [

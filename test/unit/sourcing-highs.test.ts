@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtInCarriers, type Carrier, zones } from '../../functions/core/carriers/carriers.ts';
 import type { HandlingKind, Location, Product } from '../../functions/core/network.ts';
 import { groupOrderLines } from '../../functions/core/orders/lines.ts';
-import type { DeliveryMode } from '../../functions/core/orders/types.ts';
+import { type DeliveryMode, type Service, services } from '../../functions/core/orders/types.ts';
 import { sourceOptimal } from '../../functions/core/sourcing/optimal.ts';
 import type { SourcingProfile } from '../../functions/core/sourcing/profile.ts';
 import type { SourcingRequest } from '../../functions/core/sourcing/types.ts';
 import { buildLp, loadHighs, oracleLineGroups, solveWithHighs } from '../../tools/highs-sourcing.ts';
 
 // Our exact search against the HiGHS MIP solver on random instances of every delivery mode, chosen
-// store, downtime and order time: same exclusions, same optimum, same feasibility, same next best,
+// store, downtime, order time, carriers (built-in ones and random rate cards, coverage and weight
+// limits), service and postcode: same exclusions, same optimum, same feasibility, same next best,
 // and a plan that respects the stock it was given. The oracle writes the rules on its own.
 
 const skus = ['A', 'B', 'C', 'D', 'H', 'K'] as const;
@@ -112,12 +114,8 @@ const profileArb: fc.Arbitrary<SourcingProfile> = fc.record({
   maxShipments: fc.integer({ min: 1, max: 4 }),
   maxDistanceKm: fc.option(fc.double({ min: 150, max: 1200, noNaN: true }), { nil: undefined, freq: 3 }),
   costs: fc.record({
-    perParcel: eur(10),
-    perKm: eur(0.02),
-    perKgKm: eur(0.01),
     defaultHandling: eur(3),
     splitPenalty: eur(5),
-    co2KgPerTonneKm: eur(1),
     co2PricePerKg: eur(0.5),
     performancePenalty: eur(5),
     priorityPenaltyPerRank: eur(1),
@@ -125,6 +123,51 @@ const profileArb: fc.Arbitrary<SourcingProfile> = fc.record({
     surplusUnits: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
     storageDays: eur(60),
   }),
+});
+
+// A retailer's own carrier: rate bands of round and odd weights in some zones (a zone may have none),
+// a service weight limit below, at or above its bands, coverage of a few postcode prefixes or all.
+const serviceArb = fc.oneof(
+  { arbitrary: fc.constant<Service>('standard'), weight: 3 },
+  fc.constantFrom<Service>(...services),
+);
+const ownServiceArb = fc.record({
+  service: serviceArb,
+  transitDays: fc.constant({ p50: 2, p90: 3 }),
+  maxWeightKg: fc.oneof(fc.constantFrom(5, 20, 30, 1000), fc.double({ min: 1, max: 300, noNaN: true })),
+  rates: fc.array(
+    fc.record({
+      zone: fc.constantFrom(...zones),
+      maxKg: fc.oneof(fc.constantFrom(1, 5, 10, 30, 100), fc.double({ min: 0.5, max: 400, noNaN: true })),
+      price: eur(60),
+    }),
+    { maxLength: 8 },
+  ),
+  co2KgPerTonneKm: eur(1),
+  factorSource: fc.constant('random'),
+});
+const carriersArb: fc.Arbitrary<Carrier[]> = fc
+  .record({
+    // mostly all five, so that most home orders have an offer; sometimes a few of them
+    builtIn: fc.oneof(
+      { arbitrary: fc.constant([...builtInCarriers]), weight: 3 },
+      { arbitrary: fc.subarray([...builtInCarriers]), weight: 2 },
+    ),
+    own: fc.array(
+      fc.record({
+        services: fc.array(ownServiceArb, { minLength: 1, maxLength: 2 }),
+        coverage: fc.option(fc.subarray(['75', '69', '13', '9']), { nil: undefined }),
+      }),
+      { maxLength: 3 },
+    ),
+  })
+  .map(({ builtIn, own }) => [
+    ...builtIn,
+    ...own.map((carrier, i) => ({ carrierId: `own-${i}`, name: `own ${i}`, ...carrier })),
+  ]);
+const postcodeArb = fc.option(fc.constantFrom('75011', '69003', '13001', '92100', '33000'), {
+  nil: undefined,
+  freq: 6,
 });
 
 const modeArb = fc.oneof(
@@ -162,6 +205,9 @@ const instanceArb = fc
       noInvalidDate: true,
     }),
     profile: profileArb,
+    carriers: carriersArb,
+    service: fc.option(serviceArb, { nil: undefined, freq: 6 }),
+    postcode: postcodeArb,
     seed: fc.integer(),
   })
   .map(
@@ -176,6 +222,9 @@ const instanceArb = fc
       failed,
       at,
       profile,
+      carriers,
+      service,
+      postcode,
       seed,
     }) => {
       const ids = locations.map((_, i) => `L${String(i).padStart(2, '0')}`);
@@ -209,6 +258,9 @@ const instanceArb = fc
         // a pickup is planned towards its store (when it names one), a home delivery to the address
         destination:
           mode === 'home' ? destination : chosenStore && { lat: chosenStore.lat, lon: chosenStore.lon },
+        postcode: mode === 'home' ? postcode : undefined,
+        carriers,
+        service,
         locations: network,
         products,
         available: new Map(
@@ -233,12 +285,8 @@ const instanceArb = fc
   );
 
 const zeroCosts: SourcingProfile['costs'] = {
-  perParcel: 0,
-  perKm: 0,
-  perKgKm: 0,
   defaultHandling: 0,
   splitPenalty: 0,
-  co2KgPerTonneKm: 0,
   co2PricePerKg: 0,
   performancePenalty: 0,
   priorityPenaltyPerRank: 0,
@@ -263,13 +311,40 @@ describe('sourceOptimal against HiGHS', () => {
     await loadHighs();
   });
 
-  it('writes a MIP with one binary per location and per allowed (group, location) pair', () => {
+  it('writes a MIP with one binary per location, per allowed (group, location) pair and per rate band', () => {
     const products = new Map<string, Product>([['A', { sku: 'A', name: 'A', weightKg: 1 }]]);
+    const band = (zone: 'local' | 'national', maxKg: number, price: number) => ({ zone, maxKg, price });
+    const service = {
+      service: 'standard' as const,
+      transitDays: { p50: 2, p90: 3 },
+      maxWeightKg: 30,
+      co2KgPerTonneKm: 0.2,
+      factorSource: 'test',
+    };
+    const carriers: Carrier[] = [
+      // P is 7 km away: local bands only, each capped at the 2 kg P could ship
+      {
+        carrierId: 'c',
+        name: 'c',
+        services: [
+          { ...service, rates: [band('local', 1, 3), band('local', 5, 4.5), band('national', 5, 9)] },
+        ],
+      },
+      // does not cover the address
+      {
+        carrierId: 'd',
+        name: 'd',
+        coverage: ['13'],
+        services: [{ ...service, rates: [band('local', 5, 1)] }],
+      },
+    ];
     const lp = buildLp(
       {
         groups: [{ orderSku: 'A', lines: [{ sku: 'A', quantity: 2 }] }],
         mode: 'home',
         destination: { lat: 48.85, lon: 2.35 },
+        postcode: '75004',
+        carriers,
         locations: [
           { locationId: 'P', name: 'P', type: 'store', lat: 48.86, lon: 2.45, capabilities: ['ship'] },
           {
@@ -282,16 +357,65 @@ describe('sourceOptimal against HiGHS', () => {
           },
         ],
         products,
-        available: new Map([['P', new Map([['A', 1]])]]),
+        available: new Map([['P', new Map([['A', 3]])]]),
         excluded: new Set(),
         at: new Date(),
       },
-      { id: 'p', version: 1, maxShipments: 2, costs: { ...zeroCosts, perParcel: 4.5 } },
+      { id: 'p', version: 1, maxShipments: 2, costs: { ...zeroCosts, defaultHandling: 1 } },
     );
     expect(lp.locationIds).toEqual(['P']);
-    expect(lp.lp).toContain(' stock0_0: + 2 x0_0 <= 1');
+    expect(lp.lp).toContain(' obj: + 1 y0 + 3 z0_0 + 4.5 z0_1\n');
+    expect(lp.lp).not.toContain('z0_2');
+    expect(lp.lp).toContain(' stock0_0: + 2 x0_0 <= 3');
     expect(lp.lp).toContain(' assign0: + 1 x0_0 = 1');
-    expect(lp.lp).toMatch(/Binary\n y0\n x0_0\nEnd/);
+    expect(lp.lp).toMatch(/Binary\n y0\n x0_0\n z0_0\n z0_1\nEnd/);
+  });
+
+  it('writes one band binary per rate band a parcel of the location may take, and splits its weight by band', () => {
+    const products = new Map<string, Product>([['A', { sku: 'A', name: 'A', weightKg: 1 }]]);
+    const carrier: Carrier = {
+      carrierId: 'c',
+      name: 'c',
+      services: [
+        {
+          service: 'standard',
+          transitDays: { p50: 2, p90: 3 },
+          maxWeightKg: 30,
+          rates: [
+            { zone: 'local', maxKg: 1, price: 3 },
+            { zone: 'local', maxKg: 5, price: 4.5 },
+          ],
+          co2KgPerTonneKm: 0,
+          factorSource: 'test',
+        },
+      ],
+    };
+    const lp = buildLp(
+      {
+        groups: [
+          { orderSku: 'A', lines: [{ sku: 'A', quantity: 1 }] },
+          { orderSku: 'A', lines: [{ sku: 'A', quantity: 1 }] },
+        ],
+        mode: 'home',
+        destination: { lat: 48.85, lon: 2.35 },
+        carriers: [carrier],
+        locations: [
+          { locationId: 'P', name: 'P', type: 'store', lat: 48.86, lon: 2.45, capabilities: ['ship'] },
+        ],
+        products,
+        available: new Map([['P', new Map([['A', 2]])]]),
+        excluded: new Set(),
+        at: new Date(),
+      },
+      { id: 'p', version: 1, maxShipments: 2, costs: zeroCosts },
+    );
+    // P may ship both units: 2 kg at most, so the 5 kg band counts as a 2 kg one
+    expect(lp.lp).toContain(' obj: + 0 y0 + 3 z0_0 + 4.5 z0_1\n');
+    expect(lp.lp).toContain(' split0_0: + 1 b0_0_0 + 1 b0_0_1 - 1 x0_0 = 0');
+    expect(lp.lp).toContain(' band0_0: + 1 b0_0_0 + 1 b1_0_0 - 1 z0_0 <= 0');
+    expect(lp.lp).toContain(' band0_1: + 1 b0_0_1 + 1 b1_0_1 - 2 z0_1 <= 0');
+    expect(lp.lp).toContain(' parcel0: + 1 z0_0 + 1 z0_1 - 1 y0 = 0');
+    expect(lp.lp).toMatch(/Binary\n y0\n x0_0\n x1_0\n z0_0\n z0_1\nEnd/);
   });
 
   it('an order of more lines than the block memo keys (36) still gets the optimum', async () => {
@@ -310,6 +434,8 @@ describe('sourceOptimal against HiGHS', () => {
       ),
       mode: 'home',
       destination: { lat: 48.8566, lon: 2.3522 },
+      postcode: '75001',
+      carriers: builtInCarriers,
       locations: ids.map((id, l) => ({
         locationId: id,
         name: id,
@@ -337,9 +463,7 @@ describe('sourceOptimal against HiGHS', () => {
       maxShipments: 4,
       costs: {
         ...zeroCosts,
-        perParcel: 4.5,
-        perKm: 0.005,
-        perKgKm: 0.0025,
+        co2PricePerKg: 0.1,
         splitPenalty: 2,
         priorityPenaltyPerRank: 0.3,
       },
@@ -350,7 +474,8 @@ describe('sourceOptimal against HiGHS', () => {
     expect(ours.explanation.provenOptimal).toBe(true);
     expect(Math.abs(ours.explanation.costTerms.total - oracle.cost)).toBeLessThanOrEqual(1e-6);
     expect(ours.shipments.length).toBeGreaterThan(1);
-  });
+    // HiGHS needs a few seconds for 36 groups × 12 sites × their rate bands; ours takes milliseconds.
+  }, 60_000);
 
   it('property: same optimum (1e-6), feasibility, exclusions and next best; stock respected; order-proof', async () => {
     const runs = 400;
@@ -359,6 +484,10 @@ describe('sourceOptimal against HiGHS', () => {
       feasible: new Map<DeliveryMode, number>(),
       split: 0,
       kits: 0,
+      // plans with a parcel over 30 kg: no built-in carrier but the heavy one takes it
+      heavy: 0,
+      // plans whose parcels left with two carriers or more
+      mixedCarriers: 0,
       rules: new Map<string, number>(),
     };
     await fc.assert(
@@ -380,6 +509,12 @@ describe('sourceOptimal against HiGHS', () => {
         seen.feasible.set(request.mode, (seen.feasible.get(request.mode) ?? 0) + 1);
         if (ours.shipments.length > 1) seen.split++;
         if (request.groups.some((g) => g.lines.length > 1)) seen.kits++;
+        if (ours.shipments.some((shipment) => shipment.weightKg > 30)) seen.heavy++;
+        if (new Set(ours.shipments.map((shipment) => shipment.carrier?.carrierId)).size > 1)
+          seen.mixedCarriers++;
+        // a home parcel names the offer it was priced with; a pickup has none
+        for (const shipment of ours.shipments)
+          expect(shipment.carrier === undefined, shipment.locationId).toBe(request.mode !== 'home');
         expect(ours.explanation.provenOptimal).toBe(true);
         expect(Math.abs(ours.explanation.costTerms.total - oracle.cost)).toBeLessThanOrEqual(1e-6);
 
@@ -426,8 +561,8 @@ describe('sourceOptimal against HiGHS', () => {
     );
     expect(seen.instances).toBe(runs);
     // The instances cover what the rules are about; each floor is far below what 400 draws give
-    // (about 185 home and 20 of each pickup mode feasible, 45 split, 80 with a kit; each rule
-    // excluding 150 to 2,000 locations in all).
+    // (about 155 home and 20 of each pickup mode feasible, 45 split, 60 with a kit, 55 with a
+    // parcel over 30 kg, 20 on two carriers; each rule excluding 150 to 2,000 locations in all).
     const figures = JSON.stringify({ ...seen, feasible: [...seen.feasible], rules: [...seen.rules] });
     for (const [mode, floor] of [
       ['home', 100],
@@ -437,6 +572,8 @@ describe('sourceOptimal against HiGHS', () => {
       expect(seen.feasible.get(mode) ?? 0, `${mode} plans in ${figures}`).toBeGreaterThanOrEqual(floor);
     expect(seen.split, `split plans in ${figures}`).toBeGreaterThanOrEqual(20);
     expect(seen.kits, `plans with a kit in ${figures}`).toBeGreaterThanOrEqual(30);
+    expect(seen.heavy, `plans with a parcel over 30 kg in ${figures}`).toBeGreaterThanOrEqual(20);
+    expect(seen.mixedCarriers, `plans on two carriers or more in ${figures}`).toBeGreaterThanOrEqual(5);
     for (const rule of [
       'previously-failed',
       'not-the-chosen-store',
@@ -446,6 +583,7 @@ describe('sourceOptimal against HiGHS', () => {
       'capacity',
       'stock',
       'special-handling',
+      'carrier',
     ])
       expect(seen.rules.get(rule) ?? 0, `exclusions by ${rule} in ${figures}`).toBeGreaterThanOrEqual(50);
   }, 180_000);

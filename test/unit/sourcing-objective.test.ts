@@ -4,7 +4,14 @@ import type { OrderLine } from '../../functions/core/orders/types.ts';
 import { sourcingRules } from '../../functions/core/sourcing/candidates.ts';
 import { type OptimalSourcingResult, sourceOptimal } from '../../functions/core/sourcing/optimal.ts';
 import { defaultProfile, type SourcingProfile } from '../../functions/core/sourcing/profile.ts';
-import { places, type Stock, sourcingRequests, warehouse } from '../support/sourcing.ts';
+import {
+  flatCarrier,
+  freeCarrier,
+  places,
+  type Stock,
+  sourcingRequests,
+  warehouse,
+} from '../support/sourcing.ts';
 
 const { paris, montreuil, vincennes, orleans, lyon } = places;
 const at = new Date('2025-03-03T10:00:00.000Z');
@@ -16,7 +23,10 @@ const catalogue: Product[] = [
   { sku: 'E', name: 'Old lamp', weightKg: 2, endOfSeries: true },
   { sku: 'H', name: 'Lamp oil', weightKg: 1, handling: ['hazmat'] },
 ];
-const { request } = sourcingRequests(catalogue, { destination: paris, at });
+// The terms other than the carrier's are tested with parcels that cost nothing; the explanation and
+// the carrier terms with the built-in carriers' rate cards.
+const { request } = sourcingRequests(catalogue, { destination: paris, at, carriers: [freeCarrier] });
+const { request: priced } = sourcingRequests(catalogue, { destination: paris, at });
 
 const location = warehouse;
 
@@ -33,12 +43,8 @@ const nothing: SourcingProfile = {
   version: 1,
   maxShipments: 4,
   costs: {
-    perParcel: 0,
-    perKm: 0,
-    perKgKm: 0,
     defaultHandling: 0,
     splitPenalty: 0,
-    co2KgPerTonneKm: 0,
     co2PricePerKg: 0,
     performancePenalty: 0,
     priorityPenaltyPerRank: 0,
@@ -89,13 +95,15 @@ describe('sourceOptimal: each cost term moves the choice', () => {
     );
     expect(shippedFrom(result)).toEqual(['B-LOC']);
     expect(result.explanation.costTerms.priority).toBe(0.5);
-    // A better rank far away loses to a worse one next door once distance costs more than the ranks.
+    // A better rank far away loses to a worse one next door once distance costs more than the ranks:
+    // 8 ranks at 0.5 € against a national parcel 5 € dearer than a local one.
     const far = [location('NEAR', montreuil, { priority: 9 }), location('FAR', lyon, { priority: 1 })];
     const both = { NEAR: { A: 9 }, FAR: { A: 9 } };
+    const byZone = flatCarrier('by-zone', { local: 1, regional: 3, national: 6 });
+    const ranked = only({ priorityPenaltyPerRank: 0.5 });
+    expect(shippedFrom(sourceOptimal(request([one('A')], far, both), ranked))).toEqual(['FAR']);
     expect(
-      shippedFrom(
-        sourceOptimal(request([one('A')], far, both), only({ priorityPenaltyPerRank: 0.5, perKm: 0.02 })),
-      ),
+      shippedFrom(sourceOptimal(request([one('A')], far, both, { carriers: [byZone] }), ranked)),
     ).toEqual(['NEAR']);
   });
 
@@ -127,53 +135,59 @@ describe('sourceOptimal: each cost term moves the choice', () => {
     expect(result.explanation.costTerms.destockingBonus).toBeCloseTo(-1.2, 12);
   });
 
-  it('CO2: priced per kg, it sends heavy parcels from nearer sites', () => {
+  it("CO2: the carrier's factor, priced per kg, sends heavy parcels from nearer sites", () => {
     const locations = [location('A-FAR', lyon), location('B-NEAR', orleans)];
+    // one price everywhere: only the emissions differ
+    const road = flatCarrier('road', 5, { co2KgPerTonneKm: 0.25 });
     const result = sourceOptimal(
-      request([one('A', 5)], locations, { 'A-FAR': { A: 9 }, 'B-NEAR': { A: 9 } }),
-      only({ co2KgPerTonneKm: 0.25, co2PricePerKg: 0.1 }),
+      request([one('A', 5)], locations, { 'A-FAR': { A: 9 }, 'B-NEAR': { A: 9 } }, { carriers: [road] }),
+      only({ co2PricePerKg: 0.1 }),
     );
     expect(shippedFrom(result)).toEqual(['B-NEAR']);
     const km = result.ok ? (result.shipments[0]?.distanceKm ?? 0) : 0;
     // 10 kg over ~110 km at 0.25 kg per tonne-km, 0.10 € a kg
     expect(result.explanation.co2Kg).toBeCloseTo((10 / 1000) * km * 0.25, 2);
     expect(result.explanation.costTerms.co2).toBeCloseTo(result.explanation.co2Kg * 0.1, 12);
+    expect(result.explanation.costTerms.carrierPrice).toBe(5);
   });
 
-  it('shipping: per km per parcel, and per kg·km', () => {
-    const locations = [location('A-FAR', orleans), location('B-NEAR', montreuil)];
+  it('CO2: between two carriers of one price, the one that emits less', () => {
+    const locations = [location('ONLY', orleans)];
+    const diesel = flatCarrier('a-diesel', 5, { co2KgPerTonneKm: 0.3 });
+    const gas = flatCarrier('b-biogas', 5, { co2KgPerTonneKm: 0.1 });
     const result = sourceOptimal(
-      request([one('A')], locations, { 'A-FAR': { A: 9 }, 'B-NEAR': { A: 9 } }),
-      only({ perKm: 0.005, perKgKm: 0.0025 }),
+      request([one('A', 5)], locations, { ONLY: { A: 9 } }, { carriers: [diesel, gas] }),
+      only({ co2PricePerKg: 0.1 }),
     );
-    expect(shippedFrom(result)).toEqual(['B-NEAR']);
-    const km = result.ok ? (result.shipments[0]?.distanceKm ?? 0) : 0;
-    expect(result.explanation.costTerms.shipping).toBeCloseTo(km * (0.005 + 2 * 0.0025), 3);
+    expect(result.ok && result.shipments[0]?.carrier?.carrierId).toBe('b-biogas');
   });
 
   it('the split penalty is paid once per shipment beyond the first', () => {
     const locations = [location('N1', montreuil), location('N2', vincennes), location('FAR', orleans)];
     const stock3 = { N1: { A: 1 }, N2: { B: 1 }, FAR: { A: 1, B: 1 } };
     const lines = [one('A'), one('B')];
-    expect(shippedFrom(sourceOptimal(request(lines, locations, stock3), only({ perKm: 0.005 })))).toEqual([
+    // two local parcels (2 × 1 €) against one regional parcel (3 €)
+    const byZone = { carriers: [flatCarrier('by-zone', { local: 1, regional: 3, national: 6 })] };
+    expect(shippedFrom(sourceOptimal(request(lines, locations, stock3, byZone), nothing))).toEqual([
       'N1',
       'N2',
     ]);
-    const result = sourceOptimal(request(lines, locations, stock3), only({ perKm: 0.005, splitPenalty: 2 }));
+    const result = sourceOptimal(request(lines, locations, stock3, byZone), only({ splitPenalty: 2 }));
     expect(shippedFrom(result)).toEqual(['FAR']);
+    expect(result.explanation.costTerms.total).toBe(3);
     expect(result.explanation.nextBest?.shipments).toBe(2);
-    expect(result.explanation.nextBest?.cost).toBeCloseTo(2 + 0.005 * (6.3 + 7.1), 1);
-  });
-
-  it('the default profile prices 500 km × 2 kg at about 5 €, and a parcel at 4.50 €', () => {
-    const { perKm, perKgKm, perParcel } = defaultProfile.costs;
-    expect(500 * perKm + 500 * 2 * perKgKm).toBeCloseTo(5, 6);
-    expect(perParcel).toBe(4.5);
+    expect(result.explanation.nextBest?.cost).toBe(1 + 1 + 2);
   });
 });
 
 describe('sourceOptimal: deterministic tie-breaking', () => {
-  const flat = only({ perParcel: 1 });
+  const flat = nothing;
+  // every parcel 1 €
+  const request = sourcingRequests(catalogue, {
+    destination: paris,
+    at,
+    carriers: [flatCarrier('one', 1)],
+  }).request;
 
   it('equal cost: fewer shipments first', () => {
     // ZZ ships both lines for 1 + 2 = 3 €; A1 and A2 ship one each for 1.5 € + 1.5 €.
@@ -233,7 +247,7 @@ const networkStock: Stock = {
 };
 const networkLines = [one('A'), one('B', 2), one('H'), one('C')];
 const networkRequest = (locations = network) =>
-  request(networkLines, locations, networkStock, {
+  priced(networkLines, locations, networkStock, {
     excluded: new Set(['ST-FAILED']),
     capacityLeft: new Map([['ST-BUSY', 0]]),
   });
@@ -258,7 +272,7 @@ describe('sourceOptimal: the explanation', () => {
     for (const exclusion of result.explanation.excluded) expect(sourcingRules).toContain(exclusion.rule);
     expect(result.explanation.candidates).toBe(3);
     expect(result.explanation.strategy).toBe('exact-branch-and-bound');
-    expect(result.explanation.profile).toEqual({ id: 'default', version: 1 });
+    expect(result.explanation.profile).toEqual({ id: 'default', version: 2 });
   });
 
   it('gives the chosen plan with its cost terms, which sum to the total', () => {
@@ -273,13 +287,12 @@ describe('sourceOptimal: the explanation', () => {
     const { total, ...terms } = result.explanation.costTerms;
     expect(Object.keys(terms).sort()).toEqual(
       [
+        'carrierPrice',
         'co2',
         'destockingBonus',
         'handling',
-        'parcels',
         'performance',
         'priority',
-        'shipping',
         'splitPenalty',
         'storageSaving',
       ].sort(),
@@ -293,7 +306,11 @@ describe('sourceOptimal: the explanation', () => {
         distanceKm: s.distanceKm,
         skus: s.lines.map((l) => l.sku),
         cost: s.cost,
+        carrier: s.carrier,
       })),
+    );
+    expect(result.explanation.costTerms.carrierPrice).toBe(
+      result.shipments.reduce((sum, s) => sum + (s.carrier?.price ?? 0), 0),
     );
     expect(result.explanation.nodesExplored).toBeGreaterThan(0);
     expect(result.explanation.provenOptimal).toBe(true);
@@ -311,7 +328,7 @@ describe('sourceOptimal: the explanation', () => {
   });
 
   it('has no next-best plan when only one set of locations can ship the order', () => {
-    const single = sourceOptimal(request([one('A')], [location('ONLY', montreuil)], { ONLY: { A: 1 } }));
+    const single = sourceOptimal(priced([one('A')], [location('ONLY', montreuil)], { ONLY: { A: 1 } }));
     expect(single.ok).toBe(true);
     expect(single.explanation.nextBest).toBeNull();
   });

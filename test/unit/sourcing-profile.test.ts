@@ -22,15 +22,18 @@ describe('sourcing profiles', () => {
   it('refuses a profile with a negative weight, a missing weight, an unknown field or no shipment', () => {
     const json = JSON.parse(JSON.stringify(defaultProfile));
     const broken = [
-      { ...json, costs: { ...json.costs, perParcel: -1 } },
+      { ...json, costs: { ...json.costs, co2PricePerKg: -1 } },
       { ...json, costs: { ...json.costs, splitPenalty: undefined } },
-      { ...json, costs: { ...json.costs, perParcell: 4 } },
+      { ...json, costs: { ...json.costs, splitPenalti: 4 } },
+      // the carriers' rate cards price a parcel now: a profile of the old shape is refused, not half read
+      { ...json, costs: { ...json.costs, perParcel: 4.5 } },
       { ...json, maxShipments: 0 },
       { ...json, channel: 'fax' },
       { ...json, version: 1.5 },
     ];
     for (const input of broken) expect(sourcingProfileSchema.safeParse(input).success).toBe(false);
-    expect(() => parseSourcingProfile(broken[0])).toThrow(/perParcel/);
+    expect(() => parseSourcingProfile(broken[0])).toThrow(/co2PricePerKg/);
+    expect(() => parseSourcingProfile(broken[3])).toThrow(/perParcel/);
   });
 
   it("picks the newest version of the channel's own profile", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Product } from '../../functions/core/network.ts';
+import type { Location, Product } from '../../functions/core/network.ts';
 import type { OrderLine } from '../../functions/core/orders/types.ts';
 import { type OptimalSourcingResult, sourceOptimal } from '../../functions/core/sourcing/optimal.ts';
 import { defaultProfile, type SourcingProfile } from '../../functions/core/sourcing/profile.ts';
-import { places, sourcingRequests, warehouse } from '../support/sourcing.ts';
+import { flatCarrier, places, type Stock, sourcingRequests, warehouse } from '../support/sourcing.ts';
 
 // Every test here sets a network where the location a rule excludes would otherwise be the
 // cheapest choice, so that the test fails if the rule goes.
@@ -51,13 +51,19 @@ function plan(result: OptimalSourcingResult): [string, Record<string, number>][]
 }
 
 const one = (sku: string, quantity = 1): OrderLine => ({ sku, quantity });
-/** Parcels cost nothing: only distance counts, so splitting is cheap and a rule must hold it back. */
+/**
+ * Parcels priced by zone alone (1 € local, 5 € regional, 9 € national) and nothing else to pay for
+ * a shipment: only distance counts, so splitting is cheap and a rule must hold it back.
+ */
+const byZone = flatCarrier('by-zone', { local: 1, regional: 5, national: 9 });
+const zonePriced = (lines: OrderLine[], locations: Location[], stock: Stock) =>
+  request(lines, locations, stock, { carriers: [byZone] });
 const distanceOnly: SourcingProfile = {
   ...defaultProfile,
   id: 'distance-only',
+  version: 1,
   costs: {
     ...defaultProfile.costs,
-    perParcel: 0,
     defaultHandling: 0,
     splitPenalty: 0,
     priorityPenaltyPerRank: 0,
@@ -249,11 +255,11 @@ describe('sourceOptimal: kits never split', () => {
   it('ships a kit from one location even when its components would be cheaper from two', () => {
     const stock = { MONTREUIL: { X: 9 }, VINCENNES: { Y: 9 }, LYON: { X: 1, Y: 2 } };
     // Two plain lines of the same units do split, at this profile: the kit is what holds them together.
-    expect(plan(sourceOptimal(request([one('X'), one('Y', 2)], locations, stock), distanceOnly))).toEqual([
+    expect(plan(sourceOptimal(zonePriced([one('X'), one('Y', 2)], locations, stock), distanceOnly))).toEqual([
       ['MONTREUIL', { X: 1 }],
       ['VINCENNES', { Y: 2 }],
     ]);
-    expect(plan(sourceOptimal(request([one('BIKE')], locations, stock), distanceOnly))).toEqual([
+    expect(plan(sourceOptimal(zonePriced([one('BIKE')], locations, stock), distanceOnly))).toEqual([
       ['LYON', { X: 1, Y: 2 }],
     ]);
   });
@@ -295,19 +301,19 @@ describe('sourceOptimal: maximum shipments per order', () => {
   const capped = (maxShipments: number): SourcingProfile => ({ ...distanceOnly, maxShipments });
 
   it('never plans more shipments than the profile allows, even when more would be cheaper', () => {
-    expect(plan(sourceOptimal(request(lines, locations, stock), capped(3)))).toEqual([
+    expect(plan(sourceOptimal(zonePriced(lines, locations, stock), capped(3)))).toEqual([
       ['L1', { A: 1 }],
       ['L2', { B: 1 }],
       ['L3', { C: 1 }],
     ]);
-    expect(plan(sourceOptimal(request(lines, locations, stock), capped(2)))).toEqual([
+    expect(plan(sourceOptimal(zonePriced(lines, locations, stock), capped(2)))).toEqual([
       ['FAR', { A: 1, B: 1 }],
       ['L3', { C: 1 }],
     ]);
   });
 
   it('answers no plan, saying why, when the order cannot be shipped within the maximum', () => {
-    const result = sourceOptimal(request(lines, locations, stock), capped(1));
+    const result = sourceOptimal(zonePriced(lines, locations, stock), capped(1));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toBe('no plan within 1 shipments (profile distance-only v1); the order needs 2');
@@ -340,8 +346,9 @@ describe('sourceOptimal: the cost decides, not the distance', () => {
       locationIds: ['MONTREUIL', 'VINCENNES'],
     });
     expect(result.explanation.nextBest?.gap).toBeGreaterThan(3);
-    // And when parcels cost nothing, the two near ones win: the profile decides.
-    expect(plan(sourceOptimal(request([one('A'), one('B')], locations, stock), distanceOnly))).toEqual([
+    // And when a local parcel costs a fifth of a regional one and nothing else counts, the two near
+    // ones win: the carriers and the profile decide.
+    expect(plan(sourceOptimal(zonePriced([one('A'), one('B')], locations, stock), distanceOnly))).toEqual([
       ['MONTREUIL', { A: 1 }],
       ['VINCENNES', { B: 1 }],
     ]);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { co2KgOf } from '../../functions/core/carriers/carriers.ts';
+import { distanceKm, type GeoPoint, type Location } from '../../functions/core/network.ts';
 import { defaultProfile } from '../../functions/core/sourcing/profile.ts';
 import { type ReplayNetwork, type ReplayOrder, replay, sideBySide } from '../../tools/what-if.ts';
 
@@ -34,6 +36,14 @@ describe('what-if replay', () => {
     expect(totals.distanceKmPerOrder).toBeGreaterThan(100); // one of the two came from Lyon
   });
 
+  it('counts the CO2 of the carrier each parcel was priced with (the one CO2 model)', () => {
+    const totals = replay([order([{ sku: 'B', quantity: 1 }])], network, defaultProfile);
+    // 1 kg from FAR (Lyon, national): Relais Points (4.90 € up to 1 kg) at its 0.18 kg per tonne-km
+    const km = distanceKm(network.locations[1] as Location, paris as GeoPoint);
+    expect(totals.co2KgPerOrder).toBeCloseTo(co2KgOf(0.18, 1, km), 3);
+    expect(totals.co2KgPerOrder).toBeGreaterThan(0);
+  });
+
   it('counts orders that cannot be filled, with their units', () => {
     const totals = replay([order([{ sku: 'B', quantity: 9 }])], network, defaultProfile);
     expect(totals).toMatchObject({ filled: 0, unfilledOrders: 1, unfilledUnits: 9 });
@@ -52,8 +62,8 @@ describe('what-if replay', () => {
     expect(b.shipmentsPerOrder).toBe(1);
     expect(b.cost).toBeGreaterThanOrEqual(a.cost);
     const table = sideBySide(a, b);
-    expect(table).toContain('A: default v1');
-    expect(table).toContain('B: one-parcel v1');
+    expect(table).toContain('A: default v2');
+    expect(table).toContain('B: one-parcel v2');
     expect(table).toMatch(/shipments per order\s+\d/);
   });
 });

@@ -1,14 +1,24 @@
 import { type Capability, distanceKm, type Location, type Product } from '../network.ts';
 import type { LineGroup } from '../orders/lines.ts';
 import type { DeliveryMode } from '../orders/types.ts';
+import {
+  kgOf,
+  milligrams,
+  type ParcelTariff,
+  parcelTariff,
+  type ZoneTariff,
+  zoneTariffAt,
+} from './parcel-cost.ts';
 import type { SourcingProfile } from './profile.ts';
 import type { Exclusion, SourcingRequest } from './types.ts';
 
 /**
  * The rules that exclude a location, in the order they are checked: a location is reported under
  * the first rule it breaks. `special-handling` is per SKU: the location stays a candidate for the
- * lines it can handle. Priority is not a rule but a cost term; kits and the maximum number of
- * shipments are constraints of the plan, not of a location.
+ * lines it can handle. `carrier`: no carrier offers the order's service from the location to the
+ * address (coverage, zone), or none takes any line it could ship (weight). Priority is not a rule
+ * but a cost term; kits and the maximum number of shipments are constraints of the plan, not of a
+ * location.
  */
 export const sourcingRules = [
   'previously-failed',
@@ -16,6 +26,7 @@ export const sourcingRules = [
   'capability',
   'downtime',
   'max-distance',
+  'carrier',
   'capacity',
   'stock',
   'special-handling',
@@ -25,6 +36,8 @@ export type SourcingRule = (typeof sourcingRules)[number];
 export interface Candidate {
   location: Location;
   distanceKm: number;
+  /** the rate cards of its zone to the address; absent when the parcel needs no carrier (pickup) */
+  tariff?: ZoneTariff | undefined;
 }
 
 export const capabilityFor: Record<DeliveryMode, Capability> = {
@@ -88,6 +101,7 @@ export function locationExclusion(
   stocked: boolean,
   request: SourcingRequest,
   profile: SourcingProfile,
+  tariff: ZoneTariff | undefined,
 ): Exclusion | undefined {
   const { locationId } = location;
   if (request.excluded.has(locationId))
@@ -110,6 +124,12 @@ export function locationExclusion(
       locationId,
       rule: 'max-distance',
       detail: `${distance.toFixed(1)} km > ${profile.maxDistanceKm} km`,
+    };
+  if (tariff && tariff.maxKg.length === 0)
+    return {
+      locationId,
+      rule: 'carrier',
+      detail: `no ${request.service ?? 'standard'} offer covers ${request.postcode ?? 'the address'} at ${distance.toFixed(1)} km`,
     };
   const left = request.capacityLeft?.get(locationId) ?? location.dailyCapacity;
   if (left !== undefined && left <= 0)
@@ -149,6 +169,20 @@ export interface Screening {
   serves: Uint8Array;
   /** `available[c * skus + s]`: units of SKU s at candidate c */
   available: Float64Array;
+  /** weight of each line group, whole mg (`milligrams`) */
+  groupMg: Float64Array;
+  /** home delivery's parcel prices; absent for pickups */
+  tariff?: ParcelTariff | undefined;
+}
+
+/** The weight of each line group in mg: its lines' units × their product's weight. */
+function groupWeights(request: SourcingRequest): Float64Array {
+  return Float64Array.from(request.groups, (group) =>
+    group.lines.reduce(
+      (mg, line) => mg + milligrams(request.products.get(line.sku)?.weightKg) * line.quantity,
+      0,
+    ),
+  );
 }
 
 /** Applies the rules to every location of the request: who may ship what. */
@@ -157,6 +191,16 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
   const { skus, groupSkus, groupQty } = demand;
   const skuCount = skus.length;
   const groupCount = request.groups.length;
+  const groupMg = groupWeights(request);
+  const tariff =
+    request.mode === 'home'
+      ? parcelTariff(
+          request.carriers,
+          request.service ?? 'standard',
+          request.postcode,
+          profile.costs.co2PricePerKg,
+        )
+      : undefined;
   // Products that need special handling, per group (most groups have none).
   const handled = request.groups.map((group) =>
     [...new Set(group.lines.map((l) => l.sku))]
@@ -175,13 +219,15 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
     const row = p * skuCount;
     const distance = request.destination ? distanceKm(location, request.destination) : 0;
     const stocked = readStock(request, locationId, skus, stockRows, row);
-    const exclusion = locationExclusion(location, distance, stocked, request, profile);
+    const zone = tariff && zoneTariffAt(tariff, distance);
+    const exclusion = locationExclusion(location, distance, stocked, request, profile, zone);
     if (exclusion) {
       excluded.push(exclusion);
       continue;
     }
     let servesAny = false;
     let shortOfStock = false;
+    let tooHeavy = false;
     let reported: Set<string> | undefined;
     for (let g = 0; g < groupCount; g++) {
       let ok = true;
@@ -209,15 +255,25 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
           ok = false;
           break;
         }
+      if (ok && zone && kgOf(groupMg[g] as number) > zone.heaviestKg) {
+        tooHeavy = true;
+        ok = false;
+      }
       if (ok) {
         servesRows[p * groupCount + g] = 1;
         servesAny = true;
       }
     }
-    if (servesAny) passing.push({ location, distanceKm: distance });
+    if (servesAny) passing.push({ location, distanceKm: distance, tariff: zone });
     else {
       servesRows.fill(0, p * groupCount, (p + 1) * groupCount);
-      if (shortOfStock)
+      if (tooHeavy)
+        excluded.push({
+          locationId,
+          rule: 'carrier',
+          detail: `no ${request.service ?? 'standard'} offer takes a parcel over ${zone?.heaviestKg} kg from here`,
+        });
+      else if (shortOfStock)
         excluded.push({ locationId, rule: 'stock', detail: 'not enough units to fill any line whole' });
     }
   }
@@ -233,5 +289,13 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
     available.set(stockRows.subarray(p * skuCount, (p + 1) * skuCount), c * skuCount);
     for (let g = 0; g < groupCount; g++) serves[g * n + c] = servesRows[p * groupCount + g] as number;
   });
-  return { demand, candidates: order.map((p) => passing[p] as Candidate), excluded, serves, available };
+  return {
+    demand,
+    candidates: order.map((p) => passing[p] as Candidate),
+    excluded,
+    serves,
+    available,
+    groupMg,
+    tariff,
+  };
 }

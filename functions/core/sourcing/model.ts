@@ -1,22 +1,25 @@
 import type { Product } from '../network.ts';
 import type { LineGroup } from '../orders/lines.ts';
 import type { Candidate, Demand, Screening } from './candidates.ts';
+import { kgOf, minSlopePerKg, parcelCost } from './parcel-cost.ts';
 import type { SourcingProfile } from './profile.ts';
 import type { SourcingRequest } from './types.ts';
 
 /**
  * The sourcing objective in EUR, split the way the explanation shows it. A shipment from location l
- * costs a fixed part, paid once per parcel whatever it holds, plus a part per unit shipped:
+ * is one parcel of weight W (the sum of its units' weights); it costs
  *
- *   fixed(l)   = perParcel + handling(l) + km(l)·perKm + performancePenalty·(1 − performance(l))
- *                + priorityPenaltyPerRank·(priority(l) − 1) + splitPenalty
- *   unit(l, s) = weight(s)·km(l)·(perKgKm + co2KgPerTonneKm/1000·co2PricePerKg)
- *                − destockingBonusPerUnit·[s is end of series, or l holds ≥ surplusUnits of s]
- *                − storageCostPerUnitDay(l)·storageDays
+ *   parcel(l, W) = the cheapest carrier offer of the order's service for W from l to the address,
+ *                  rate-card price + CO2 priced (parcel-cost.ts; 0 for a pickup at the store itself)
+ *   fixed(l)     = handling(l) + performancePenalty·(1 − performance(l))
+ *                  + priorityPenaltyPerRank·(priority(l) − 1) + splitPenalty
+ *   unit(l, s)   = − destockingBonusPerUnit·[s is end of series, or l holds ≥ surplusUnits of s]
+ *                  − storageCostPerUnitDay(l)·storageDays
  *
- * and a plan costs Σ fixed + Σ unit − splitPenalty: the split penalty is charged once per
- * shipment and handed back once, so a plan of k shipments pays it k − 1 times, and the objective
- * stays linear (the HiGHS oracle in tools/highs-sourcing.ts builds the same sums on its own).
+ * and a plan costs Σ (fixed + parcel(W)) + Σ unit − splitPenalty: the split penalty is charged once
+ * per shipment and handed back once, so a plan of k shipments pays it k − 1 times. parcel(l, ·) is
+ * a non-decreasing step-plus-linear function of W (the HiGHS oracle in tools/highs-sourcing.ts
+ * models it with one binary per rate band and builds the same sums on its own).
  */
 
 /** A location's place in the ranking when it has none: the middle of 1 (best) … 10. */
@@ -25,29 +28,22 @@ export const defaultPriority = 5;
 export const defaultPerformance = 1;
 
 export interface FixedTerms {
-  parcels: number;
   handling: number;
-  shipping: number;
   performance: number;
   priority: number;
 }
 
 export interface UnitTerms {
-  shipping: number;
-  co2: number;
-  co2Kg: number;
   destockingBonus: number;
   storageSaving: number;
 }
 
 /** The sum of `fixedTerms`, split penalty included, without building them. */
 export function fixedCost(candidate: Candidate, profile: SourcingProfile): number {
-  const { location, distanceKm } = candidate;
+  const { location } = candidate;
   const { costs } = profile;
   return (
-    costs.perParcel +
     (location.handlingCost ?? costs.defaultHandling) +
-    distanceKm * costs.perKm +
     costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)) +
     costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1) +
     costs.splitPenalty
@@ -55,12 +51,10 @@ export function fixedCost(candidate: Candidate, profile: SourcingProfile): numbe
 }
 
 export function fixedTerms(candidate: Candidate, profile: SourcingProfile): FixedTerms {
-  const { location, distanceKm } = candidate;
+  const { location } = candidate;
   const { costs } = profile;
   return {
-    parcels: costs.perParcel,
     handling: location.handlingCost ?? costs.defaultHandling,
-    shipping: distanceKm * costs.perKm,
     performance: costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)),
     priority: costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1),
   };
@@ -79,12 +73,7 @@ export function unitTerms(
   profile: SourcingProfile,
 ): UnitTerms {
   const { costs } = profile;
-  const kgKm = (product?.weightKg ?? 0) * candidate.distanceKm;
-  const co2Kg = (kgKm / 1000) * costs.co2KgPerTonneKm;
   return {
-    shipping: kgKm * costs.perKgKm,
-    co2: co2Kg * costs.co2PricePerKg,
-    co2Kg,
     destockingBonus: destocks(product, availableHere, profile) ? -costs.destockingBonusPerUnit : 0,
     storageSaving: -(candidate.location.storageCostPerUnitDay ?? 0) * costs.storageDays,
   };
@@ -98,13 +87,20 @@ export function unitCost(
   profile: SourcingProfile,
 ): number {
   const { costs } = profile;
-  const kgKm = (product?.weightKg ?? 0) * candidate.distanceKm;
   return (
-    kgKm * costs.perKgKm +
-    (kgKm / 1000) * costs.co2KgPerTonneKm * costs.co2PricePerKg +
     (destocks(product, availableHere, profile) ? -costs.destockingBonusPerUnit : 0) +
     -(candidate.location.storageCostPerUnitDay ?? 0) * costs.storageDays
   );
+}
+
+/** parcel(l, W) above for a parcel of `weightMg` from the candidate; +∞ when no carrier offer takes it. */
+export function candidateParcelCost(
+  candidate: Candidate,
+  profile: SourcingProfile,
+  weightMg: number,
+): number {
+  if (!candidate.tariff) return 0;
+  return parcelCost(candidate.tariff, candidate.distanceKm, profile.costs.co2PricePerKg, kgOf(weightMg));
 }
 
 /**
@@ -116,9 +112,17 @@ export interface SourcingModel extends Demand {
   groups: LineGroup[];
   /** fixed(c), split penalty included */
   fixed: Float64Array;
+  /** weight of group g, whole mg */
+  groupMg: Float64Array;
+  /** parcel(c, W) for a parcel of W mg: +∞ when no offer takes it */
+  parcelCost: (c: number, weightMg: number) => number;
+  /** the heaviest parcel candidate c can send, kg (compare `kgOf(mg)`: parcelCost is finite exactly up to it); +∞ for a pickup */
+  heaviestKg: Float64Array;
+  /** EUR that each mg added to a parcel from c adds at least (see parcel-cost.ts) */
+  minSlope: Float64Array;
   /** [c * skus + s]: available units */
   available: Float64Array;
-  /** [g * candidates + c]: Σ unit costs of group g at c; +∞ where c cannot ship g alone */
+  /** [g * candidates + c]: Σ unit costs of group g at c (no parcel cost); +∞ where c cannot ship g alone */
   groupCost: Float64Array;
   priority: Float64Array;
   /** added to every plan: − splitPenalty (see above) */
@@ -130,7 +134,7 @@ export function buildModel(
   profile: SourcingProfile,
   screening: Screening,
 ): SourcingModel {
-  const { candidates, serves, available, demand } = screening;
+  const { candidates, serves, available, demand, groupMg } = screening;
   const { skus, groupSkus, groupQty } = demand;
   const n = candidates.length;
   const skuCount = skus.length;
@@ -138,11 +142,18 @@ export function buildModel(
 
   const fixed = new Float64Array(n);
   const priority = new Float64Array(n);
+  const heaviestKg = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const minSlope = new Float64Array(n);
+  const { co2PricePerKg } = profile.costs;
   const unit = new Float64Array(n * skuCount);
   for (let c = 0; c < n; c++) {
     const candidate = candidates[c] as Candidate;
     fixed[c] = fixedCost(candidate, profile);
     priority[c] = candidate.location.priority ?? defaultPriority;
+    if (candidate.tariff) {
+      heaviestKg[c] = candidate.tariff.heaviestKg;
+      minSlope[c] = kgOf(minSlopePerKg(candidate.tariff, candidate.distanceKm, co2PricePerKg));
+    }
     for (let s = 0; s < skuCount; s++)
       unit[c * skuCount + s] = unitCost(
         candidate,
@@ -171,6 +182,10 @@ export function buildModel(
     groupSkus,
     groupQty,
     fixed,
+    groupMg,
+    parcelCost: (c, weightMg) => candidateParcelCost(candidates[c] as Candidate, profile, weightMg),
+    heaviestKg,
+    minSlope,
     available,
     groupCost,
     priority,

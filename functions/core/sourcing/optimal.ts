@@ -7,7 +7,9 @@
  *   would plan one line into two parcels for the customer and two reservations for the same line,
  *   which the order and shipment model does not carry; two lines of the same SKU may still leave
  *   from two locations.
- * - Every used location is one shipment, with a fixed cost and a cost per unit (see model.ts).
+ * - Every used location is one shipment, one parcel: a fixed cost, a cost per unit, and the
+ *   carrier offer its weight calls for (see model.ts). A location no offer takes the parcel from
+ *   cannot ship it.
  *   Groups shipped from one location share its available units per SKU.
  * - At most `profile.maxShipments` shipments. Daily capacity is a rule: an order takes one
  *   shipment of a location's remaining capacity, so a location with none left is excluded.
@@ -19,19 +21,21 @@ import { type LineGroup, mergeStockLines } from '../orders/lines.ts';
 import { type Candidate, screenLocations } from './candidates.ts';
 import { roundEur } from './cost.ts';
 import { buildModel, fixedTerms, type SourcingModel, unitTerms } from './model.ts';
+import { assumedOffer, kgOf, milligrams, type ParcelTariff } from './parcel-cost.ts';
 import { defaultProfile, type SourcingProfile } from './profile.ts';
 import { type Plan, searchPlans } from './search.ts';
 import type { PlannedShipment, SourcingExplanation, SourcingRequest } from './types.ts';
 
 /** EUR; credits (destocking bonus, storage saving) are negative, and the terms sum to `total`. */
 export interface SourcingCostTerms {
-  shipping: number;
-  parcels: number;
+  /** Σ the rate-card prices of the carrier offers the parcels assume */
+  carrierPrice: number;
+  /** Σ their CO2e priced at the profile's `co2PricePerKg` */
+  co2: number;
   handling: number;
   splitPenalty: number;
   performance: number;
   priority: number;
-  co2: number;
   destockingBonus: number;
   storageSaving: number;
   total: number;
@@ -77,13 +81,12 @@ const defaultWorkLimit = 2_000_000;
 
 function zeroTerms(): SourcingCostTerms {
   return {
-    shipping: 0,
-    parcels: 0,
+    carrierPrice: 0,
+    co2: 0,
     handling: 0,
     splitPenalty: 0,
     performance: 0,
     priority: 0,
-    co2: 0,
     destockingBonus: 0,
     storageSaving: 0,
     total: 0,
@@ -113,34 +116,42 @@ function planned(
   shipments: ShipmentPlan[],
   request: SourcingRequest,
   profile: SourcingProfile,
+  tariff: ParcelTariff | undefined,
 ): { shipments: PlannedShipment[]; terms: SourcingCostTerms; co2Kg: number } {
   const terms = zeroTerms();
+  const { co2PricePerKg } = profile.costs;
   let co2Kg = 0;
-  const result = shipments.map(({ c, candidate, groups }, index) => {
+  const result = shipments.map(({ c, candidate, groups }, index): PlannedShipment => {
     const lines = mergeStockLines(groups.flatMap((g) => g.lines));
     const fixed = fixedTerms(candidate, profile);
     // Every shipment after the first carries one split penalty: shipment costs add up to the plan's.
     const split = index === 0 ? 0 : profile.costs.splitPenalty;
-    let cost = fixed.parcels + fixed.handling + fixed.shipping + fixed.performance + fixed.priority + split;
-    terms.parcels += fixed.parcels;
+    let cost = fixed.handling + fixed.performance + fixed.priority + split;
     terms.handling += fixed.handling;
-    terms.shipping += fixed.shipping;
     terms.performance += fixed.performance;
     terms.priority += fixed.priority;
     terms.splitPenalty += split;
-    let weightKg = 0;
+    let weightMg = 0;
     for (const line of lines) {
       const s = model.skus.indexOf(line.sku);
       const availableHere = model.available[c * model.skus.length + s] as number;
-      const unit = unitTerms(candidate, request.products.get(line.sku), availableHere, profile);
+      const product = request.products.get(line.sku);
+      const unit = unitTerms(candidate, product, availableHere, profile);
       const q = line.quantity;
-      weightKg += (request.products.get(line.sku)?.weightKg ?? 0) * q;
-      terms.shipping += unit.shipping * q;
-      terms.co2 += unit.co2 * q;
+      weightMg += milligrams(product?.weightKg) * q;
       terms.destockingBonus += unit.destockingBonus * q;
       terms.storageSaving += unit.storageSaving * q;
-      co2Kg += unit.co2Kg * q;
-      cost += (unit.shipping + unit.co2 + unit.destockingBonus + unit.storageSaving) * q;
+      cost += (unit.destockingBonus + unit.storageSaving) * q;
+    }
+    const weightKg = kgOf(weightMg);
+    // The offer the search priced the parcel with: the same weight gives the same cheapest offer.
+    const offer = tariff && assumedOffer(tariff, weightKg, candidate.distanceKm);
+    if (offer) {
+      const co2 = offer.co2Kg * co2PricePerKg;
+      terms.carrierPrice += offer.price;
+      terms.co2 += co2;
+      co2Kg += offer.co2Kg;
+      cost += offer.price + co2;
     }
     return {
       locationId: candidate.location.locationId,
@@ -148,16 +159,23 @@ function planned(
       distanceKm: Math.round(candidate.distanceKm * 10) / 10,
       weightKg,
       cost: roundEur(cost),
+      ...(offer && {
+        carrier: {
+          carrierId: offer.carrierId,
+          service: offer.service,
+          price: offer.price,
+          co2Kg: offer.co2Kg,
+        },
+      }),
     };
   });
   terms.total =
-    terms.shipping +
-    terms.parcels +
+    terms.carrierPrice +
+    terms.co2 +
     terms.handling +
     terms.splitPenalty +
     terms.performance +
     terms.priority +
-    terms.co2 +
     terms.destockingBonus +
     terms.storageSaving;
   return { shipments: result, terms, co2Kg };
@@ -243,12 +261,19 @@ export function sourceOptimal(
     const { reason, unfilled } = failure(model, profile, outcome.complete, workLimit - outcome.work);
     return { ok: false, reason, explanation: { ...explanation, unfilled } };
   }
-  const { shipments, terms, co2Kg } = planned(model, shipmentsOf(model, best), request, profile);
+  const { shipments, terms, co2Kg } = planned(
+    model,
+    shipmentsOf(model, best),
+    request,
+    profile,
+    screening.tariff,
+  );
   explanation.chosen = shipments.map((s) => ({
     locationId: s.locationId,
     distanceKm: s.distanceKm,
     skus: s.lines.map((l) => l.sku),
     cost: s.cost,
+    ...(s.carrier && { carrier: s.carrier }),
   }));
   explanation.costTerms = terms;
   explanation.assignment = model.groups.map((group, g) => ({

@@ -4,7 +4,7 @@ import { channels } from '../orders/types.ts';
 const eur = z.number().finite().nonnegative();
 
 /**
- * The weights of the sourcing objective, as data: a retailer tunes them per channel and keeps every
+ * The weights of the sourcing objective beside the carriers' rate cards, as data: a retailer tunes them per channel and keeps every
  * version, so an order's explanation names the profile (id and version) it was planned with.
  * Every weight is non-negative; bonuses and savings lower the cost by their own sign.
  */
@@ -20,17 +20,11 @@ export const sourcingProfileSchema = z
     maxDistanceKm: z.number().positive().optional(),
     costs: z
       .object({
-        /** carrier price of one parcel, whatever its distance */
-        perParcel: eur,
-        /** distance part of the carrier price, per parcel */
-        perKm: eur,
-        /** weight × distance part of the carrier price */
-        perKgKm: eur,
         /** pick and pack at a location without its own `handlingCost` */
         defaultHandling: eur,
         /** each shipment beyond the first: customer annoyance, extra packaging */
         splitPenalty: eur,
-        co2KgPerTonneKm: eur,
+        /** EUR per kg CO2e: the carrier's emissions (its factor, `co2KgOf`) are priced at it */
         co2PricePerKg: eur,
         /** EUR × (1 − performance) per shipment: a store that often misses its picks costs more */
         performancePenalty: eur,
@@ -50,20 +44,16 @@ export const sourcingProfileSchema = z
 export type SourcingProfile = z.infer<typeof sourcingProfileSchema>;
 
 /**
- * French parcel prices of 2025 in round figures: 4.50 € a parcel, and 500 km × 2 kg ≈ 5 € of
- * distance and weight (2.50 € + 2.50 €). CO2 of a road parcel ≈ 0.25 kg per tonne-km at 0.10 €/kg.
+ * The parcel's price comes from the carriers' rate cards and its CO2 from their factors (see
+ * parcel-cost.ts); the profile prices CO2 at 0.10 € a kg and weighs the rest.
  */
 export const defaultProfile: SourcingProfile = {
   id: 'default',
-  version: 1,
+  version: 2,
   maxShipments: 4,
   costs: {
-    perParcel: 4.5,
-    perKm: 0.005,
-    perKgKm: 0.0025,
     defaultHandling: 1.2,
     splitPenalty: 2,
-    co2KgPerTonneKm: 0.25,
     co2PricePerKg: 0.1,
     performancePenalty: 3,
     priorityPenaltyPerRank: 0.3,

@@ -10,7 +10,7 @@ export const sourcingProfiles: readonly SourcingProfile[] = [
   parseSourcingProfile({
     ...defaultProfile,
     id: 'marketplace',
-    version: 1,
+    version: 2,
     channel: 'marketplace',
     maxShipments: 2,
     costs: { ...defaultProfile.costs, splitPenalty: 6 },

@@ -1,4 +1,5 @@
 import type { SourcingModel } from './model.ts';
+import { kgOf } from './parcel-cost.ts';
 
 /**
  * Exact branch and bound over the ways to cut an order's line groups into shipments.
@@ -8,18 +9,23 @@ import type { SourcingModel } from './model.ts';
  * branches on partitions, group by group: a group joins one of the blocks already open or opens a
  * new one while fewer than `maxShipments` are open (restricted growth: each partition is met once).
  *
- * For a block B, every candidate that can ship B whole (handling, and the SUM of its groups'
- * demand per SKU within the candidate's stock: groups asking for the same SKU share it) is scanned
- * once and c(B) = min over them of fixed(l) + Σ_{g∈B} groupCost(g, l). Blocks are memoised by
- * their set of groups and extended from their parent's feasible candidates only.
+ * For a block B of weight W(B), every candidate that can ship B whole (handling, the SUM of its
+ * groups' demand per SKU within the candidate's stock: groups asking for the same SKU share it, and
+ * a carrier offer that takes W(B)) is scanned once and
+ * c(B) = min over them of fixed(l) + Σ_{g∈B} groupCost(g, l) + parcel(l, W(B)). Blocks are
+ * memoised by their set of groups and extended from their parent's feasible candidates only.
  *
- * Bound: for a partial partition, Σ c(B) over open blocks + Σ minCost(g) over groups not yet placed
- * + constant is a valid lower bound: a placed group can only add to its block at least its cheapest
- * cost anywhere (c(B ∪ {g}) ≥ c(B) + minCost(g); fixed costs are ≥ 0), and giving the blocks
- * DISTINCT locations can only cost more. On top of it, a group that no open block can take (no
- * candidate of the block ships both, stock shared) needs a new shipment: none may be left under
- * the cap, and the bound adds the largest of those groups' cheapest fixed cost (one new location
- * may take them all, so the largest, not the sum). A node is cut only when the bound exceeds the
+ * Bound: parcel(l, ·) is non-decreasing and grows by at least minSlope(l)·w when w is added (see
+ * parcel-cost.ts), so with minCost(g) = min_l groupCost(g, l) + minSlope(l)·w(g), a placed group
+ * adds to its block at least minCost(g): c(B ∪ {g}) ≥ c(B) + minCost(g). Hence for a partial
+ * partition, Σ c(B) over open blocks + Σ minCost(g) over groups not yet placed + constant is a
+ * valid lower bound (a new block's fixed(l) + parcel(l, W) − minSlope(l)·W is ≥ 0), and giving the
+ * blocks DISTINCT locations can only cost more. On top of it, a group h that no open block can take
+ * (no candidate of the block ships both: stock shared, weight) needs a new shipment: none may be
+ * left under the cap, and the bound adds the largest of those groups' minFixed(h) = min_l fixed(l)
+ * + parcel(l, w(h)) − minSlope(l)·w(h), which the new block pays on top of its groups' minCost
+ * because parcel(l, W) − minSlope(l)·W does not decrease in W (one new location may take them all,
+ * so the largest, not the sum). A node is cut only when the bound exceeds the
  * incumbent next-best plan (see below) by more than `costTolerance`, so no plan that could win, or
  * be the next best, is ever cut.
  *
@@ -82,9 +88,12 @@ function sameSet(a: Int32Array, b: Int32Array): boolean {
 interface Block {
   /** groups in the block */
   members: number[];
-  /** candidates that can ship the block whole, with fixed + variable cost there */
+  /** candidates that can ship the block whole, with fixed + variable cost there, and with the parcel's */
   locs: Int32Array;
+  linear: Float64Array;
   costs: Float64Array;
+  /** the parcel's weight, mg */
+  weightMg: number;
   /** units per SKU the block takes */
   demand: Float64Array;
   /** its best candidates by (cost, priority, id) */
@@ -97,6 +106,7 @@ interface Block {
 
 export function searchPlans(model: SourcingModel, maxShipments: number, workLimit: number): SearchOutcome {
   const { fixed, groupCost, available, priority, groupSkus, groupQty, constant } = model;
+  const { groupMg, parcelCost, heaviestKg, minSlope } = model;
   const n = model.candidates.length;
   const groupCount = model.groups.length;
   const skuCount = model.skus.length;
@@ -113,8 +123,11 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
       const v = groupCost[g * n + c] as number;
       if (v === Number.POSITIVE_INFINITY) continue;
       servers[g] = (servers[g] as number) + 1;
-      if (v < min) min = v;
-      if ((fixed[c] as number) < minF) minF = fixed[c] as number;
+      const w = groupMg[g] as number;
+      const slope = (minSlope[c] as number) * w;
+      if (v + slope < min) min = v + slope;
+      const opening = (fixed[c] as number) + parcelCost(c, w) - slope;
+      if (opening < minF) minF = opening;
     }
     if (min === Number.POSITIVE_INFINITY) return { nodes: 0, work: 0, complete: true };
     minCost[g] = min;
@@ -131,8 +144,9 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
   // Work done, in candidate scans and nodes: the budget that bounds a pathological order's search.
   let work = 0;
 
-  const fits = (demand: Float64Array, h: number, c: number) => {
+  const fits = (demand: Float64Array, weightMg: number, h: number, c: number) => {
     if ((groupCost[h * n + c] as number) === Number.POSITIVE_INFINITY) return false;
+    if (kgOf(weightMg + (groupMg[h] as number)) > (heaviestKg[c] as number)) return false;
     const skus = groupSkus[h] as Int32Array;
     const qty = groupQty[h] as Float64Array;
     for (let k = 0; k < skus.length; k++) {
@@ -151,13 +165,19 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
     members: number[],
     count: number,
     locs: Int32Array,
-    costs: Float64Array,
+    linear: Float64Array,
     demand: Float64Array,
+    weightMg: number,
   ) {
+    const costs = new Float64Array(count);
+    for (let i = 0; i < count; i++)
+      costs[i] = (linear[i] as number) + parcelCost(locs[i] as number, weightMg);
     const block: Block = {
       members,
       locs: locs.subarray(0, count),
-      costs: costs.subarray(0, count),
+      linear: linear.subarray(0, count),
+      costs,
+      weightMg,
       demand,
       top: new Int32Array(listSize),
       topCost: new Float64Array(listSize),
@@ -169,7 +189,7 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
       if (members.includes(h)) continue;
       for (let i = 0; i < count; i++) {
         work++;
-        if (fits(demand, h, locs[i] as number)) {
+        if (fits(demand, weightMg, h, locs[i] as number)) {
           block.joinable[h] = 1;
           break;
         }
@@ -196,19 +216,19 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
 
   function singleBlock(g: number): Block {
     const locs = new Int32Array(n);
-    const costs = new Float64Array(n);
+    const linear = new Float64Array(n);
     let count = 0;
     for (let c = 0; c < n; c++) {
       const v = groupCost[g * n + c] as number;
       if (v === Number.POSITIVE_INFINITY) continue;
       locs[count] = c;
-      costs[count++] = (fixed[c] as number) + v;
+      linear[count++] = (fixed[c] as number) + v;
     }
     const demand = new Float64Array(skuCount);
     const skus = groupSkus[g] as Int32Array;
     const qty = groupQty[g] as Float64Array;
     for (let k = 0; k < skus.length; k++) demand[skus[k] as number] = qty[k] as number;
-    return makeBlock([g], count, locs, costs, demand);
+    return makeBlock([g], count, locs, linear, demand, groupMg[g] as number);
   }
 
   function extendBlock(parent: Block, g: number): Block {
@@ -217,22 +237,24 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
     const demand = parent.demand.slice();
     for (let k = 0; k < skus.length; k++)
       demand[skus[k] as number] = (demand[skus[k] as number] as number) + (qty[k] as number);
+    const weightMg = parent.weightMg + (groupMg[g] as number);
+    const weightKg = kgOf(weightMg);
     const size = parent.locs.length;
     const locs = new Int32Array(size);
-    const costs = new Float64Array(size);
+    const linear = new Float64Array(size);
     let count = 0;
     next: for (let i = 0; i < size; i++) {
       const c = parent.locs[i] as number;
       const v = groupCost[g * n + c] as number;
-      if (v === Number.POSITIVE_INFINITY) continue;
+      if (v === Number.POSITIVE_INFINITY || weightKg > (heaviestKg[c] as number)) continue;
       for (let k = 0; k < skus.length; k++) {
         const s = skus[k] as number;
         if ((demand[s] as number) > (available[c * skuCount + s] as number)) continue next;
       }
       locs[count] = c;
-      costs[count++] = (parent.costs[i] as number) + v;
+      linear[count++] = (parent.linear[i] as number) + v;
     }
-    return makeBlock([...parent.members, g], count, locs, costs, demand);
+    return makeBlock([...parent.members, g], count, locs, linear, demand, weightMg);
   }
 
   // Blocks are keyed by their groups as a bit mask when the order is small enough for one.

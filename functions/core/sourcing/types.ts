@@ -1,6 +1,7 @@
+import type { Carrier } from '../carriers/carriers.ts';
 import type { GeoPoint, Location, Product } from '../network.ts';
 import type { LineGroup } from '../orders/lines.ts';
-import type { DeliveryMode, StockLine } from '../orders/types.ts';
+import type { DeliveryMode, Service, StockLine } from '../orders/types.ts';
 
 export interface SourcingRequest {
   groups: LineGroup[];
@@ -8,6 +9,12 @@ export interface SourcingRequest {
   /** the store for click & collect and e-reservation */
   storeId?: string | undefined;
   destination?: GeoPoint | undefined;
+  /** the delivery address's postcode, for carrier coverage; absent: every carrier covers it */
+  postcode?: string | undefined;
+  /** the carriers in force (`carriersInForce`): a home-delivery parcel is priced by their rate cards */
+  carriers: readonly Carrier[];
+  /** the order's delivery service; absent: standard */
+  service?: Service | undefined;
   locations: Location[];
   products: ReadonlyMap<string, Product>;
   /** units available to promise, by location then SKU */
@@ -19,12 +26,24 @@ export interface SourcingRequest {
   capacityLeft?: ReadonlyMap<string, number> | undefined;
 }
 
+/** The carrier offer a planned parcel was priced with (`cheapestOffer`); what dispatch starts from. */
+export interface AssumedCarrier {
+  carrierId: string;
+  service: Service;
+  /** the rate card's price of the parcel, EUR */
+  price: number;
+  co2Kg: number;
+}
+
 export interface PlannedShipment {
   locationId: string;
   lines: StockLine[];
   distanceKm: number;
   weightKg: number;
+  /** the shipment's share of the plan's cost, EUR */
   cost: number;
+  /** absent for click & collect and e-reservation: the store itself hands the goods over */
+  carrier?: AssumedCarrier | undefined;
 }
 
 export interface Exclusion {
@@ -40,8 +59,14 @@ export interface SourcingExplanation {
   destination?: GeoPoint | undefined;
   candidates: number;
   excluded: Exclusion[];
-  chosen: { locationId: string; distanceKm: number; skus: string[]; cost: number }[];
-  costTerms: { shipping: number; parcels: number; handling: number };
+  chosen: {
+    locationId: string;
+    distanceKm: number;
+    skus: string[];
+    cost: number;
+    carrier?: AssumedCarrier | undefined;
+  }[];
+  costTerms: { carrierPrice: number; co2: number; handling: number };
   unfilled?: { sku: string; quantity: number }[];
 }
 
