@@ -40,6 +40,14 @@ export function apiQuery<P extends z.ZodRawShape, Q extends z.ZodRawShape>(path:
   });
 }
 
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+/** ISO weekdays, 1 Monday … 7 Sunday, each at most once */
+const isoWeekdays = z
+  .array(z.number().int().min(1).max(7))
+  .min(1)
+  .max(7)
+  .refine((days) => new Set(days).size === days.length, 'must not repeat a day');
+
 export const locationBody = z.object({
   name: z.string().min(1).max(200),
   type: z.enum(locationTypes),
@@ -53,10 +61,9 @@ export const locationBody = z.object({
   priority: z.number().int().min(1).max(10).optional(),
   performance: z.number().min(0).max(1).transform(rounded(4)).optional(),
   handling: z.array(z.enum(handlingKinds)).max(3).optional(),
-  cutoffTime: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
-    .optional(),
+  cutoffTime: timeOfDay.optional(),
+  preparationDays: z.number().int().min(0).max(30).optional(),
+  openingDays: isoWeekdays.optional(),
   downtime: z
     .array(
       z

@@ -30,11 +30,13 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       trackingNumber: s.trackingNumber,
       labelUrl: s.labelKey ? `${baseUrl}/shipments/${s.shipmentId}/label` : undefined,
       promisedDate: s.promisedDate,
+      carrierChoice: s.carrierChoice,
       rejection: s.rejection,
     })),
     sourcing: order.sourcing
       ? { cost: order.sourcing.cost, explanation: order.sourcing.explanation }
       : undefined,
+    promise: order.promise,
     history: order.history,
     rejection: order.rejection,
     createdAt: order.createdAt,

@@ -77,3 +77,48 @@ export function departureDay(at: Date, cutoff = '14:00'): Date {
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
+
+/** ISO weekday of a Paris calendar day: 1 Monday … 7 Sunday. */
+export function isoWeekday(day: Date): number {
+  return day.getUTCDay() === 0 ? 7 : day.getUTCDay();
+}
+
+/** A day someone works who works on `weekdays` (ISO) and never on a French public holiday. */
+export function isWorkingDay(day: Date, weekdays: readonly number[]): boolean {
+  return weekdays.includes(isoWeekday(day)) && !isPublicHoliday(day);
+}
+
+/** The first working day on or after `day`; an empty week never works, so the search is bounded. */
+export function nextWorkingDay(day: Date, weekdays: readonly number[]): Date {
+  const date = new Date(day);
+  for (let i = 0; i < 366 && !isWorkingDay(date, weekdays); i++) date.setUTCDate(date.getUTCDate() + 1);
+  return date;
+}
+
+/** The working day `days` working days after `from` (`from` itself for 0). */
+export function addWorkingDays(from: Date, days: number, weekdays: readonly number[]): Date {
+  let date = new Date(from);
+  for (let left = days; left > 0; left--) {
+    date.setUTCDate(date.getUTCDate() + 1);
+    date = nextWorkingDay(date, weekdays);
+  }
+  return date;
+}
+
+/** Minutes after midnight of an "HH:MM" time of day. */
+export function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** The instant at which Paris clocks show `minutes` after midnight on `day` (a Paris calendar day). */
+export function parisInstant(day: Date, minutes: number): Date {
+  const guess = new Date(day.getTime() + minutes * 60_000);
+  // Paris is UTC+1 or UTC+2: correct the guess by the offset Paris clocks show at that moment
+  for (const offsetHours of [1, 2]) {
+    const candidate = new Date(guess.getTime() - offsetHours * 3_600_000);
+    const seen = parisDay(candidate);
+    if (seen.day.getTime() === day.getTime() && seen.minutes === minutes) return candidate;
+  }
+  return new Date(guess.getTime() - 3_600_000);
+}

@@ -90,6 +90,31 @@ export interface Shipment {
   replacedBy?: string | undefined;
   /** the day whose preparation slot this shipment holds at a location with a daily capacity */
   capacityDay?: string | undefined;
+  /** why this carrier and service at dispatch, and what else was possible */
+  carrierChoice?: CarrierChoiceRecord | undefined;
+  /** the day whose slot this shipment holds with its carrier (carrier daily capacity) */
+  carrierCapacityDay?: string | undefined;
+}
+
+export interface CarrierAlternative {
+  carrierId: string;
+  service: Service;
+  cost: number;
+  co2Kg: number;
+  deliveryDate: string;
+}
+
+export interface CarrierChoiceRecord {
+  reason: string;
+  alternatives: CarrierAlternative[];
+}
+
+/** What the customer was promised when the order was received (DESIGN.md section 6.1). */
+export interface OrderPromise {
+  service: Service;
+  earliestDate: string;
+  latestDate: string;
+  carrierId?: string | undefined;
 }
 
 export interface HistoryEntry {
@@ -114,6 +139,7 @@ export interface Order {
   lines: OrderLine[];
   shipments: Shipment[];
   sourcing?: SourcingRecord | undefined;
+  promise?: OrderPromise | undefined;
   history: HistoryEntry[];
   rejection?: { reason: string } | undefined;
   cancelRequested?: boolean | undefined;
