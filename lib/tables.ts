@@ -83,7 +83,12 @@ export class RelaisTables extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.orders = new RelaisTable(this, 'Orders', { partitionKey: 'PK', sortKey: 'SK', indexes: ['GSI1'] });
-    this.inventory = new RelaisTable(this, 'Inventory', { partitionKey: 'PK', sortKey: 'SK' });
+    // carrier capacity counters expire once their day is long past
+    this.inventory = new RelaisTable(this, 'Inventory', {
+      partitionKey: 'PK',
+      sortKey: 'SK',
+      timeToLiveAttribute: 'expiresAt',
+    });
     this.network = new RelaisTable(this, 'Network', { partitionKey: 'PK', sortKey: 'SK' });
     // The Powertools idempotency table: its layout is the utility's default.
     this.idempotency = new RelaisTable(this, 'Idempotency', {

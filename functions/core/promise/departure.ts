@@ -1,4 +1,3 @@
-import { type Carrier, defaultWorkingDays } from '../carriers/carriers.ts';
 import {
   addWorkingDays,
   isoDay,
@@ -8,6 +7,7 @@ import {
   parisDay,
   parisInstant,
 } from '../carriers/calendar.ts';
+import { type Carrier, defaultWorkingDays } from '../carriers/carriers.ts';
 import type { Location } from '../network.ts';
 
 /** What a location's calendar needs: its cut-off, preparation lead time and opening days. */

@@ -1,5 +1,5 @@
-import { type Carrier, type CarrierOffer, cheapestOffer, type Parcel } from '../carriers/carriers.ts';
 import { isoDay } from '../carriers/calendar.ts';
+import { type Carrier, type CarrierOffer, cheapestOffer, type Parcel } from '../carriers/carriers.ts';
 import type { DeliveryMode, Service } from '../orders/types.ts';
 import type { PlannedShipment } from '../sourcing/types.ts';
 import { type Departure, deliveryDay, departureOf, type LocationCalendar } from './departure.ts';
@@ -83,16 +83,16 @@ export function promisedParcels(input: PromiseInput, service: Service): Promised
 /** A home option from its parcels: the latest parcel's dates, the earliest cut-off, summed prices. */
 function homeOption(input: PromiseInput, service: Service, parcels: PromisedParcel[]): PromiseOption {
   const last = parcels.reduce((a, b) => (b.latest > a.latest ? b : a));
-  const earliest = parcels.reduce((a, b) => (b.earliest > a.earliest ? b : a)).earliest;
-  const cutoffAt = parcels.reduce((a, b) => (b.departure.cutoffAt < a ? b.departure.cutoffAt : a), last.departure.cutoffAt);
+  const earliest = Math.max(...parcels.map((p) => p.earliest.getTime()));
+  const cutoffAt = Math.min(...parcels.map((p) => p.departure.cutoffAt.getTime()));
   return {
     mode: input.mode,
     service,
     carrierId: last.offer.carrierId,
     locationIds: input.shipments.map((s) => s.locationId),
-    earliestDate: isoDay(earliest),
+    earliestDate: isoDay(new Date(earliest)),
     latestDate: isoDay(last.latest),
-    cutoffAt: cutoffAt.toISOString(),
+    cutoffAt: new Date(cutoffAt).toISOString(),
     cost: cents(parcels.reduce((sum, p) => sum + p.offer.price, 0)),
     co2Kg: grams(parcels.reduce((sum, p) => sum + p.offer.co2Kg, 0)),
   };
