@@ -8,34 +8,41 @@ import Holidays from 'date-holidays';
 const timeZone = 'Europe/Paris';
 const frenchHolidays = new Holidays('FR');
 
-const parisParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+/** The last Sunday of a month, 01:00 UTC: when European summer time starts (March) and ends (October). */
+function lastSundayAt1Utc(year: number, month: number): number {
+  const lastDay = new Date(Date.UTC(year, month + 1, 0));
+  return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+}
+
+/**
+ * Paris's offset from UTC at an instant, in ms: UTC+2 in summer time, UTC+1 otherwise (the EU
+ * rule since 1996). Computed rather than asked of Intl, which is far too slow for the promise.
+ */
+export function parisOffsetMs(at: Date): number {
+  const t = at.getTime();
+  const year = at.getUTCFullYear();
+  const summer = t >= lastSundayAt1Utc(year, 2) && t < lastSundayAt1Utc(year, 9);
+  return (summer ? 2 : 1) * 3_600_000;
+}
 
 /** The Paris calendar day of an instant (at UTC midnight) and the Paris time of day in minutes. */
 export function parisDay(at: Date): { day: Date; minutes: number } {
-  const parts = Object.fromEntries(parisParts.formatToParts(at).map((p) => [p.type, p.value]));
-  const day = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)));
-  return { day, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  const local = at.getTime() + parisOffsetMs(at);
+  const dayMs = Math.floor(local / 86_400_000) * 86_400_000;
+  return { day: new Date(dayMs), minutes: Math.floor((local - dayMs) / 60_000) };
 }
 
-const holidaysByYear = new Map<number, ReadonlySet<string>>();
+const holidaysByYear = new Map<number, ReadonlySet<number>>();
 
-/** French public holidays of a year, as ISO days (computed once per year: the library is slow). */
-function publicHolidays(year: number): ReadonlySet<string> {
+/** French public holidays of a year, as UTC-midnight times (computed once per year: the library is slow). */
+function publicHolidays(year: number): ReadonlySet<number> {
   let days = holidaysByYear.get(year);
   if (!days) {
     days = new Set(
       frenchHolidays
         .getHolidays(year)
         .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
+        .map((h) => Date.parse(`${h.date.slice(0, 10)}T00:00:00.000Z`)),
     );
     holidaysByYear.set(year, days);
   }
@@ -43,7 +50,7 @@ function publicHolidays(year: number): ReadonlySet<string> {
 }
 
 export function isPublicHoliday(day: Date): boolean {
-  return publicHolidays(day.getUTCFullYear()).has(isoDay(day));
+  return publicHolidays(day.getUTCFullYear()).has(day.getTime());
 }
 
 export function isCarrierDay(day: Date): boolean {
@@ -113,12 +120,8 @@ export function minutesOf(time: string): number {
 
 /** The instant at which Paris clocks show `minutes` after midnight on `day` (a Paris calendar day). */
 export function parisInstant(day: Date, minutes: number): Date {
-  const guess = new Date(day.getTime() + minutes * 60_000);
-  // Paris is UTC+1 or UTC+2: correct the guess by the offset Paris clocks show at that moment
-  for (const offsetHours of [1, 2]) {
-    const candidate = new Date(guess.getTime() - offsetHours * 3_600_000);
-    const seen = parisDay(candidate);
-    if (seen.day.getTime() === day.getTime() && seen.minutes === minutes) return candidate;
-  }
-  return new Date(guess.getTime() - 3_600_000);
+  const wall = day.getTime() + minutes * 60_000;
+  // the offset at that moment: try winter time first, keep it if Paris agrees it is that wall time
+  const winter = new Date(wall - 3_600_000);
+  return parisOffsetMs(winter) === 3_600_000 ? winter : new Date(wall - 2 * 3_600_000);
 }

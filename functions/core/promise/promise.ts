@@ -51,16 +51,19 @@ const grams = (n: number) => Math.round(n * 1000) / 1000;
  * service is then not promised at all (an express parcel over the express weight limit is never
  * silently sent by freight).
  */
-export function promisedParcels(input: PromiseInput, service: Service): PromisedParcel[] | undefined {
+export function promisedParcels(
+  input: PromiseInput,
+  service: Service,
+  departuresOf = departuresByShipment(input),
+): PromisedParcel[] | undefined {
   const parcels: PromisedParcel[] = [];
-  for (const shipment of input.shipments) {
-    const location = input.locations.get(shipment.locationId) ?? {};
+  for (const [index, shipment] of input.shipments.entries()) {
     const parcel: Parcel = {
       weightKg: shipment.weightKg,
       distanceKm: shipment.distanceKm,
       postcode: input.postcode,
     };
-    const departures = new Map(input.carriers.map((c) => [c.carrierId, departureOf(input.at, location, c)]));
+    const departures = departuresOf[index] ?? new Map<string, Departure>();
     const carriers =
       service === 'same_day'
         ? input.carriers.filter((c) => departures.get(c.carrierId)?.sameDay)
@@ -78,6 +81,14 @@ export function promisedParcels(input: PromiseInput, service: Service): Promised
     });
   }
   return parcels;
+}
+
+/** When each shipment would leave with each carrier: the same for every service. */
+function departuresByShipment(input: PromiseInput): Map<string, Departure>[] {
+  return input.shipments.map((shipment) => {
+    const location = input.locations.get(shipment.locationId) ?? {};
+    return new Map(input.carriers.map((c) => [c.carrierId, departureOf(input.at, location, c)]));
+  });
 }
 
 /** A home option from its parcels: the latest parcel's dates, the earliest cut-off, summed prices. */
@@ -133,8 +144,9 @@ function pickupOption(input: PromiseInput): PromiseOption {
 export function promiseOptions(input: PromiseInput): PromiseOption[] {
   if (input.shipments.length === 0) return [];
   if (input.mode !== 'home') return [pickupOption(input)];
+  const departures = departuresByShipment(input);
   return homeServices.flatMap((service) => {
-    const parcels = promisedParcels(input, service);
+    const parcels = promisedParcels(input, service, departures);
     return parcels ? [homeOption(input, service, parcels)] : [];
   });
 }
