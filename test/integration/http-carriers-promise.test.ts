@@ -4,12 +4,20 @@
  * order and its shipments, and the carrier chosen for each parcel at dispatch.
  */
 import { describe, expect, it } from 'vitest';
+import { recordDeliveryOutcome } from '../../functions/app/delivery-outcome.ts';
 import { promiseDelivery } from '../../functions/app/promise-delivery.ts';
 import { type OrderRequest, receiveOrder } from '../../functions/app/receive-order.ts';
 import { builtInCarriers } from '../../functions/core/carriers/carriers.ts';
 import { eventually } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
-import { homeOrder, marseilleAddress, untilShipment, untilStatus } from '../support/journey.ts';
+import {
+  homeOrder,
+  marseilleAddress,
+  orderOf,
+  postCarrierEvent,
+  untilShipment,
+  untilStatus,
+} from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
 const local = useTestCloud({ network: 'cp' });
@@ -216,5 +224,72 @@ describe('carrier choice per parcel at dispatch', () => {
       expect(s.carrierChoice.reason).toMatch(/delivering by|earliest arrival/);
       expect(s.promisedDate).toBe(order.promise.latestDate);
     }
+  });
+});
+
+describe('on-time rate and promises at risk, measured from Relais deliveries', () => {
+  it('a delivery counts once for its carrier, however often the carrier repeats it', async () => {
+    const order = await untilShipment(api, 'cp-kept', 'DISPATCHED');
+    const [{ carrierId, trackingNumber, shipmentId }] = order.shipments;
+    for (const eventId of ['cp-delivered-1', 'cp-delivered-2']) {
+      const answer = await postCarrierEvent(local.cloud.url, carrierId, {
+        trackingNumber,
+        status: 'DELIVERED',
+        eventId,
+      });
+      expect(answer.status).toBe(202);
+    }
+    await untilShipment(api, 'cp-kept', 'DELIVERED');
+    const carrier = await eventually(async () => {
+      const answer = await api.get(`/carriers/${carrierId}`);
+      return answer.body.onTimeRate === null ? undefined : answer.body;
+    }, `an on-time rate for ${carrierId}`);
+    expect(carrier.onTimeRate).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await local.ports.carriers.deliveryCounts()).get(carrierId)).toEqual({ delivered: 1, onTime: 1 });
+    const replay = await recordDeliveryOutcome(local.ports, {
+      orderId: 'cp-kept',
+      shipmentId,
+      locationId: order.shipments[0].locationId,
+      mode: 'home',
+      status: 'DELIVERED',
+      orderStatus: 'DELIVERED',
+      at: new Date().toISOString(),
+    });
+    expect(replay).toEqual({ counted: false });
+  });
+
+  it('a failed attempt whose next attempt falls after promisedDate raises PromiseAtRisk.v1, an earlier one does not', async () => {
+    const order = await orderOf(api, 'cp-two');
+    const shipment = order.shipments[0];
+    const failed = (at: string) =>
+      recordDeliveryOutcome(local.ports, {
+        orderId: 'cp-two',
+        shipmentId: shipment.shipmentId,
+        locationId: shipment.locationId,
+        mode: 'home',
+        status: 'DELIVERY_FAILED',
+        orderStatus: 'SHIPPED',
+        at,
+      });
+    const promised = new Date(`${shipment.promisedDate}T10:00:00.000Z`);
+    expect(await failed(new Date(promised.getTime() - 5 * 86_400_000).toISOString())).toEqual({
+      atRisk: false,
+    });
+    expect(await failed(promised.toISOString())).toEqual({ atRisk: true });
+    const raised = await eventually(
+      async () =>
+        local.events.find(
+          (e) =>
+            e['detail-type'] === 'PromiseAtRisk.v1' && (e.detail as { orderId: string }).orderId === 'cp-two',
+        ),
+      'PromiseAtRisk.v1 on the bus',
+    );
+    expect(raised.detail).toMatchObject({
+      shipmentId: shipment.shipmentId,
+      promisedDate: shipment.promisedDate,
+      expectedDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    expect((raised.detail as { expectedDate: string }).expectedDate > shipment.promisedDate).toBe(true);
   });
 });
