@@ -5,7 +5,6 @@ import Holidays from 'date-holidays';
  * Days are calendar days in Europe/Paris, carried as dates at UTC midnight (so that adding days
  * never crosses a daylight-saving change).
  */
-const timeZone = 'Europe/Paris';
 const frenchHolidays = new Holidays('FR');
 
 /** The last Sunday of a month, 01:00 UTC: when European summer time starts (March) and ends (October). */
