@@ -107,6 +107,19 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
     entry: 'functions/http/receive-supply.ts',
     authorized: true,
   },
+  {
+    id: 'PutCarrier',
+    route: 'PUT /carriers/{carrierId}',
+    entry: 'functions/http/put-carrier.ts',
+    authorized: true,
+  },
+  { id: 'ListCarriers', route: 'GET /carriers', entry: 'functions/http/list-carriers.ts', authorized: true },
+  {
+    id: 'GetCarrier',
+    route: 'GET /carriers/{carrierId}',
+    entry: 'functions/http/get-carrier.ts',
+    authorized: true,
+  },
   { id: 'PostPromise', route: 'POST /promise', entry: 'functions/http/post-promise.ts', authorized: true },
   { id: 'CreateOrder', route: 'POST /orders', entry: 'functions/http/create-order.ts', authorized: true },
   { id: 'GetOrder', route: 'GET /orders/{orderId}', entry: 'functions/http/get-order.ts', authorized: true },
@@ -206,6 +219,12 @@ export const eventFunctions: readonly EventFunction[] = [
     source: 'relais.orders',
     // the events that may call for a message: the core decides which do
     detailType: triggerTypes,
+  },
+  {
+    id: 'DeliveryOutcome',
+    entry: 'functions/events/delivery-outcome.ts',
+    source: 'relais.orders',
+    detailType: 'ShipmentStatusChanged.v1',
   },
 ];
 

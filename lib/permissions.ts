@@ -37,8 +37,19 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   PutSupply: ['inventory:write', 'network:read'],
   GetSupply: ['inventory:read'],
   ReceiveSupply: ['inventory:write', 'events:put'],
+  PutCarrier: ['network:write'],
+  ListCarriers: ['network:read'],
+  GetCarrier: ['network:read'],
   PostPromise: ['inventory:read', 'network:read'],
-  CreateOrder: ['orders:write', 'network:read', 'idempotency:write', 'fulfilment:start', 'events:put'],
+  // intake promises the order with the same engine as POST /promise: it reads stock
+  CreateOrder: [
+    'orders:write',
+    'network:read',
+    'inventory:read',
+    'idempotency:write',
+    'fulfilment:start',
+    'events:put',
+  ],
   GetOrder: ['orders:read'],
   ListOrders: ['orders:read'],
   GetReturn: ['orders:read'],
@@ -69,6 +80,7 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   CarrierTracking: shipmentGrants,
   NotifyCustomer: ['orders:write', 'network:read', 'email:send', 'events:put'],
   GetOrderNotifications: ['orders:read'],
+  DeliveryOutcome: ['orders:read', 'network:write', 'events:put'],
 };
 
 /** Fails synth when a manifest entry has no row here (or a row names no function), so nothing ships unreviewed. */

@@ -1,10 +1,20 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { builtInCarriers } from '../functions/core/carriers/carriers.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../functions/core/carriers/webhook-signature.ts';
 import { demoCatalogue } from './demo/catalogue.ts';
 import { createDestinationSampler } from './demo/destinations.ts';
 import { buildDemoNetwork } from './demo/network.ts';
 import { DEMO_SEED, mulberry32 } from './demo/random.ts';
+
+/** Share of delivery attempts the recipient misses (reason `recipient_absent`). */
+export const FAILED_ATTEMPT_RATE = 0.04;
+/** Share of parcels a carrier loses in transit. */
+export const LOST_RATE = 0.003;
+/** Share of parcels that take one day more than the carrier's p90 transit. */
+export const LATE_RATE = 0.05;
+/** Failed attempts after which a simulated carrier stops trying (Relais handles the third). */
+export const MAX_DELIVERY_ATTEMPTS = 3;
 
 /**
  * The outside world of the local cloud, in compressed time: locations that pick and pack, carriers that
@@ -45,6 +55,10 @@ export interface AutopilotOptions {
   clickCollectShare?: number;
   /** Seeds delays, rejections and generated orders. Default: a fresh random seed. */
   seed?: number;
+  /** Share of delivery attempts that fail, recipient absent. Default FAILED_ATTEMPT_RATE. */
+  failedAttemptRate?: number;
+  /** Share of parcels lost in transit. Default LOST_RATE. */
+  lostRate?: number;
   /** kg per SKU, for the packages a location declares; default: the demo catalogue. */
   productWeights?: ReadonlyMap<string, number>;
   /** Default: warnings to the console, actions silent. */
@@ -55,7 +69,7 @@ export interface Autopilot {
   stop(): void;
 }
 
-/** The journey a carrier reports for a parcel it has been handed, in order. */
+/** The journey a carrier reports for a parcel it has been handed, in order, when nothing goes wrong. */
 export const CARRIER_JOURNEY = ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const;
 
 const shipmentStatusChanged = z.object({
@@ -88,6 +102,8 @@ const orderShipments = z.object({
 const DELAYS = {
   pickPack: [300, 1500],
   carrierStep: [400, 2000],
+  /** one carrier working day of transit, in compressed time */
+  carrierDay: [1500, 2500],
   collect: [800, 2000],
   retry: [500, 1000],
 } as const satisfies Record<string, readonly [number, number]>;
@@ -113,6 +129,8 @@ interface Answer {
 export function startAutopilot(options: AutopilotOptions): Autopilot {
   const speed = options.speed && options.speed > 0 ? options.speed : 1;
   const rejectRate = options.rejectRate ?? 0;
+  const failedAttemptRate = options.failedAttemptRate ?? FAILED_ATTEMPT_RATE;
+  const lostRate = options.lostRate ?? LOST_RATE;
   const logger = options.logger ?? consoleLogger;
   const random = mulberry32(options.seed ?? randomInt(2 ** 31));
   const root = options.baseUrl.replace(/\/+$/, '');
@@ -213,21 +231,67 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
     accepted(`confirm ${shipmentId}`, await call('POST', `${path}/confirm`, packages ? { packages } : {}));
   }
 
+  /** Posts one signed tracking event; false when the carrier should stop (unknown parcel, gave up). */
+  async function report(
+    carrierId: string,
+    trackingNumber: string,
+    status: string,
+    reason?: string,
+  ): Promise<boolean> {
+    // A carrier retries with the same event id; Relais must not count it twice.
+    const event = {
+      eventId: randomUUID(),
+      trackingNumber,
+      status,
+      occurredAt: new Date().toISOString(),
+      ...(reason ? { reason } : {}),
+    };
+    const answer = await call(
+      'POST',
+      `/webhooks/carriers/${encodeURIComponent(carrierId)}`,
+      event,
+      (rawBody) => ({
+        [WEBHOOK_SIGNATURE_HEADER]: signWebhook(options.webhookSecret, rawBody),
+      }),
+    );
+    return accepted(`carrier ${carrierId} ${trackingNumber} ${status}`, answer) || answer?.status === 409;
+  }
+
+  /** Transit days of this parcel: drawn between the carrier's p50 and p90, now and then one more. */
+  function transitDaysOf(carrierId: string): number {
+    const profile = builtInCarriers.find((c) => c.carrierId === carrierId)?.services[0]?.transitDays;
+    const { p50, p90 } = profile ?? { p50: 1, p90: 2 };
+    const days = p50 + Math.floor(random() * (p90 - p50 + 1));
+    return random() < LATE_RATE ? days + 1 : days;
+  }
+
+  /**
+   * A carrier's journey: picked up, in transit for its profile's days (compressed), out for
+   * delivery and delivered; now and then the recipient is absent and the carrier tries again the
+   * next day, and rarely the parcel is lost.
+   */
   async function carry(carrierId: string, trackingNumber: string): Promise<void> {
-    for (const status of CARRIER_JOURNEY) {
+    const [pickedUp, inTransit, outForDelivery, delivered] = CARRIER_JOURNEY;
+    await wait(DELAYS.carrierStep);
+    if (!(await report(carrierId, trackingNumber, pickedUp))) return;
+    await wait(DELAYS.carrierStep);
+    if (!(await report(carrierId, trackingNumber, inTransit))) return;
+    for (let day = transitDaysOf(carrierId); day > 1; day--) await wait(DELAYS.carrierDay);
+    if (random() < lostRate) {
       await wait(DELAYS.carrierStep);
-      // A carrier retries with the same event id; Relais must not count it twice.
-      const event = { eventId: randomUUID(), trackingNumber, status, occurredAt: new Date().toISOString() };
-      const answer = await call(
-        'POST',
-        `/webhooks/carriers/${encodeURIComponent(carrierId)}`,
-        event,
-        (rawBody) => ({
-          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(options.webhookSecret, rawBody),
-        }),
-      );
-      if (!accepted(`carrier ${carrierId} ${trackingNumber} ${status}`, answer) && answer?.status !== 409)
+      await report(carrierId, trackingNumber, 'LOST', 'lost');
+      return;
+    }
+    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+      await wait(DELAYS.carrierStep);
+      if (!(await report(carrierId, trackingNumber, outForDelivery))) return;
+      await wait(DELAYS.carrierStep);
+      if (random() >= failedAttemptRate) {
+        await report(carrierId, trackingNumber, delivered);
         return;
+      }
+      if (!(await report(carrierId, trackingNumber, 'DELIVERY_FAILED', 'recipient_absent'))) return;
+      await wait(DELAYS.carrierDay);
     }
   }
 

@@ -1,5 +1,6 @@
 import { env } from '../../lib/functions-manifest.ts';
 import type { AppPorts } from '../app/ports.ts';
+import { dynamoCarrierLedger } from './carrier-ledger.ts';
 import { type AwsClients, awsClients } from './clients.ts';
 import { requiredVariable } from './config.ts';
 import type { DynamoContext, Tables } from './dynamo-tables.ts';
@@ -69,6 +70,7 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
     orders: () => dynamoOrders(dynamo()),
     carrierEvents: () => dynamoCarrierEvents(dynamo()),
     network: () => dynamoNetwork(dynamo()),
+    carriers: () => dynamoCarrierLedger(dynamo()),
     stock: () => dynamoStock(dynamo()),
     supply: () => dynamoSupply(dynamo()),
     returns: () => dynamoReturns(dynamo()),

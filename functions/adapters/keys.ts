@@ -49,6 +49,21 @@ export const keys = {
   allLocations: () => ({ PK: 'LOCATIONS' }),
   carrier: (carrierId: string) => ({ PK: 'CARRIERS', SK: `CARRIER#${carrierId}` }),
   allCarriers: () => ({ PK: 'CARRIERS' }),
+  /** parcels a carrier has taken on one Paris day (`YYYY-MM-DD`), in the Inventory table */
+  carrierCapacity: (carrierId: string, day: string) => ({
+    PK: `CARRIER_CAPACITY#${carrierId}`,
+    SK: `DAY#${day}`,
+  }),
+  /** the shipment that took one of those parcels, so that a retried dispatch claims once */
+  carrierSlot: (carrierId: string, day: string, shipmentId: string) => ({
+    PK: `CARRIER_CAPACITY#${carrierId}`,
+    SK: `SLOT#${day}#${shipmentId}`,
+  }),
+  /** a carrier's delivery counters (delivered, on time), in the Network table */
+  carrierPerformance: (carrierId: string) => ({ PK: 'CARRIER_PERFORMANCE', SK: `CARRIER#${carrierId}` }),
+  allCarrierPerformance: () => ({ PK: 'CARRIER_PERFORMANCE' }),
+  /** marks a shipment's delivery as counted, so that a repeated event counts once */
+  countedDelivery: (shipmentId: string) => ({ PK: `DELIVERY_COUNTED#${shipmentId}`, SK: 'DELIVERY' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
   /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */
   label: (labelId: string) => `labels/${labelId}.pdf`,

@@ -1,13 +1,13 @@
-import { addCarrierDays, departureDay, isoDay } from '../core/carriers/calendar.ts';
-import { interimCarrierFor, trackingNumberFor } from '../core/carriers/carriers.ts';
+import { trackingNumberFor } from '../core/carriers/carriers.ts';
 import { movements } from '../core/inventory/movements.ts';
 import { arrivalWait, findShipment, parcelWeightKg, updateShipment } from '../core/orders/order.ts';
 import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
+import { pickCarrier } from './carrier-choice.ts';
 import { event, shipmentChanges } from './events.ts';
 import { changeOrder, requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 
-type DispatchPorts = Pick<AppPorts, 'orders' | 'network' | 'labels' | 'events' | 'clock'>;
+type DispatchPorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'labels' | 'events' | 'clock'>;
 
 /**
  * After the pick: a home parcel is handed to a carrier (carrier choice, tracking number, PDF
@@ -32,7 +32,8 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
     ports.network.getLocation(shipment.locationId),
   ]);
   const weightKg = parcelWeightKg(shipment, (sku) => products.get(sku)?.weightKg);
-  const { carrier, offer } = interimCarrierFor(order.delivery.service ?? 'standard', weightKg);
+  const now = ports.clock.now();
+  const { carrier, choice, capacityDay } = await pickCarrier(ports, { order, shipment, from, weightKg, now });
   const trackingNumber = trackingNumberFor(carrier, shipmentId);
   const address = order.delivery.address;
   const pdf = await ports.labels.render({
@@ -48,8 +49,6 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   });
   const key = await ports.labels.store(shipmentId, pdf);
 
-  const now = ports.clock.now();
-  const promisedDate = isoDay(addCarrierDays(departureDay(now), offer.transitDays.p50));
   const { before, after } = await changeOrder(ports.orders, orderId, (current) => {
     const live = findShipment(current, shipmentId);
     if (!live || live.trackingNumber) return undefined;
@@ -67,7 +66,8 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
         carrierId: carrier.carrierId,
         trackingNumber,
         labelKey: key,
-        promisedDate,
+        carrierChoice: choice.record,
+        carrierCapacityDay: capacityDay,
         reservation: 'consumed',
       }),
       now,
@@ -90,6 +90,18 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
         trackingNumber,
         at: now.toISOString(),
       }),
+      ...(choice.atRisk && shipment.promisedDate
+        ? [
+            event('PromiseAtRisk.v1', {
+              orderId,
+              shipmentId,
+              promisedDate: shipment.promisedDate,
+              expectedDate: choice.chosen.deliveryDate,
+              reason: choice.record.reason,
+              at: now.toISOString(),
+            }),
+          ]
+        : []),
     ]);
   return { ...arrivalWait.delivery, carrierId: carrier.carrierId, trackingNumber };
 }

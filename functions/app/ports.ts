@@ -103,6 +103,32 @@ export interface NetworkRepository {
   putCarrier(carrier: Carrier): Promise<Carrier>;
 }
 
+/** A carrier's parcels of one day, and how many it takes per day. */
+export interface CarrierSlot {
+  carrierId: string;
+  day: string;
+  dailyCapacity: number;
+}
+
+export interface DeliveryCounts {
+  delivered: number;
+  onTime: number;
+}
+
+/** What Relais counts about carriers: parcels taken per day (capacity) and deliveries on time. */
+export interface CarrierLedger {
+  /** parcels taken on each (carrier, day), keyed `carrierId#YYYY-MM-DD` (absent: none) */
+  capacityUsed(slots: { carrierId: string; day: string }[]): Promise<Map<string, number>>;
+  /**
+   * Takes one of the carrier's parcels of the day for the shipment: false once `dailyCapacity` are
+   * taken; true with no second count when this shipment holds one already.
+   */
+  claimCapacity(slot: CarrierSlot, shipmentId: string, expiresAt: Date): Promise<boolean>;
+  /** counts a delivery once per shipment; false when it was counted before */
+  recordDelivery(carrierId: string, shipmentId: string, onTime: boolean): Promise<boolean>;
+  deliveryCounts(): Promise<Map<string, DeliveryCounts>>;
+}
+
 export interface StockAdjustment {
   adjustmentId: string;
   locationId: string;
@@ -252,6 +278,7 @@ export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
   network: NetworkRepository;
+  carriers: CarrierLedger;
   stock: StockLedger;
   supply: SupplyRepository;
   returns: ReturnRepository;

@@ -1,4 +1,5 @@
-import { interimCarrierFor, trackingNumberFor } from '../core/carriers/carriers.ts';
+import { carriersInForce, cheapestOffer, trackingNumberFor } from '../core/carriers/carriers.ts';
+import type { Order } from '../core/orders/types.ts';
 import {
   isWithinReturnWindow,
   type ReturnLine,
@@ -6,7 +7,8 @@ import {
   returnableUnits,
   returnWindowDays,
 } from '../core/returns/returns.ts';
-import { Conflict, NotFound, ReturnWindowClosed } from '../shared/errors.ts';
+import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
+import { Conflict, IntegrityViolation, NotFound, ReturnWindowClosed } from '../shared/errors.ts';
 import { requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 
@@ -25,7 +27,7 @@ export async function requireReturn(
  * returnId answers the return it created.
  */
 export async function createReturn(
-  ports: Pick<AppPorts, 'orders' | 'returns' | 'labels' | 'workflows' | 'clock'>,
+  ports: Pick<AppPorts, 'orders' | 'network' | 'returns' | 'labels' | 'workflows' | 'clock'>,
   orderId: string,
   request: { returnId: string; lines: ReturnLine[] },
 ): Promise<ReturnRecord> {
@@ -50,7 +52,8 @@ export async function createReturn(
         message: `${l.sku}: at most ${returnable.get(l.sku) ?? 0}`,
       })),
     });
-  const { carrier } = interimCarrierFor('standard', 1);
+  const weightKg = await returnWeightKg(ports, request.lines);
+  const carrier = await returnCarrier(ports, order, weightKg);
   const trackingNumber = trackingNumberFor(carrier, `return:${returnId}`);
   const address = order.delivery.address;
   const labelKey = await ports.labels.store(
@@ -62,7 +65,7 @@ export async function createReturn(
       orderId,
       from: address ? `${address.line1} ${address.city}` : order.customer.id,
       to: ['Relais returns'],
-      weightKg: 1,
+      weightKg,
     }),
   );
   const record: ReturnRecord = {
@@ -86,4 +89,28 @@ export async function returnLabel(ports: Pick<AppPorts, 'returns' | 'labels'>, r
   const label = await ports.labels.read((await requireReturn(ports, returnId)).labelKey);
   if (!label) throw new NotFound(`return ${returnId} has no label`);
   return label;
+}
+
+/** A return travels back to the network from wherever the customer is: priced as a national parcel. */
+const returnDistanceKm = 500;
+
+async function returnWeightKg(ports: Pick<AppPorts, 'network'>, lines: ReturnLine[]): Promise<number> {
+  const products = await ports.network.getProducts(lines.map((l) => l.sku));
+  const kg = lines.reduce((sum, l) => sum + (products.get(l.sku)?.weightKg ?? 0) * l.quantity, 0);
+  return Math.max(0.1, Math.round(kg * 1000) / 1000);
+}
+
+/** The return's carrier: the cheapest standard offer by the one ranking of offers, as for a parcel out. */
+async function returnCarrier(ports: Pick<AppPorts, 'network'>, order: Order, weightKg: number) {
+  const carriers = carriersInForce(await ports.network.listCarriers());
+  const parcel = {
+    weightKg,
+    distanceKm: returnDistanceKm,
+    postcode: order.delivery.address?.postcode,
+  };
+  const co2PricePerKg = sourcingProfileFor(order.channel).costs.co2PricePerKg;
+  const offer = cheapestOffer(carriers, parcel, 'standard', co2PricePerKg);
+  const carrier = carriers.find((c) => c.carrierId === offer?.carrierId);
+  if (!carrier) throw new IntegrityViolation(`no carrier takes a ${parcel.weightKg} kg return`);
+  return carrier;
 }

@@ -20,7 +20,12 @@ export interface Location {
   priority?: number | undefined;
   performance?: number | undefined;
   handling?: HandlingKind[] | undefined;
+  /** "HH:MM" Europe/Paris: an order after it is prepared from the next opening day (default 14:00) */
   cutoffTime?: string | undefined;
+  /** opening days it prepares on after the order day (default 0: ready the day it is ordered) */
+  preparationDays?: number | undefined;
+  /** ISO weekdays (1 Monday … 7 Sunday) it prepares and hands over parcels (default Monday–Saturday) */
+  openingDays?: number[] | undefined;
   downtime?: { from: string; to: string }[] | undefined;
 }
 

@@ -1,6 +1,7 @@
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
 import { z } from 'zod';
+import { zones } from '../core/carriers/carriers.ts';
 import { supplyKinds } from '../core/inventory/supply.ts';
 import { capabilities, handlingKinds, locationTypes } from '../core/network.ts';
 import { channels, deliveryModes, services } from '../core/orders/types.ts';
@@ -58,6 +59,14 @@ export function apiQuery<P extends z.ZodRawShape, Q extends z.ZodRawShape>(path:
   });
 }
 
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+/** ISO weekdays, 1 Monday … 7 Sunday, each at most once */
+const isoWeekdays = z
+  .array(z.number().int().min(1).max(7))
+  .min(1)
+  .max(7)
+  .refine((days) => new Set(days).size === days.length, 'must not repeat a day');
+
 export const locationBody = z.object({
   name: text(200),
   type: z.enum(locationTypes),
@@ -71,10 +80,9 @@ export const locationBody = z.object({
   priority: z.number().int().min(1).max(10).optional(),
   performance: z.number().min(0).max(1).transform(rounded(4)).optional(),
   handling: z.array(z.enum(handlingKinds)).max(3).optional(),
-  cutoffTime: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
-    .optional(),
+  cutoffTime: timeOfDay.optional(),
+  preparationDays: z.number().int().min(0).max(30).optional(),
+  openingDays: isoWeekdays.optional(),
   downtime: z
     .array(
       z
@@ -209,6 +217,42 @@ export const cancelBody = z
       .optional(),
   })
   .default({});
+
+const wholeDays = z.number().int().min(0).max(60);
+
+/** PUT /carriers/{carrierId} (DESIGN.md section 6.1), plus an optional pickup cut-off. */
+export const carrierBody = z.object({
+  name: z.string().min(1).max(200),
+  services: z
+    .array(
+      z.object({
+        service: z.enum(services),
+        transitDays: z
+          .object({ p50: wholeDays, p90: wholeDays })
+          .refine((t) => t.p90 >= t.p50, { path: ['p90'], message: 'must be at least p50' }),
+        maxWeightKg: z.number().gt(0).max(10_000).transform(rounded(3)),
+        rates: z
+          .array(
+            z.object({ zone: z.enum(zones), maxKg: z.number().gt(0).max(10_000), price: euros(100_000) }),
+          )
+          .min(1)
+          .max(200),
+        co2KgPerTonneKm: z.number().min(0).max(100).transform(rounded(6)),
+        factorSource: z.string().min(1).max(500),
+      }),
+    )
+    .min(1)
+    .max(10)
+    .refine((list) => new Set(list.map((s) => s.service)).size === list.length, 'must not repeat a service'),
+  coverage: z
+    .array(z.string().regex(/^[0-9A-Za-z]{1,5}$/, 'must be a postcode prefix'))
+    .min(1)
+    .max(10_000)
+    .optional(),
+  dailyCapacity: z.number().int().min(0).max(10_000_000).optional(),
+  workingDays: isoWeekdays.optional(),
+  pickupCutoff: timeOfDay.optional(),
+});
 
 export const carrierEventBody = z.object({
   eventId: id,

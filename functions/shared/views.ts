@@ -30,6 +30,7 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       trackingNumber: s.trackingNumber,
       labelUrl: s.labelKey ? `${baseUrl}/shipments/${s.shipmentId}/label` : undefined,
       promisedDate: s.promisedDate,
+      carrierChoice: s.carrierChoice,
       rejection: s.rejection,
       events: (s.events ?? []).map(({ status, reason, rawCode, occurredAt, receivedAt }) => ({
         status,
@@ -51,6 +52,7 @@ export function orderView(order: StoredOrder, baseUrl: string) {
     sourcing: order.sourcing
       ? { cost: order.sourcing.cost, explanation: order.sourcing.explanation }
       : undefined,
+    promise: order.promise,
     history: order.history,
     rejection: order.rejection,
     createdAt: order.createdAt,

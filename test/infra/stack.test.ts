@@ -236,6 +236,22 @@ describe('IAM', () => {
     for (const action of writeActions) expect(actions).not.toContain(action);
   });
 
+  it('lets PUT /carriers write the network table, and the GET carrier routes only read it', () => {
+    expect(can('PutCarrier', 'dynamodb:PutItem', tableIds.network)).toBe(true);
+    expect(can('PutCarrier', 'dynamodb:PutItem', tableIds.orders)).toBe(false);
+    for (const id of ['ListCarriers', 'GetCarrier']) {
+      expect(can(id, 'dynamodb:Query', tableIds.network)).toBe(true);
+      for (const action of writeActions) expect(can(id, action, tableIds.network)).toBe(false);
+    }
+  });
+
+  it('lets DeliveryOutcome count deliveries in the network table, read orders and never write them', () => {
+    expect(can('DeliveryOutcome', 'dynamodb:UpdateItem', tableIds.network)).toBe(true);
+    expect(can('DeliveryOutcome', 'dynamodb:GetItem', tableIds.orders)).toBe(true);
+    for (const action of writeActions) expect(can('DeliveryOutcome', action, tableIds.orders)).toBe(false);
+    expect(can('DeliveryOutcome', 'events:PutEvents', busId)).toBe(true);
+  });
+
   it('lets the query index be read by name, not through index/*', () => {
     const ordersReaders = permissionsOf('GetOrder').get('dynamodb:Query') ?? new Set();
     expect(ordersReaders.has(tableIds.orders)).toBe(true);

@@ -123,6 +123,9 @@ async function setUp(
     speed: 200,
     seed: 1,
     logger,
+    // the happy journey unless a test asks for the carriers' mishaps
+    failedAttemptRate: 0,
+    lostRate: 0,
     ...overrides,
   });
   running.push(autopilot);
@@ -210,6 +213,33 @@ describe('autopilot: carriers', { timeout: 30_000 }, () => {
       expect(webhook.headers.authorization).toBeUndefined();
     }
     expect(new Set(webhooks.map((w) => (w.body as { eventId: string }).eventId)).size).toBe(4);
+  });
+
+  it('a missed delivery is reported with its reason and tried again, at most three times', async () => {
+    const { relais, bus } = await setUp({ failedAttemptRate: 1 });
+    bus.emit('ShipmentDispatched.v1', dispatched);
+    await eventually(() => expect(relais.posts()).toHaveLength(8));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const bodies = relais.posts().map((w) => w.body as { status: string; reason?: string });
+    expect(bodies.map((b) => b.status)).toEqual([
+      'PICKED_UP',
+      'IN_TRANSIT',
+      ...Array(3).fill(['OUT_FOR_DELIVERY', 'DELIVERY_FAILED']).flat(),
+    ]);
+    for (const b of bodies.filter((b) => b.status === 'DELIVERY_FAILED'))
+      expect(b.reason).toBe('recipient_absent');
+  });
+
+  it('a lost parcel is reported LOST after it went into transit, and nothing follows', async () => {
+    const { relais, bus } = await setUp({ lostRate: 1 });
+    bus.emit('ShipmentDispatched.v1', dispatched);
+    await eventually(() => expect(relais.posts()).toHaveLength(3));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(relais.posts().map((w) => (w.body as { status: string }).status)).toEqual([
+      'PICKED_UP',
+      'IN_TRANSIT',
+      'LOST',
+    ]);
   });
 
   it('stops the journey on a 404 (unknown tracking number), logging it', async () => {

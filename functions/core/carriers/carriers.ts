@@ -165,7 +165,8 @@ export const builtInCarriers: readonly Carrier[] = [
         factorSource: `${demoFactor}: overnight road express, low load factor`,
       },
     ],
-    pickupCutoff: '17:00',
+    // the express van calls late: a location's own cut-off (default 14:00) binds first
+    pickupCutoff: '19:00',
   },
   {
     carrierId: 'relais-points',
@@ -270,33 +271,6 @@ export function cheapestOffer(
   for (const offer of carrierOffers(carriers, parcel, [service]))
     if (!best || compareOffers(offer, best, co2PricePerKg) < 0) best = offer;
   return best;
-}
-
-/**
- * The fastest built-in offer of a service for a national parcel (then the cheapest), else the
- * fastest of any service. Interim choice until the carrier choice against the promise lands (issue 7).
- */
-export function interimCarrierFor(
-  service: Service,
-  weightKg: number,
-): { carrier: Carrier; offer: CarrierOffer } {
-  const parcel = { weightKg, distanceKm: 500 };
-  const fastest = (offers: CarrierOffer[]) =>
-    offers.reduce<CarrierOffer | undefined>(
-      (best, o) =>
-        !best ||
-        o.transitDays.p50 < best.transitDays.p50 ||
-        (o.transitDays.p50 === best.transitDays.p50 && o.price < best.price)
-          ? o
-          : best,
-      undefined,
-    );
-  const offer =
-    fastest(carrierOffers(builtInCarriers, parcel, [service])) ??
-    fastest(carrierOffers(builtInCarriers, parcel));
-  const carrier = builtInCarriers.find((c) => c.carrierId === offer?.carrierId);
-  if (!offer || !carrier) throw new Error(`no carrier takes a parcel of ${weightKg} kg`);
-  return { carrier, offer };
 }
 
 /** The built-in carriers with the retailer's own in place of those it redefined (by id), ordered by id. */

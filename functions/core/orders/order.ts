@@ -62,6 +62,8 @@ function plannedToShipment(order: Order, planned: PlannedShipment, index: number
     mode: order.delivery.mode,
     lines: planned.lines,
     reservation: 'held',
+    // the promise made at intake holds for every shipment of the order, re-sourced ones too
+    promisedDate: order.promise?.latestDate,
   };
 }
 

@@ -119,6 +119,31 @@ export interface Shipment {
   attempts?: number | undefined;
   /** the incident the carrier reported, before (and after) the workflow resolves it */
   incidentKind?: IncidentKind | undefined;
+  /** why this carrier and service at dispatch, and what else was possible */
+  carrierChoice?: CarrierChoiceRecord | undefined;
+  /** the day whose slot this shipment holds with its carrier (carrier daily capacity) */
+  carrierCapacityDay?: string | undefined;
+}
+
+export interface CarrierAlternative {
+  carrierId: string;
+  service: Service;
+  cost: number;
+  co2Kg: number;
+  deliveryDate: string;
+}
+
+export interface CarrierChoiceRecord {
+  reason: string;
+  alternatives: CarrierAlternative[];
+}
+
+/** What the customer was promised when the order was received (DESIGN.md section 6.1). */
+export interface OrderPromise {
+  service: Service;
+  earliestDate: string;
+  latestDate: string;
+  carrierId?: string | undefined;
 }
 
 export interface HistoryEntry {
@@ -143,6 +168,7 @@ export interface Order {
   lines: OrderLine[];
   shipments: Shipment[];
   sourcing?: SourcingRecord | undefined;
+  promise?: OrderPromise | undefined;
   history: HistoryEntry[];
   rejection?: { reason: string } | undefined;
   incidents?: Incident[] | undefined;
