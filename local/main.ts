@@ -4,18 +4,19 @@
  * SIGINT or SIGTERM stops everything (DynamoDB Local included) and exits 0.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../lib/paths.ts';
 import { describeStatusEvent, type LocalCloud, startLocalCloud } from './cloud.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
 import { synthBundled } from './synth.ts';
 
-const usage = `Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--verbose]
+const usage = `Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--verbose] [--data-dir DIR]
 
   --seed demo|none     load the demo network of French warehouses, stores and stock (default demo)
   --autopilot on|off   simulated stores and carriers move orders along (default on)
   --in-memory          keep no data; otherwise it persists under .relais/
+  --data-dir DIR       where persisted data lives (default .relais/ in the project)
   --verbose            handler debug logs, one line per request, CDK output
 
 Environment: PORT (default 3000), RELAIS_WEBHOOK_SECRET (default local-dev-secret),
@@ -26,6 +27,7 @@ interface Settings {
   autopilot: boolean;
   inMemory: boolean;
   verbose: boolean;
+  dataDir: string;
   port: number;
   webhookSecret: string;
   apiToken: string | undefined;
@@ -41,6 +43,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
       autopilot: { type: 'string', default: 'on' },
       'in-memory': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: join(projectRoot, '.relais') },
     },
   });
   if (values.seed !== 'demo' && values.seed !== 'none')
@@ -56,6 +59,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
     autopilot: values.autopilot === 'on',
     inMemory: values['in-memory'],
     verbose: values.verbose,
+    dataDir: resolve(values['data-dir']),
     port,
     webhookSecret: env.RELAIS_WEBHOOK_SECRET || 'local-dev-secret',
     apiToken: env.RELAIS_API_TOKEN || undefined,
@@ -166,7 +170,7 @@ async function main(): Promise<void> {
   });
 
   const started = performance.now();
-  const dataDir = join(projectRoot, '.relais');
+  const { dataDir } = settings;
   try {
     // The JVM takes seconds to start: it starts while the stack synthesizes.
     const dynamoDbStartedAt = performance.now();
@@ -205,7 +209,7 @@ async function main(): Promise<void> {
     const { model } = cloud;
     progress(
       `${model.functions.length} functions, ${model.routes.length} routes, ${model.stateMachines.length} state machines, ` +
-        `${model.rules.length} rules, ${model.tables.length} tables (${settings.inMemory ? 'in memory' : 'data in .relais/'})`,
+        `${model.rules.length} rules, ${model.tables.length} tables (${settings.inMemory ? 'in memory' : `data in ${dataDir}`})`,
     );
     cloud.bus.subscribe((event) => {
       const line = describeStatusEvent(event);
@@ -213,7 +217,7 @@ async function main(): Promise<void> {
     });
 
     if (settings.seed === 'demo' && (await hasNetwork(cloud.url, settings.apiToken))) {
-      progress('demo network already in .relais/: kept as it is (delete .relais/ to start afresh)');
+      progress(`demo network already in ${dataDir}: kept as it is (delete it to start afresh)`);
     } else if (settings.seed === 'demo') {
       const seedStarted = performance.now();
       const { seedDemo } = await import('./seed.ts');
