@@ -177,7 +177,9 @@ describe.each([
       }, 'four succeeded fulfilment executions');
       expect(executions.map((e) => e.name).sort()).toEqual([allocated, dispatched, packed, received].sort());
     } catch (error) {
-      throw new Error(`${String(error)}\n--- first run:\n${first.output()}\n--- second run:\n${second.output()}`);
+      throw new Error(
+        `${String(error)}\n--- first run:\n${first.output()}\n--- second run:\n${second.output()}`,
+      );
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exit).toBe(0);
