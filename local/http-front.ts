@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localAccount } from './account.ts';
+import { keepIdleConnectionsOpen } from './keep-alive.ts';
 import type { LocalEndpoints } from './lambda-runtime.ts';
 
 export interface HttpFrontRoute {
@@ -500,6 +501,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   const server = createServer((request, response) => {
     void handle(request, response);
   });
+  keepIdleConnectionsOpen(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

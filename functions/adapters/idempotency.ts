@@ -9,10 +9,13 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import { IdempotencyConflict } from '../shared/errors.ts';
 
+/** What a request that finds its key still in progress is told to wait (`Retry-After`). */
+export const inProgressRetryAfterSeconds = 1;
+
 /**
  * Runs `work` once per idempotency key (Powertools idempotency, records in the Idempotency table
  * for 24 h): the same key and body answer the stored result; the same key with another body, or
- * while the first is still running, is an IdempotencyConflict (409).
+ * while the first is still running, is an IdempotencyConflict (409, with `Retry-After` for the latter).
  */
 export function oncePerKey<B, R>(
   tableName: () => string,
@@ -52,8 +55,12 @@ export function oncePerKey<B, R>(
       if (error instanceof IdempotencyValidationError)
         throw new IdempotencyConflict('this Idempotency-Key was used with another body');
       if (error instanceof IdempotencyAlreadyInProgressError)
+        // an intake takes well under a second: its retry then gets the stored answer
         throw new IdempotencyConflict(
           'a request with this Idempotency-Key is still in progress; retry shortly',
+          {
+            retryAfterSeconds: inProgressRetryAfterSeconds,
+          },
         );
       throw error;
     }

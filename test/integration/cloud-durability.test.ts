@@ -2,7 +2,10 @@
  * The local cloud with persisted data survives a stop: orders left RECEIVED, ALLOCATED, PACKED and
  * DISPATCHED when `npm start` is stopped (SIGTERM) or killed (SIGKILL of its main process) all
  * reach DELIVERED after the next start on the same data, with the stock exact, and their
- * executions are listed. The cloud runs in a child process, as `npm start` runs it.
+ * executions are listed. The cloud runs in a child process, as `npm start` runs it. One chain of
+ * three starts on one data directory (a start costs seconds of JVM and function loading): the
+ * first is stopped with SIGTERM, the second resumes and delivers its orders, then takes four more
+ * and is killed with SIGKILL, and the third resumes and delivers those.
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { apiClient, eventually, testWebhookSecret } from '../support/cloud.ts';
 import { homeOrder, orderOf, postCarrierEvent, seedSmallNetwork, untilStatus } from '../support/journey.ts';
 
@@ -111,79 +114,102 @@ async function deliver(api: ReturnType<typeof apiClient>, url: string, orderId: 
   return untilStatus(api, orderId, 'DELIVERED');
 }
 
-describe.each([
-  ['SIGTERM', 'dt'],
-  ['SIGKILL', 'dk'],
-] as const)('a cloud stopped with %s', (signal, prefix) => {
-  it('resumes every order on the next start: all delivered, stock exact, executions listed', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), `relais-durable-${prefix}-`));
-    dataDirs.push(dataDir);
-    const first = await startCloud(dataDir);
-    const api = apiClient(() => first.url);
-    const ids = await seedSmallNetwork(api, prefix);
-    const mugOrder = (orderId: string) => ({ ...homeOrder([{ sku: ids.mug, quantity: 1 }]), orderId });
+/** Places four orders and leaves them DISPATCHED, ALLOCATED, PACKED (confirmed) and RECEIVED (just placed). */
+async function ordersInFlight(api: ReturnType<typeof apiClient>, prefix: string, sku: string) {
+  const order = (orderId: string) => ({ ...homeOrder([{ sku, quantity: 1 }]), orderId });
+  const ids = {
+    dispatched: `${prefix}-DISPATCHED`,
+    allocated: `${prefix}-ALLOCATED`,
+    packed: `${prefix}-PACKED`,
+    received: `${prefix}-RECEIVED`,
+  };
+  for (const orderId of [ids.dispatched, ids.allocated, ids.packed]) {
+    expect((await api.placeOrder(order(orderId), `key-${orderId}`)).status).toBe(202);
+  }
+  expect((await confirm(api, ids.dispatched)).status).toBe(202);
+  await untilStatus(api, ids.dispatched, 'SHIPPED');
+  await untilStatus(api, ids.allocated, 'ALLOCATED');
+  expect((await confirm(api, ids.packed)).status).toBe(202);
+  // stopped at once after this: the last order may not be allocated yet, the confirmed one not dispatched
+  expect((await api.placeOrder(order(ids.received), `key-${ids.received}`)).status).toBe(202);
+  return Object.values(ids);
+}
 
-    const dispatched = `${prefix}-DISPATCHED`;
-    const allocated = `${prefix}-ALLOCATED`;
-    const packed = `${prefix}-PACKED`;
-    const received = `${prefix}-RECEIVED`;
-    for (const orderId of [dispatched, allocated, packed]) {
-      expect((await api.placeOrder(mugOrder(orderId), `key-${orderId}`)).status).toBe(202);
+async function stop(cloud: RunningCloud, signal: 'SIGTERM' | 'SIGKILL') {
+  cloud.child.kill(signal);
+  const code = await cloud.exit;
+  if (signal === 'SIGTERM') expect(code).toBe(0);
+  // the JVM's watchdog kills it once its parent is gone, however it went
+  await eventually(
+    async () => (javaOn(cloud.endpoints.dynamodb) === '' ? true : undefined),
+    'DynamoDB Local to be gone',
+    10_000,
+  );
+}
+
+/** Delivers the orders on the restarted cloud, checks that it listed their executions as resumed. */
+async function resumeAndDeliver(cloud: RunningCloud, orderIds: string[], previous: RunningCloud) {
+  const api = apiClient(() => cloud.url);
+  try {
+    expect(cloud.output()).toMatch(/executions resumed/);
+    for (const orderId of orderIds) {
+      const order = await deliver(api, cloud.url, orderId);
+      expect(order.status, orderId).toBe('DELIVERED');
     }
-    expect((await confirm(api, dispatched)).status).toBe(202);
-    await untilStatus(api, dispatched, 'SHIPPED');
-    await untilStatus(api, allocated, 'ALLOCATED');
-    expect((await confirm(api, packed)).status).toBe(202);
-    expect((await api.placeOrder(mugOrder(received), `key-${received}`)).status).toBe(202);
-    // stopped at once: the confirmed order has not been dispatched, the last one not allocated
-    const before = {
-      packed: (await orderOf(api, packed)).status,
-      received: (await orderOf(api, received)).status,
-    };
-    first.child.kill(signal);
-    const code = await first.exit;
-    if (signal === 'SIGTERM') expect(code).toBe(0);
-    // the JVM's watchdog kills it once its parent is gone, however it went
-    await eventually(
-      async () => (javaOn(first.endpoints.dynamodb) === '' ? true : undefined),
-      'DynamoDB Local to be gone',
-      10_000,
+    const executions = await fulfilmentExecutions(cloud.endpoints.stepfunctions);
+    const succeeded = executions.filter((e) => e.status === 'SUCCEEDED').map((e) => e.name);
+    expect(succeeded).toEqual(expect.arrayContaining(orderIds));
+    return executions;
+  } catch (error) {
+    throw new Error(
+      `${String(error)}\n--- before the stop:\n${previous.output()}\n--- after:\n${cloud.output()}`,
     );
+  }
+}
 
-    const second = await startCloud(dataDir);
-    const again = apiClient(() => second.url);
-    try {
-      expect(second.output()).toMatch(/executions resumed/);
-      for (const orderId of [received, packed, allocated, dispatched]) {
-        const order = await deliver(again, second.url, orderId);
-        expect(order.status, `${orderId} (was ${JSON.stringify(before)})`).toBe('DELIVERED');
-      }
-      const stock = (await again.get(`/inventory/${ids.mug}`)).body as {
-        locations: { onHand: number; reserved: number; available: number }[];
-      };
-      const total = (field: 'onHand' | 'reserved' | 'available') =>
-        stock.locations.reduce((sum, location) => sum + location[field], 0);
-      // 24 mugs seeded, 4 shipped
-      expect({ onHand: total('onHand'), reserved: total('reserved'), available: total('available') }).toEqual(
-        {
-          onHand: 20,
-          reserved: 0,
-          available: 20,
-        },
-      );
-      const executions = await eventually(async () => {
-        const listed = await fulfilmentExecutions(second.endpoints.stepfunctions);
-        return listed.filter((e) => e.status === 'SUCCEEDED').length === 4 ? listed : undefined;
-      }, 'four succeeded fulfilment executions');
-      expect(executions.map((e) => e.name).sort()).toEqual([allocated, dispatched, packed, received].sort());
-    } catch (error) {
-      throw new Error(
-        `${String(error)}\n--- first run:\n${first.output()}\n--- second run:\n${second.output()}`,
-      );
-    } finally {
-      second.child.kill('SIGTERM');
-      expect(await second.exit).toBe(0);
-    }
-    expect(javaOn(second.endpoints.dynamodb)).toBe('');
-  }, 420_000);
-});
+it('resumes every order after a SIGTERM and after a SIGKILL: all delivered, stock exact, executions listed', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relais-durable-'));
+  dataDirs.push(dataDir);
+  const first = await startCloud(dataDir);
+  const ids = await seedSmallNetwork(
+    apiClient(() => first.url),
+    'du',
+  );
+  const stoppedOrders = await ordersInFlight(
+    apiClient(() => first.url),
+    'du-term',
+    ids.mug,
+  );
+  await stop(first, 'SIGTERM');
+
+  const second = await startCloud(dataDir);
+  await resumeAndDeliver(second, stoppedOrders, first);
+  const killedOrders = await ordersInFlight(
+    apiClient(() => second.url),
+    'du-kill',
+    ids.mug,
+  );
+  await stop(second, 'SIGKILL');
+
+  const third = await startCloud(dataDir);
+  try {
+    const executions = await resumeAndDeliver(third, killedOrders, second);
+    expect(executions.map((e) => e.name).sort()).toEqual([...stoppedOrders, ...killedOrders].sort());
+    expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
+    const stock = (await apiClient(() => third.url).get(`/inventory/${ids.mug}`)).body as {
+      locations: { onHand: number; reserved: number; available: number }[];
+    };
+    const total = (field: 'onHand' | 'reserved' | 'available') =>
+      stock.locations.reduce((sum, location) => sum + location[field], 0);
+    // 24 mugs seeded, 8 shipped
+    expect({ onHand: total('onHand'), reserved: total('reserved'), available: total('available') }).toEqual({
+      onHand: 16,
+      reserved: 0,
+      available: 16,
+    });
+  } finally {
+    third.child.kill('SIGTERM');
+    expect(await third.exit).toBe(0);
+  }
+  expect(javaOn(third.endpoints.dynamodb)).toBe('');
+}, 600_000);
