@@ -15,7 +15,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  *
  *   java -Djava.library.path=.../DynamoDBLocal_lib -cp .../DynamoDBLocal.jar DynamoDbLocalOnLoopback.java -port 8000 -inMemory
  *
- * Telemetry is never configured here, so DynamoDB Local sends none.
+ * (local/dynamodb.ts runs it compiled, with the same arguments.)
  */
 public class DynamoDbLocalOnLoopback {
   public static void main(String[] args) throws Exception {

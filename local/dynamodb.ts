@@ -198,6 +198,8 @@ async function startOnce(port: number, options: DynamoDbLocalOptions): Promise<D
       String(port),
       ...(path === undefined ? ['-inMemory'] : ['-dbPath', path]),
       '-sharedDb',
+      // on by default: it would try to reach AWS from a machine that may have no network
+      '-disableTelemetry',
     ],
     // it writes a dynamodb-local-metadata.json where it runs: beside the jar, not in the project
     { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
