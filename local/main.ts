@@ -4,7 +4,7 @@
  * SIGINT or SIGTERM stops everything (DynamoDB Local included) and exits 0.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../lib/paths.ts';
 import { describeStatusEvent, type LocalCloud, startLocalCloud } from './cloud.ts';
@@ -12,12 +12,13 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
 import { synthBundled } from './synth.ts';
 import { maxOrdersPerMinute, type Traffic } from './traffic.ts';
 
-const usage = `Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--traffic <n>] [--verbose]
+const usage = `Usage: npm start -- [--seed demo|none] [--autopilot on|off] [--in-memory] [--traffic <n>] [--verbose] [--data-dir DIR]
 
   --seed demo|none     load the demo network of French warehouses, stores and stock (default demo)
   --autopilot on|off   simulated stores and carriers move orders along (default on)
   --in-memory          keep no data; otherwise it persists under .relais/
   --traffic <n>        place <n> demo orders a minute (default 0, off; the pages at / can change it)
+  --data-dir DIR       where persisted data lives (default .relais/ in the project)
   --verbose            handler debug logs, one line per request, CDK output
 
 Environment: PORT (default 3000), RELAIS_WEBHOOK_SECRET (default local-dev-secret),
@@ -29,6 +30,7 @@ interface Settings {
   inMemory: boolean;
   trafficPerMinute: number;
   verbose: boolean;
+  dataDir: string;
   port: number;
   webhookSecret: string;
   apiToken: string | undefined;
@@ -45,6 +47,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
       'in-memory': { type: 'boolean', default: false },
       traffic: { type: 'string', default: '0' },
       verbose: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: join(projectRoot, '.relais') },
     },
   });
   if (values.seed !== 'demo' && values.seed !== 'none')
@@ -67,6 +70,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
     inMemory: values['in-memory'],
     trafficPerMinute,
     verbose: values.verbose,
+    dataDir: resolve(values['data-dir']),
     port,
     webhookSecret: env.RELAIS_WEBHOOK_SECRET || 'local-dev-secret',
     apiToken: env.RELAIS_API_TOKEN || undefined,
@@ -179,7 +183,7 @@ async function main(): Promise<void> {
   });
 
   const started = performance.now();
-  const dataDir = join(projectRoot, '.relais');
+  const { dataDir } = settings;
   try {
     // The JVM takes seconds to start: it starts while the stack synthesizes.
     const dynamoDbStartedAt = performance.now();
@@ -218,7 +222,7 @@ async function main(): Promise<void> {
     const { model } = cloud;
     progress(
       `${model.functions.length} functions, ${model.routes.length} routes, ${model.stateMachines.length} state machines, ` +
-        `${model.rules.length} rules, ${model.tables.length} tables (${settings.inMemory ? 'in memory' : 'data in .relais/'})`,
+        `${model.rules.length} rules, ${model.tables.length} tables (${settings.inMemory ? 'in memory' : `data in ${dataDir}`})`,
     );
     cloud.bus.subscribe((event) => {
       const line = describeStatusEvent(event);
@@ -226,7 +230,7 @@ async function main(): Promise<void> {
     });
 
     if (settings.seed === 'demo' && (await hasNetwork(cloud.url, settings.apiToken))) {
-      progress('demo network already in .relais/: kept as it is (delete .relais/ to start afresh)');
+      progress(`demo network already in ${dataDir}: kept as it is (delete it to start afresh)`);
     } else if (settings.seed === 'demo') {
       const seedStarted = performance.now();
       const { seedDemo } = await import('./seed.ts');

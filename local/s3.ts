@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { keepIdleConnectionsOpen } from './keep-alive.ts';
 
 /** The part of s3rver's API used here (the package ships no types). */
 interface S3rverInstance {
@@ -65,6 +66,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
   });
   const address = await server.run();
+  if (server.httpServer) keepIdleConnectionsOpen(server.httpServer);
   let stopping: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,

@@ -6,6 +6,8 @@ import type { AppPorts } from './ports.ts';
 import { deliveryOptions } from './promise-delivery.ts';
 import { requireOrderReferences } from './references.ts';
 
+type ReceivedOrder = ReturnType<typeof receivedOrder>;
+
 export type OrderRequest = Omit<NewOrder, 'orderId'> & { orderId?: string | undefined };
 
 /**
@@ -37,7 +39,10 @@ export async function receiveOrder(
   };
   if (!(await ports.orders.create(order))) {
     const existing = await ports.orders.get(orderId);
-    throw new Conflict(`order ${orderId} already exists (status ${existing?.status ?? 'unknown'})`);
+    // the same request again, after a first try that stopped between storing and starting
+    if (existing?.status !== 'RECEIVED' || !sameRequest(existing, order)) {
+      throw new Conflict(`order ${orderId} already exists (status ${existing?.status ?? 'unknown'})`);
+    }
   }
   await ports.workflows.startFulfilment(orderId);
   await ports.events.publish([
@@ -51,4 +56,31 @@ export async function receiveOrder(
     }),
   ]);
   return { orderId, status: order.status };
+}
+
+/**
+ * A retried intake whose answer was replayed from its idempotency record: starts the workflow if
+ * the first try answered without it (a crash, a lost execution). Step Functions refuses a second
+ * execution of the same name, so an order is never fulfilled twice.
+ */
+export async function ensureFulfilment(ports: Pick<AppPorts, 'workflows'>, orderId: string) {
+  return ports.workflows.startFulfilment(orderId);
+}
+
+function sameRequest(stored: ReceivedOrder, incoming: ReceivedOrder): boolean {
+  const request = (order: ReceivedOrder) =>
+    canonical([order.channel, order.customer, order.delivery, order.lines]);
+  return request(stored) === request(incoming);
+}
+
+/** JSON with keys sorted: a stored item's maps do not keep the order their keys were written in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ports, resourcesFromEnvironment } from '../adapters/aws-ports.ts';
 import { oncePerKey } from '../adapters/idempotency.ts';
-import { receiveOrder } from '../app/receive-order.ts';
+import { ensureFulfilment, receiveOrder } from '../app/receive-order.ts';
 import { ValidationFailed } from '../shared/errors.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
 import { apiRequest, orderBody } from '../shared/schemas.ts';
@@ -10,6 +10,7 @@ import { apiRequest, orderBody } from '../shared/schemas.ts';
 const receiveOnce = oncePerKey(
   () => resourcesFromEnvironment.tables.idempotency,
   (body: z.infer<typeof orderBody>) => receiveOrder(ports(), body, randomUUID),
+  { onReplay: (result) => ensureFulfilment(ports(), result.orderId) },
 );
 
 /** POST /orders: one order per Idempotency-Key, its workflow started, 202 with its id. */

@@ -13,10 +13,16 @@ export abstract class DomainError extends Error {
   /** true when the message can be shown to the caller as is */
   readonly expose: boolean = true;
   readonly errors: FieldError[] | undefined;
+  /** when the same request may succeed if retried later: sent as `Retry-After` (seconds) */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(message: string, options: { errors?: FieldError[]; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { errors?: FieldError[]; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.errors = options.errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -36,10 +36,15 @@ function kebab(name: string): string {
 }
 
 export function problemFromDomainError(error: DomainError): APIGatewayProxyStructuredResultV2 {
-  return problem(error.statusCode, error.expose ? error.message : (titles[error.statusCode] ?? 'Error'), {
-    type: kebab(error.name),
-    errors: error.errors,
-  });
+  const answer = problem(
+    error.statusCode,
+    error.expose ? error.message : (titles[error.statusCode] ?? 'Error'),
+    { type: kebab(error.name), errors: error.errors },
+  );
+  if (error.retryAfterSeconds !== undefined) {
+    answer.headers = { ...answer.headers, 'retry-after': String(error.retryAfterSeconds) };
+  }
+  return answer;
 }
 
 /** Field errors from Standard Schema issues (what the Powertools parser reports), dotted paths. */

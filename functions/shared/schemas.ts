@@ -41,11 +41,22 @@ const email = z
 
 /**
  * An API Gateway v2 event whose JSON body and path parameters are checked at the edge. A missing
- * body reads as `{}`, so the answer names the missing fields rather than the body.
+ * body reads as `{}`, so the answer names the missing fields rather than the body; with
+ * `bodyRequired`, a missing or blank body is a 400 naming `body` (for a body whose `{}` means
+ * something, such as "clear everything", which an empty request must not do by accident).
  */
-export function apiRequest<B extends z.ZodType, P extends z.ZodRawShape>(body: B, path: P) {
+export function apiRequest<B extends z.ZodType, P extends z.ZodRawShape>(
+  body: B,
+  path: P,
+  options: { bodyRequired?: boolean } = {},
+) {
   return APIGatewayProxyEventV2Schema.extend({
-    body: z.preprocess((raw) => raw ?? '{}', JSONStringified(body)),
+    body: options.bodyRequired
+      ? z.preprocess(
+          (raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw),
+          z.string({ error: 'is required (a JSON object)' }).pipe(JSONStringified(body)),
+        )
+      : z.preprocess((raw) => raw ?? '{}', JSONStringified(body)),
     // prefault: an absent map is parsed as {}, so inner defaults and required fields apply
     pathParameters: z.object(path).prefault({} as never),
   });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type {
   DescribeExecutionInput,
   DescribeExecutionOutput,
@@ -30,8 +30,9 @@ import {
 } from 'aws-local-stepfunctions';
 import { AwsError } from '../aws-json-server.ts';
 import { type PreparedDefinition, prepareDefinition, type TaskState } from './definition.ts';
+import { ExecutionStore, type StepRecord, type StoredExecution } from './execution-store.ts';
 import { ExecutionHistory, type LibraryEvent } from './history.ts';
-import { TaskAborted } from './task-failure.ts';
+import { TaskAborted, TaskFailure } from './task-failure.ts';
 import { TaskTokens } from './task-tokens.ts';
 import { type Integration, type Invoke, type JsonValue, type TaskContext, TaskRunner } from './tasks.ts';
 
@@ -59,6 +60,11 @@ export interface LocalStepFunctionsOptions {
   integrations?: Record<string, Integration>;
   /** pause before each Retry in ms, instead of IntervalSeconds × BackoffRate^n; default 10 */
   retryIntervalMs?: number;
+  /**
+   * where executions are kept so that they survive a stop or a crash: `resume()` runs those that
+   * were running again; without it, executions live in memory and a stop aborts them
+   */
+  stateDir?: string;
 }
 
 export interface StateMachineRegistration {
@@ -101,6 +107,18 @@ interface Execution {
   abandonedScopes: Set<string>;
   abort: () => void;
   done: Promise<void>;
+  /** the value `$$.Task.Token` has in this execution, kept across restarts */
+  tokenPlaceholder: string;
+  /** what each task step did, for a replay after a restart (durable executions only) */
+  steps: Record<string, StepRecord>;
+  /** how many times each step key was reached in this run (a retry reaches it again) */
+  occurrences: Map<string, number>;
+  /** transitions the replay will count again, not to be counted twice */
+  replayTransitions: number;
+  /** the cloud stopped while it ran: nothing more is recorded, it resumes at the next start */
+  suspended: boolean;
+  /** a write of its state is due */
+  dirty: boolean;
 }
 
 const forbiddenInNames = new Set(' \t\n\r<>{}[]?*"#%\\^|~`$&,;:/');
@@ -116,6 +134,9 @@ export class LocalStepFunctions {
   private readonly tokens = new TaskTokens();
   private readonly tasks: TaskRunner;
   private readonly accountId: string;
+  private readonly store: ExecutionStore | undefined;
+  /** the waiting step of each token issued, to record its answer before acknowledging it */
+  private readonly stepsByToken = new Map<string, { execution: Execution; step: StepRecord }>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.accountId = options.accountId ?? '000000000000';
@@ -126,6 +147,7 @@ export class LocalStepFunctions {
       accountId: this.accountId,
       tokens: this.tokens,
     });
+    this.store = options.stateDir === undefined ? undefined : new ExecutionStore(options.stateDir);
   }
 
   register(machine: StateMachineRegistration): void {
@@ -169,26 +191,22 @@ export class LocalStepFunctions {
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
 
-    const execution: Execution = {
+    const execution = this.restore(machine, {
       executionArn,
       stateMachineArn: machine.arn,
       name,
       input,
       status: 'RUNNING',
-      startDate: new Date(),
-      tasks: machine.prepared.tasks,
-      history: new ExecutionHistory(
-        (state) => machine.prepared.tasks.find((task) => task.name === state)?.resource,
-      ),
+      startDate: new Date().toISOString(),
+      tokenPlaceholder: `local-task-token-${randomUUID()}`,
       transitions: 0,
-      abandonedScopes: new Set(),
-      abort: () => {},
-      done: Promise.resolve(),
-    };
-    this.executions.set(executionArn, execution);
+      history: [],
+      steps: {},
+    });
     execution.history.add('ExecutionStarted', {
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
+    this.saveNow(execution);
     this.run(machine, execution, parsedInput);
     return { executionArn, startDate: execution.startDate };
   }
@@ -239,12 +257,16 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(request: SendTaskSuccessInput): Record<string, never> {
-    this.tokens.succeed(request.taskToken ?? '', request.output ?? '');
+    const token = request.taskToken ?? '';
+    this.tokens.succeed(token, request.output ?? '');
+    this.recordAnswer(token, { output: JSON.parse(request.output ?? '') });
     return {};
   }
 
   sendTaskFailure(request: SendTaskFailureInput): Record<string, never> {
-    this.tokens.fail(request.taskToken ?? '', request.error, request.cause);
+    const token = request.taskToken ?? '';
+    this.tokens.fail(token, request.error, request.cause);
+    this.recordAnswer(token, { error: request.error ?? '', cause: request.cause ?? '' });
     return {};
   }
 
@@ -306,9 +328,47 @@ export class LocalStepFunctions {
     return this.tokens.pending(executionArn);
   }
 
-  /** Aborts every running execution and waits for them to wind down. */
+  /**
+   * Runs again the executions of `stateDir` that were running when the cloud last stopped (or
+   * crashed), from their stored steps: finished steps answer their recorded outcome without being
+   * invoked again, waiting tasks wait again on the token they had, until their original deadline.
+   * Finished executions are listed as they ended. Call once, after `register`.
+   */
+  resume(): { resumed: number; finished: number } {
+    const counts = { resumed: 0, finished: 0 };
+    for (const stored of this.store?.loadAll() ?? []) {
+      if (this.executions.has(stored.executionArn)) continue;
+      const machine = this.machines.get(stored.stateMachineArn);
+      if (!machine) {
+        console.warn(`[local-stepfunctions] ${stored.executionArn}: its state machine is gone; not resumed`);
+        continue;
+      }
+      const execution = this.restore(machine, stored);
+      if (execution.status !== 'RUNNING') {
+        counts.finished += 1;
+        continue;
+      }
+      counts.resumed += 1;
+      this.run(machine, execution, JSON.parse(execution.input));
+    }
+    return counts;
+  }
+
+  /**
+   * Stops running executions: durable ones are suspended as they are on disk (they resume at the
+   * next start), others are aborted. Waits for them to wind down.
+   */
   async close(): Promise<void> {
     const running = [...this.executions.values()].filter((execution) => execution.status === 'RUNNING');
+    if (this.store) {
+      for (const execution of running) {
+        this.saveNow(execution);
+        execution.suspended = true;
+        execution.abort();
+      }
+      await Promise.all(running.map((execution) => execution.done));
+      return;
+    }
     for (const execution of running) {
       this.stopExecution({
         executionArn: execution.executionArn,
@@ -319,23 +379,60 @@ export class LocalStepFunctions {
     await Promise.all(running.map((execution) => execution.done));
   }
 
+  /** An execution in memory from its stored form (a new one, or one read back after a restart). */
+  private restore(machine: RegisteredMachine, stored: StoredExecution): Execution {
+    const execution: Execution = {
+      executionArn: stored.executionArn,
+      stateMachineArn: stored.stateMachineArn,
+      name: stored.name,
+      input: stored.input,
+      status: stored.status,
+      startDate: new Date(stored.startDate),
+      stopDate: stored.stopDate === undefined ? undefined : new Date(stored.stopDate),
+      output: stored.output,
+      error: stored.error,
+      cause: stored.cause,
+      tasks: machine.prepared.tasks,
+      history: new ExecutionHistory(
+        (state) => machine.prepared.tasks.find((task) => task.name === state)?.resource,
+        stored.history,
+        () => this.saveSoon(execution),
+      ),
+      transitions: stored.transitions,
+      abandonedScopes: new Set(),
+      abort: () => {},
+      done: Promise.resolve(),
+      tokenPlaceholder: stored.tokenPlaceholder,
+      steps: stored.steps,
+      occurrences: new Map(),
+      replayTransitions: stored.transitions,
+      suspended: false,
+      dirty: false,
+    };
+    this.executions.set(execution.executionArn, execution);
+    return execution;
+  }
+
   private run(machine: RegisteredMachine, execution: Execution, input: JsonValue): void {
     // The library gives every task of an execution the same $$.Task.Token: tasks replace this
     // placeholder with a token of their own
-    const tokenPlaceholder = `local-task-token-${randomUUID()}`;
+    const { tokenPlaceholder } = execution;
     const context: TaskContext = {
       executionArn: execution.executionArn,
       tokenPlaceholder,
-      isRunning: () => execution.status === 'RUNNING',
+      isRunning: () => isLive(execution),
       isAbandoned: (task) => task.scopes.some((scope) => execution.abandonedScopes.has(scope)),
       record: (type, details) => {
-        if (execution.status === 'RUNNING') execution.history.add(type, details);
+        if (isLive(execution)) execution.history.add(type, details);
       },
     };
     const handlers: TaskHandlers = Object.fromEntries(
       machine.prepared.tasks.map((task) => [
         task.name,
-        (taskInput: JsonValue) => this.tasks.run(task, taskInput, context),
+        (taskInput: JsonValue) =>
+          this.store
+            ? this.runStep(execution, task, taskInput, context)
+            : this.tasks.run(task, taskInput, context),
       ]),
     );
     let run: ReturnType<StateMachine['run']>;
@@ -371,7 +468,7 @@ export class LocalStepFunctions {
       // the event log lags the result by a few ticks; wait for it so the history is complete
       .then(async (outcome) => {
         await Promise.race([logged, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-        this.settle(execution, outcome);
+        if (!execution.suspended) this.settle(execution, outcome);
       })
       .catch((error: unknown) => console.error(`[local-stepfunctions] ${execution.executionArn}:`, error));
   }
@@ -379,7 +476,7 @@ export class LocalStepFunctions {
   private async follow(execution: Execution, events: AsyncGenerator<LibraryEvent>): Promise<void> {
     try {
       for await (const event of events) {
-        if (execution.status !== 'RUNNING') continue;
+        if (!isLive(execution)) continue;
         if (event.type === 'StateEntered' || event.type === 'StateRetried') {
           this.countTransition(execution, event);
           // a Map or Parallel state entered again, or retried, runs fresh iterations
@@ -399,6 +496,11 @@ export class LocalStepFunctions {
     execution: Execution,
     event: LibraryEvent & { state: { name: string; type: string } },
   ) {
+    if (execution.replayTransitions > 0) {
+      // counted before the restart
+      execution.replayTransitions -= 1;
+      return;
+    }
     execution.transitions += 1;
     try {
       this.options.onTransition?.({
@@ -465,8 +567,112 @@ export class LocalStepFunctions {
     const { type, ...details } = event;
     const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
     execution.history.add(type, { [key]: details });
+    this.saveNow(execution);
+    for (const [token, entry] of this.stepsByToken) {
+      if (entry.execution === execution) this.stepsByToken.delete(token);
+    }
     if (status === 'ABORTED') {
       this.tokens.abandon(execution.executionArn, new TaskAborted('The execution was stopped'));
+    }
+  }
+
+  /**
+   * One task step of a durable execution. A step that ended before a restart answers its recorded
+   * outcome (the replay goes through the states again without invoking anything); one that was
+   * under way runs again (handlers are idempotent, as Step Functions' at-least-once tasks need),
+   * a waiting one on the token it had.
+   */
+  private async runStep(
+    execution: Execution,
+    task: TaskState,
+    input: JsonValue,
+    context: TaskContext,
+  ): Promise<JsonValue> {
+    const key = `${task.name}#${createHash('sha256').update(JSON.stringify(input)).digest('base64url')}`;
+    const occurrence = (execution.occurrences.get(key) ?? 0) + 1;
+    execution.occurrences.set(key, occurrence);
+    const stepKey = `${key}#${occurrence}`;
+    const step = execution.steps[stepKey] ?? {};
+    execution.steps[stepKey] = step;
+    if (step.outcome) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if ('output' in step.outcome) return step.outcome.output as JsonValue;
+      throw new TaskFailure(step.outcome.error, step.outcome.cause);
+    }
+    const stepContext: TaskContext = {
+      ...context,
+      ...(step.token !== undefined && step.deadline !== undefined
+        ? { resumed: { token: step.token, deadline: step.deadline, submitted: step.submitted === true } }
+        : {}),
+      onTokenIssued: (token, deadline) => {
+        step.token = token;
+        step.deadline = deadline;
+        this.stepsByToken.set(token, { execution, step });
+        // before the function runs: whoever it hands the token to must be able to use it after a crash
+        this.saveNow(execution);
+      },
+      onSubmitted: () => {
+        step.submitted = true;
+        this.saveSoon(execution);
+      },
+    };
+    if (step.token !== undefined) this.stepsByToken.set(step.token, { execution, step });
+    try {
+      const output = await this.tasks.run(task, input, stepContext);
+      if (isLive(execution)) {
+        step.outcome = { output };
+        this.saveNow(execution);
+      }
+      return output;
+    } catch (thrown) {
+      if (isLive(execution) && thrown instanceof TaskFailure && !(thrown instanceof TaskAborted)) {
+        step.outcome = { error: thrown.name, cause: thrown.message };
+        this.saveNow(execution);
+      }
+      throw thrown;
+    } finally {
+      if (step.token !== undefined) this.stepsByToken.delete(step.token);
+    }
+  }
+
+  /** SendTaskSuccess/Failure: the answer is on disk before the caller hears it was taken. */
+  private recordAnswer(token: string, outcome: NonNullable<StepRecord['outcome']>): void {
+    const entry = this.stepsByToken.get(token);
+    if (!entry || !isLive(entry.execution)) return;
+    entry.step.outcome = outcome;
+    this.saveNow(entry.execution);
+  }
+
+  private saveSoon(execution: Execution): void {
+    if (!this.store || execution.dirty || execution.suspended) return;
+    execution.dirty = true;
+    setImmediate(() => {
+      if (execution.dirty) this.saveNow(execution);
+    });
+  }
+
+  private saveNow(execution: Execution): void {
+    if (!this.store || execution.suspended) return;
+    execution.dirty = false;
+    try {
+      this.store.save({
+        executionArn: execution.executionArn,
+        stateMachineArn: execution.stateMachineArn,
+        name: execution.name,
+        input: execution.input,
+        status: execution.status,
+        startDate: execution.startDate.toISOString(),
+        stopDate: execution.stopDate?.toISOString(),
+        output: execution.output,
+        error: execution.error,
+        cause: execution.cause,
+        tokenPlaceholder: execution.tokenPlaceholder,
+        transitions: execution.transitions,
+        history: [...execution.history.list()],
+        steps: execution.steps,
+      });
+    } catch (error) {
+      console.error(`[local-stepfunctions] could not save ${execution.executionArn}:`, error);
     }
   }
 
@@ -485,6 +691,10 @@ export class LocalStepFunctions {
     }
     return execution;
   }
+}
+
+function isLive(execution: Execution): boolean {
+  return execution.status === 'RUNNING' && !execution.suspended;
 }
 
 function assertValidName(name: string): void {

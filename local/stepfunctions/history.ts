@@ -30,12 +30,37 @@ export function isLambdaFunctionArn(resource: string): boolean {
  */
 export class ExecutionHistory {
   private readonly events: HistoryEvent[] = [];
+  /** events recorded before a restart, by content, that the replay will produce again */
+  private readonly replayed = new Map<string, number>();
 
-  constructor(private readonly resourceOf: (stateName: string) => string | undefined) {}
+  /**
+   * `recorded` is the history an execution had when the cloud stopped: its replay (which
+   * produces the same events again, in the same order per branch) adds only what is new.
+   */
+  constructor(
+    private readonly resourceOf: (stateName: string) => string | undefined,
+    recorded: readonly HistoryEvent[] = [],
+    private readonly onChange: () => void = () => {},
+  ) {
+    for (const event of recorded) {
+      this.events.push({ ...event, timestamp: new Date(event.timestamp ?? 0) });
+      const { id: _id, previousEventId: _previous, timestamp: _timestamp, type, ...details } = event;
+      const key = contentKey(type as HistoryEventType, details);
+      this.replayed.set(key, (this.replayed.get(key) ?? 0) + 1);
+    }
+  }
 
   add(type: HistoryEventType, details: EventDetails = {}): void {
+    const key = this.replayed.size > 0 ? contentKey(type, details) : '';
+    const seen = this.replayed.get(key);
+    if (seen !== undefined) {
+      if (seen <= 1) this.replayed.delete(key);
+      else this.replayed.set(key, seen - 1);
+      return;
+    }
     const id = this.events.length + 1;
     this.events.push({ timestamp: new Date(), type, id, previousEventId: id - 1, ...details });
+    this.onChange();
   }
 
   list(): readonly HistoryEvent[] {
@@ -95,6 +120,10 @@ export class ExecutionHistory {
         return;
     }
   }
+}
+
+function contentKey(type: HistoryEventType | undefined, details: EventDetails): string {
+  return `${type}${JSON.stringify(details)}`;
 }
 
 function iteration(event: { parentState: { name: string }; index: number }) {

@@ -26,8 +26,8 @@ export class TaskTokens {
   private readonly waiting = new Map<string, Waiter>();
   private readonly timedOut = new Set<string>();
 
-  issue(executionArn: string, stateName: string): IssuedToken {
-    const token = randomBytes(48).toString('base64url');
+  /** `token` is given when a task resumed after a restart waits again on the token it had. */
+  issue(executionArn: string, stateName: string, token = randomBytes(48).toString('base64url')): IssuedToken {
     let waiter: Waiter | undefined;
     const result = new Promise<unknown>((resolve, reject) => {
       waiter = { executionArn, stateName, resolve, reject };

@@ -29,6 +29,12 @@ export interface TaskContext {
   /** the value the library gives `$$.Task.Token`, for this runner to replace with a real token */
   tokenPlaceholder: string;
   record(type: HistoryEventType, details: Details): void;
+  /** a `.waitForTaskToken` task resumed after a restart: the token it had and when it times out */
+  resumed?: { token: string; deadline: number; submitted: boolean };
+  /** called before the function that receives a fresh token is invoked */
+  onTokenIssued?(token: string, deadline: number): void;
+  /** called once the function that received the token has returned */
+  onSubmitted?(): void;
 }
 
 export interface TaskRunnerOptions {
@@ -127,7 +133,9 @@ export class TaskRunner {
   ): Promise<JsonValue> {
     const parts = taskResourceParts(task.resource);
     const { tokens } = this.options;
-    const { token, result } = tokens.issue(context.executionArn, task.name);
+    const { resumed } = context;
+    const { token, result } = tokens.issue(context.executionArn, task.name, resumed?.token);
+    const expiry = resumed?.deadline ?? deadline;
     if (!json(parameters).includes(context.tokenPlaceholder)) {
       console.warn(
         `[local-stepfunctions] ${task.name} waits for a task token but does not pass $$.Task.Token`,
@@ -135,17 +143,18 @@ export class TaskRunner {
     }
     const withToken = replaceInStrings(parameters, context.tokenPlaceholder, token);
     // refuse the token a moment before the library's own timer fails the task
-    tokens.expireAt(token, deadline - 25);
+    tokens.expireAt(token, expiry - 25);
+    if (!resumed) context.onTokenIssued?.(token, expiry);
     context.record('TaskScheduled', { taskScheduledEventDetails: this.scheduled(task, withToken) });
     context.record('TaskStarted', { taskStartedEventDetails: parts });
 
     let answered = false;
     const base = task.resource.slice(0, -waitForTaskToken.length);
-    this.starter(
-      base,
-      task,
-    )(withToken).then(
+    // a resumed task whose function had returned is not invoked again: its token is already out
+    const started = resumed?.submitted ? new Promise<never>(() => {}) : this.starter(base, task)(withToken);
+    started.then(
       (response) => {
+        context.onSubmitted?.();
         if (!answered) {
           context.record('TaskSubmitted', {
             taskSubmittedEventDetails: { ...parts, output: json(response) },

@@ -100,6 +100,7 @@ describe('POST /orders is idempotent per Idempotency-Key', () => {
       expectProblem(answer, 409);
       expect(answer.body.type).toBe('https://relais.dev/problems/idempotency-conflict');
       expect(answer.body.detail).toMatch(/in progress/);
+      expect(answer.headers.get('retry-after')).toBe('1');
       const retried = await api.placeOrder(body, 'ho-key-burst');
       expect(retried.status).toBe(202);
       expect(retried.body.orderId).toBe(orderId);

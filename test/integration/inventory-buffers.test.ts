@@ -177,6 +177,12 @@ describe('PUT /inventory/{locationId}/{sku}/channel-buffers', () => {
       [{ web: 3 }, ['body.web']],
     ];
     for (const [body, fields] of cases) expectProblem(await setBuffers(ids.lyon, sku, body), 400, fields);
+    // an empty request is not `{}`: it clears nothing
+    const buffersPath = `/inventory/${ids.lyon}/${sku}/channel-buffers`;
+    expectProblem(await api.call('PUT', buffersPath), 400, ['body']);
+    expectProblem(await api.call('PUT', buffersPath, ' \n', { 'content-type': 'application/json' }), 400, [
+      'body',
+    ]);
     expectProblem(
       await count(ids.lyon, sku, { onHand: 5, channelBuffers: { marketplace: { share: 2 } } }),
       400,

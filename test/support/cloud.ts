@@ -38,6 +38,7 @@ export function apiClient(baseUrl: string | (() => string), token?: string) {
     headers: Record<string, string> = {},
   ) {
     const base = typeof baseUrl === 'string' ? baseUrl : baseUrl();
+    const sentAt = Date.now();
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
@@ -46,6 +47,12 @@ export function apiClient(baseUrl: string | (() => string), token?: string) {
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    }).catch((error: unknown) => {
+      // fetch's own error names neither the request nor when it failed
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+      throw new Error(`${method} ${base}${path} failed after ${Date.now() - sentAt} ms: ${cause}`, {
+        cause: error,
+      });
     });
     const text = await response.text();
     let parsed: unknown = text;
