@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -107,10 +108,22 @@ describe('routing', () => {
     expect(calls[0]?.event.rawPath).toBe('/inventory/PARIS%20NORD/SKU%2F42');
   });
 
-  it('keeps an idle connection 60 s, so that a function importing for seconds does not reset the next request', async () => {
-    const result = await call('/_local/endpoints');
-    expect(result.headers.get('keep-alive')).toBe('timeout=60');
-  });
+  it('keeps an idle connection open past the 5 s keep-alive of Node, so a busy loop never resets the next request', async () => {
+    const socket = connect(front.port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const answers: string[] = [];
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => answers.push(chunk));
+    const get = 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n';
+    socket.write(get);
+    await vi.waitFor(() => expect(answers.join('')).toContain('200 OK'));
+    // idle longer than Node's default keep-alive timeout: the server must not have closed the socket
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    expect(socket.destroyed).toBe(false);
+    socket.write(get);
+    await vi.waitFor(() => expect(answers.join('').match(/200 OK/g)).toHaveLength(2));
+    socket.destroy();
+  }, 20_000);
 
   it('answers GET /_local/endpoints with the service URLs, no token needed', async () => {
     const result = await call('/_local/endpoints');
