@@ -117,8 +117,8 @@ describe('routing', () => {
     const get = 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n';
     socket.write(get);
     await vi.waitFor(() => expect(answers.join('')).toContain('200 OK'));
-    // idle longer than Node's default keep-alive timeout: the server must not have closed the socket
-    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    // idle longer than the default keep-alive timeout and its 1 s buffer: the server must not have closed the socket
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
     expect(socket.destroyed).toBe(false);
     socket.write(get);
     await vi.waitFor(() => expect(answers.join('').match(/200 OK/g)).toHaveLength(2));
