@@ -13,10 +13,11 @@
  * counted back to its demo level every simulated morning. Writes bench/results/delivery.json and
  * delivery.png; progress on stderr, the summary on stdout.
  *
- *   tsx bench/delivery.ts [--orders 20000] [--days 30] [--seed 20250301] [--concurrency 24]
+ *   tsx bench/delivery.ts [--orders 20000] [--days 30] [--seed 20250301] [--concurrency 24] [--click-collect 0.15]
+ *   tsx bench/delivery.ts --charts-only   (redraws the plot from bench/results/delivery.json)
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allocateOrder } from '../functions/app/allocate-order.ts';
@@ -63,6 +64,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20250301' },
     concurrency: { type: 'string', default: '24' },
     'click-collect': { type: 'string', default: '0.15' },
+    'charts-only': { type: 'boolean', default: false },
   },
 });
 const orderCount = Number(args.orders);
@@ -116,8 +118,8 @@ interface WaitingTask {
 const tasks = new Map<string, WaitingTask>();
 const outcomes = { allocated: 0, rejected: 0, shipmentsDone: 0, refundedAfterReturnTimeout: 0 };
 
-const { dynamodb, tables } = await startBenchTables();
-const base = benchPorts(dynamodb.endpoint, tables, { now: () => new Date(simStart) }).ports;
+/** The real adapters on DynamoDB Local, set when the month starts. */
+let base: AppPorts;
 
 function portsAt(at: Date): AppPorts {
   return { ...base, clock: { now: () => at }, workflows: workflowsAt(at), events: busAt(at) };
@@ -630,6 +632,8 @@ function printSummary(f: DeliveryFigures): void {
 // ---- the month ----
 
 async function main(): Promise<void> {
+  const { dynamodb, tables } = await startBenchTables();
+  base = benchPorts(dynamodb.endpoint, tables, { now: () => new Date(simStart) }).ports;
   step(
     `Delivery benchmark: ${orderCount} orders over ${days} simulated days, seed ${seed}, concurrency ${concurrency}, DynamoDB Local`,
   );
@@ -663,4 +667,11 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (args['charts-only']) {
+  // redraws the plot from the last figures, without running the month again
+  const path = join(resultsDir, 'delivery.json');
+  drawDeliveryChart(
+    JSON.parse(readFileSync(path, 'utf8')) as DeliveryFigures,
+    join(resultsDir, 'delivery.png'),
+  );
+} else await main();

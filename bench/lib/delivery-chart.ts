@@ -17,21 +17,21 @@ export function drawDeliveryChart(figures: DeliveryFigures, path: string): void 
       note: `${c.parcels} parcels`,
     }));
   const body = [
-    ...barPanel(
+    barPanel(
       { x: 24, y: 80, width: width - 48, height: panel },
       'Promise kept (delivered no later than promisedDate)',
       '% of delivered parcels',
       bars((c) => c.promiseKeptPct ?? 0),
       (v) => `${v.toFixed(0)}%`,
     ),
-    ...barPanel(
+    barPanel(
       { x: 24, y: 80 + panel + 20, width: width - 48, height: panel },
       'Carrier price per parcel (carrierChoice)',
       'EUR per parcel',
       bars((c) => c.costPerParcelEur),
       (v) => `${v.toFixed(1)} €`,
     ),
-    ...barPanel(
+    barPanel(
       { x: 24, y: 80 + 2 * (panel + 20), width: width - 48, height: panel },
       'CO2e per parcel',
       'kg per parcel',
