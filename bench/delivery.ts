@@ -616,7 +616,7 @@ function printSummary(f: DeliveryFigures): void {
   const lines = [
     `Delivery month: ${f.orders.placed} orders placed, ${f.orders.allocated} allocated, ${f.orders.rejected} rejected; ${f.orders.delivered} delivered, ${f.orders.collected} collected`,
     `  promise kept: ${f.promiseKept.parcelsPct}% of ${f.promiseKept.parcelsDelivered} delivered parcels, ${f.promiseKept.homeOrdersPct}% of ${f.promiseKept.homeOrdersDelivered} delivered home orders`,
-    `  late parcels: ${f.promiseKept.late.total} (failed attempt ${f.promiseKept.late.failedAttempt}, transit past p90 ${f.promiseKept.late.lateTransit}, left later than chosen ${f.promiseKept.late.departedLater}, other ${f.promiseKept.late.other})`,
+    `  late parcels: ${f.promiseKept.late.total} (failed attempt ${f.promiseKept.late.failedAttempt}, transit past p90 ${f.promiseKept.late.lateTransit}, left later than the promise assumed ${f.promiseKept.late.departedLater}, other ${f.promiseKept.late.other})`,
     `  cost ${f.costPerOrderEur} EUR/order, ${f.costPerParcelEur} EUR/parcel; CO2 ${f.co2KgPerOrder} kg/order, ${f.co2KgPerParcel} kg/parcel; ${f.parcels} parcels`,
     ...f.byCarrier.map(
       (c) =>
