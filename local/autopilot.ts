@@ -2,19 +2,18 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { builtInCarriers } from '../functions/core/carriers/carriers.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../functions/core/carriers/webhook-signature.ts';
+import { carrierJourney, FAILED_ATTEMPT_RATE, LATE_RATE, LOST_RATE } from './demo/carrier-behaviour.ts';
 import { demoCatalogue } from './demo/catalogue.ts';
 import { createDestinationSampler } from './demo/destinations.ts';
 import { buildDemoNetwork } from './demo/network.ts';
 import { DEMO_SEED, mulberry32 } from './demo/random.ts';
 
-/** Share of delivery attempts the recipient misses (reason `recipient_absent`). */
-export const FAILED_ATTEMPT_RATE = 0.04;
-/** Share of parcels a carrier loses in transit. */
-export const LOST_RATE = 0.003;
-/** Share of parcels that take one day more than the carrier's p90 transit. */
-export const LATE_RATE = 0.05;
-/** Failed attempts after which a simulated carrier stops trying (Relais handles the third). */
-export const MAX_DELIVERY_ATTEMPTS = 3;
+export {
+  FAILED_ATTEMPT_RATE,
+  LATE_RATE,
+  LOST_RATE,
+  MAX_DELIVERY_ATTEMPTS,
+} from './demo/carrier-behaviour.ts';
 
 /**
  * The outside world of the local cloud, in compressed time: locations that pick and pack, carriers that
@@ -257,41 +256,25 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
     return accepted(`carrier ${carrierId} ${trackingNumber} ${status}`, answer) || answer?.status === 409;
   }
 
-  /** Transit days of this parcel: drawn between the carrier's p50 and p90, now and then one more. */
-  function transitDaysOf(carrierId: string): number {
-    const profile = builtInCarriers.find((c) => c.carrierId === carrierId)?.services[0]?.transitDays;
-    const { p50, p90 } = profile ?? { p50: 1, p90: 2 };
-    const days = p50 + Math.floor(random() * (p90 - p50 + 1));
-    return random() < LATE_RATE ? days + 1 : days;
-  }
-
   /**
-   * A carrier's journey: picked up, in transit for its profile's days (compressed), out for
-   * delivery and delivered; now and then the recipient is absent and the carrier tries again the
-   * next day, and rarely the parcel is lost.
+   * A carrier's journey as the shared behaviour draws it (carrier-behaviour.ts), played out in
+   * compressed time: a step's delay before each event, a compressed carrier day per day it moves on.
    */
   async function carry(carrierId: string, trackingNumber: string): Promise<void> {
-    const [pickedUp, inTransit, outForDelivery, delivered] = CARRIER_JOURNEY;
-    await wait(DELAYS.carrierStep);
-    if (!(await report(carrierId, trackingNumber, pickedUp))) return;
-    await wait(DELAYS.carrierStep);
-    if (!(await report(carrierId, trackingNumber, inTransit))) return;
-    for (let day = transitDaysOf(carrierId); day > 1; day--) await wait(DELAYS.carrierDay);
-    if (random() < lostRate) {
+    const profile = builtInCarriers.find((c) => c.carrierId === carrierId)?.services[0]?.transitDays;
+    const journey = carrierJourney(profile ?? { p50: 1, p90: 2 }, random, {
+      failedAttemptRate,
+      lostRate,
+      lateRate: LATE_RATE,
+    });
+    let previous: (typeof journey)[number] | undefined;
+    for (const next of journey) {
+      // the steps up to going out stand for the transit's first day
+      const days = previous ? next.day - previous.day - (previous.status === 'IN_TRANSIT' ? 1 : 0) : 0;
+      for (let day = 0; day < days; day++) await wait(DELAYS.carrierDay);
       await wait(DELAYS.carrierStep);
-      await report(carrierId, trackingNumber, 'LOST', 'lost');
-      return;
-    }
-    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
-      await wait(DELAYS.carrierStep);
-      if (!(await report(carrierId, trackingNumber, outForDelivery))) return;
-      await wait(DELAYS.carrierStep);
-      if (random() >= failedAttemptRate) {
-        await report(carrierId, trackingNumber, delivered);
-        return;
-      }
-      if (!(await report(carrierId, trackingNumber, 'DELIVERY_FAILED', 'recipient_absent'))) return;
-      await wait(DELAYS.carrierDay);
+      if (!(await report(carrierId, trackingNumber, next.status, next.reason))) return;
+      previous = next;
     }
   }
 
