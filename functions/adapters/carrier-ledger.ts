@@ -1,9 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CarrierLedger, DeliveryCounts } from '../app/ports.ts';
 import { requireCalendarDay } from '../core/inventory/capacity.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys } from './keys.ts';
-import { batchGet } from './queries.ts';
+import { batchGet, queryPartition } from './queries.ts';
 import { writeTransaction } from './transactions.ts';
 
 const slotKey = (carrierId: string, day: string) => `${carrierId}#${day}`;
@@ -85,23 +84,11 @@ export function dynamoCarrierLedger({ db, tables }: DynamoContext): CarrierLedge
 
     async deliveryCounts() {
       const counts = new Map<string, DeliveryCounts>();
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.network,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.allCarrierPerformance().PK },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? [])
-          counts.set(String(item.carrierId), {
-            delivered: Number(item.delivered ?? 0),
-            onTime: Number(item.onTime ?? 0),
-          });
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      for (const item of await queryPartition(db, tables.network, keys.allCarrierPerformance().PK))
+        counts.set(String(item.carrierId), {
+          delivered: Number(item.delivered ?? 0),
+          onTime: Number(item.onTime ?? 0),
+        });
       return counts;
     },
   };

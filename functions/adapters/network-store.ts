@@ -1,30 +1,14 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NetworkRepository } from '../app/ports.ts';
 import type { Carrier } from '../core/carriers/carriers.ts';
 import type { Location, Product } from '../core/network.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
-import { batchGet } from './queries.ts';
+import { batchGet, queryPartition } from './queries.ts';
 
 /** Locations and carriers (one partition each, read whole: thousands, not millions) and products. */
 export function dynamoNetwork({ db, tables }: DynamoContext): NetworkRepository {
-  async function wholePartition(pk: string) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tables.network,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  const wholePartition = (pk: string) => queryPartition(db, tables.network, pk);
 
   return {
     async putLocation(location) {

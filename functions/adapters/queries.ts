@@ -27,6 +27,29 @@ export async function batchGet(
   return items;
 }
 
+/** Every item of one partition, every page (keys kept: callers read what they need). */
+export async function queryPartition(
+  db: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
 /** The items of one partition whose sort key starts with a prefix, every page, read consistently. */
 export async function queryPrefix<T>(
   db: DynamoDBDocumentClient,
