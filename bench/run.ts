@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rounds 7 --orders 80 ...]`: the order journey on the local cloud, measured
+ * `npm run bench:journey [-- --rounds 7 --orders 80 ...]`: the order journey on the local cloud, measured
  * against a GET /health baseline taken in the same run, and what an order would cost on AWS.
  *
  * The cloud runs in a process of its own (bench/lib/cloud-host.ts: DynamoDB Local, the real ASL on
@@ -97,7 +97,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log(
-    'npm run bench -- [--rounds 7] [--orders 80] [--orders-c1 20] [--health 400] [--journeys 20] [--parcel-journeys 4] [--profile-orders 120 (0: no profile)] [--seed 1] [--record-before] [--charts-only (redraw journey-figures from journey.json)]',
+    'npm run bench:journey -- [--rounds 7] [--orders 80] [--orders-c1 20] [--health 400] [--journeys 20] [--parcel-journeys 4] [--profile-orders 120 (0: no profile)] [--seed 1] [--record-before] [--charts-only (redraw journey-figures from journey.json)]',
   );
   process.exit(0);
 }
@@ -808,7 +808,7 @@ async function main(): Promise<void> {
   const before = args['record-before'] ? result : previous.before;
   const file: ResultsFile = {
     about:
-      '`before`: the figures recorded with `npm run bench -- --record-before` (the code before the issue 6 refactor); `current`: the latest `npm run bench`. Same shape; `figures` holds the headline.',
+      '`before`: the figures recorded with `npm run bench:journey -- --record-before` (the code before the issue 6 refactor); `current`: the latest `npm run bench:journey`. Same shape; `figures` holds the headline.',
     ...(before ? { before } : {}),
     current: result,
   };
