@@ -2,10 +2,10 @@ import { movements, type StockMovement } from '../core/inventory/movements.ts';
 import { findShipment, isAwaitingPick, updateShipment } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { Conflict } from '../shared/errors.ts';
+import { signalWaitingTask } from './await-shipment.ts';
 import { orderChanges } from './events.ts';
-import { changeOrder, requireOrderOfShipment, withoutWaiting } from './order-access.ts';
+import { changeOrder, requireOrderOfShipment } from './order-access.ts';
 import type { AppPorts, StoredOrder, WaitingStage } from './ports.ts';
-import { taskFailureCause } from './workflow-failure.ts';
 
 type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'events' | 'clock'>;
 
@@ -14,27 +14,28 @@ interface ShipmentAnswer {
   stage: WaitingStage;
   /** whether the shipment can take this answer now; otherwise 409 with `refusal` */
   accepts: (shipment: Shipment, order: StoredOrder) => boolean;
+  /** whether the shipment already holds this answer (a retry after the task was not told) */
+  holds: (shipment: Shipment) => boolean;
   refusal: string;
   change: (shipment: Shipment) => Shipment;
   stock?: (shipment: Shipment) => StockMovement[];
   detail?: (shipment: Shipment) => string;
-  /** settles the waiting task, if the workflow already waits at this stage */
-  settle: (token: string) => Promise<boolean>;
 }
 
 /**
- * Records an answer on the shipment and, when the workflow already waits at that stage, settles its
- * task. When it does not wait yet, its step finds the answer recorded and settles the task itself.
+ * Records an answer on the shipment, then tells the workflow if it already waits at that stage;
+ * the task token leaves the order only once Step Functions took the answer, so a crash in between
+ * loses nothing: the retried answer finds itself recorded and tells the task again. When the
+ * workflow does not wait yet, its step finds the answer recorded and settles the task itself.
  */
 async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: ShipmentAnswer) {
   const { orderId } = await requireOrderOfShipment(ports.orders, shipmentId);
-  let token: string | undefined;
   const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
     const shipment = findShipment(order, shipmentId);
+    const untold = order.waiting?.[shipmentId]?.stage === answer.stage;
+    if (shipment && untold && answer.holds(shipment)) return undefined;
     if (!shipment || !answer.accepts(shipment, order))
       throw new Conflict(`shipment ${shipmentId} ${answer.refusal} (status ${shipment?.status})`);
-    const waiting = order.waiting?.[shipmentId];
-    token = waiting?.stage === answer.stage ? waiting.token : undefined;
     const next = updateShipment(
       order,
       shipmentId,
@@ -42,9 +43,9 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
       ports.clock.now(),
       answer.detail?.(shipment),
     );
-    return { order: token ? withoutWaiting(next, shipmentId) : next, stock: answer.stock?.(shipment) };
+    return { order: next, stock: answer.stock?.(shipment) };
   });
-  if (token) await answer.settle(token);
+  await signalWaitingTask(ports, after, shipmentId);
   await ports.events.publish(orderChanges(before, after));
   return findShipment(after, shipmentId);
 }
@@ -61,10 +62,10 @@ export async function confirmShipment(
   const shipment = await answerShipment(ports, shipmentId, {
     stage: 'pick',
     accepts: isAwaitingPick,
+    holds: (s) => s.status === statusAfterPick(s),
     refusal: 'is not awaiting a pick confirmation',
     change: (s) => ({ ...s, status: statusAfterPick(s), packages }),
     detail: (s) => `${shipmentId} ${statusAfterPick(s)}`,
-    settle: (token) => ports.workflows.completeTask(token, { packages: packages ?? [] }),
   });
   return { shipmentId, status: shipment?.status };
 }
@@ -74,9 +75,9 @@ export async function rejectShipment(ports: AnswerPorts, shipmentId: string, rea
   await answerShipment(ports, shipmentId, {
     stage: 'pick',
     accepts: isAwaitingPick,
+    holds: (s) => s.status === 'ALLOCATED' && s.rejection !== undefined,
     refusal: 'is not awaiting a pick confirmation',
     change: (s) => ({ ...s, rejection: { reason } }),
-    settle: (token) => ports.workflows.failTask(token, 'ShipmentRejected', taskFailureCause(reason)),
   });
   return { shipmentId, status: 'REJECTED' as const };
 }
@@ -86,11 +87,11 @@ export async function collectShipment(ports: AnswerPorts, shipmentId: string) {
   await answerShipment(ports, shipmentId, {
     stage: 'collection',
     accepts: (s, order) => s.status === 'READY_FOR_PICKUP' && !order.cancelRequested,
+    holds: (s) => s.status === 'COLLECTED',
     refusal: 'is not ready for pickup',
     change: (s) => ({ ...s, status: 'COLLECTED', reservation: 'consumed' }),
     stock: (s) => movements('consume', s.locationId, s.lines),
     detail: () => `${shipmentId} COLLECTED`,
-    settle: (token) => ports.workflows.completeTask(token, { collected: true }),
   });
   return { shipmentId, status: 'COLLECTED' as const };
 }

@@ -7,6 +7,8 @@ import { taskFailureCause } from './workflow-failure.ts';
 
 type WaitPorts = Pick<AppPorts, 'orders' | 'workflows'>;
 
+type PickSignal = { kind: 'packed'; packages: { weightKg: number }[] } | { kind: 'rejected'; reason: string };
+
 function waitingOn(order: StoredOrder, shipmentId: string, stage: WaitingStage, token: string): StoredOrder {
   return { ...order, waiting: { ...order.waiting, [shipmentId]: { stage, token } } };
 }
@@ -23,22 +25,33 @@ export async function awaitPick(ports: WaitPorts, orderId: string, shipmentId: s
     if (live?.status !== 'ALLOCATED' || live.rejection) return undefined; // the location answered first
     return { order: waitingOn(current, shipmentId, 'pick', token) };
   });
-  const live = findShipment(order, shipmentId);
   if (order.waiting?.[shipmentId]?.token === token) return { outcome: 'wait' };
-  if (live?.rejection && live.status === 'ALLOCATED') {
-    await ports.workflows.failTask(token, 'ShipmentRejected', taskFailureCause(live.rejection.reason));
-    return { outcome: 'rejected' };
+  const signal = pickSignal(order, shipmentId);
+  if (!signal) {
+    const status = findShipment(order, shipmentId)?.status;
+    throw new OrderCancelled(`shipment ${shipmentId} is no longer awaiting its location (${status})`);
   }
-  if (live?.status === 'PACKED' || live?.status === 'READY_FOR_PICKUP') {
-    await ports.workflows.completeTask(token, { packages: live.packages ?? [] });
-    return { outcome: 'packed' };
-  }
-  throw new OrderCancelled(`shipment ${shipmentId} is no longer awaiting its location (${live?.status})`);
+  await send(ports, token, signal);
+  return { outcome: signal.kind };
+}
+
+/** What the location answered, as recorded on the shipment: packed (or ready), rejected, or nothing yet. */
+function pickSignal(order: StoredOrder, shipmentId: string): PickSignal | undefined {
+  const live = findShipment(order, shipmentId);
+  if (live?.rejection && live.status === 'ALLOCATED')
+    return { kind: 'rejected', reason: live.rejection.reason };
+  if (live?.status === 'PACKED' || live?.status === 'READY_FOR_PICKUP')
+    return { kind: 'packed', packages: live.packages ?? [] };
+  return undefined;
 }
 
 /** Tells the waiting task what became of its shipment: ends the wait, or fails it with the named error its Catch routes. */
-async function send(ports: WaitPorts, token: string, signal: WaitSignal): Promise<boolean> {
+async function send(ports: WaitPorts, token: string, signal: WaitSignal | PickSignal): Promise<boolean> {
   switch (signal.kind) {
+    case 'packed':
+      return ports.workflows.completeTask(token, { packages: signal.packages });
+    case 'rejected':
+      return ports.workflows.failTask(token, 'ShipmentRejected', taskFailureCause(signal.reason));
     case 'arrived':
       return ports.workflows.completeTask(token, { status: signal.status });
     case 'lost':
@@ -57,8 +70,9 @@ async function send(ports: WaitPorts, token: string, signal: WaitSignal): Promis
  */
 export async function signalWaitingTask(ports: WaitPorts, order: StoredOrder, shipmentId: string) {
   const waiting = order.waiting?.[shipmentId];
-  if (!waiting || waiting.stage === 'pick') return;
-  const signal = waitSignal(order, shipmentId, waiting.stage);
+  if (!waiting) return;
+  const signal =
+    waiting.stage === 'pick' ? pickSignal(order, shipmentId) : waitSignal(order, shipmentId, waiting.stage);
   if (!signal) return;
   await send(ports, waiting.token, signal);
   await changeOrder(ports.orders, order.orderId, (current) =>
