@@ -68,6 +68,7 @@ export function benchPorts(dynamodbEndpoint: string, tables: Tables, clock: Cloc
       ...real,
       orders: meter.meter('orders', real.orders),
       network: meter.meter('network', real.network),
+      sourcingReads: meter.meter('sourcingReads', real.sourcingReads),
       stock: meter.meter('stock', real.stock),
       events: countingPublisher(count),
       workflows: countingWorkflows(count),

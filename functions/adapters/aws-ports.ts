@@ -12,6 +12,7 @@ import { dynamoNetwork } from './network-store.ts';
 import { dynamoNotificationLog } from './notification-log.ts';
 import { dynamoCarrierEvents, dynamoOrders } from './order-store.ts';
 import { dynamoReturns } from './return-store.ts';
+import { dynamoSourcingReads } from './sourcing-reads.ts';
 import { dynamoSupply } from './supply-store.ts';
 import { stepFunctionsWorkflows } from './workflow.ts';
 
@@ -70,6 +71,7 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
     orders: () => dynamoOrders(dynamo()),
     carrierEvents: () => dynamoCarrierEvents(dynamo()),
     network: () => dynamoNetwork(dynamo()),
+    sourcingReads: () => dynamoSourcingReads(dynamo()),
     carriers: () => dynamoCarrierLedger(dynamo()),
     stock: () => dynamoStock(dynamo()),
     supply: () => dynamoSupply(dynamo()),

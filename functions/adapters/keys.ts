@@ -45,6 +45,8 @@ export const keys = {
   expectedSupplyOfSku: (sku: string) => ({ PK: `SKU#${sku}`, SKPrefix: 'SUPPLY#' }),
   /** shipments a location has taken on one calendar day (`YYYY-MM-DD`) */
   capacity: (locationId: string, day: string) => ({ PK: `CAPACITY#${locationId}`, SK: `DAY#${day}` }),
+  /** the network's version, raised with every write of a location, product or carrier (cache stamp) */
+  networkVersion: () => ({ PK: 'NETWORK', SK: 'VERSION' }),
   location: (locationId: string) => ({ PK: 'LOCATIONS', SK: `LOC#${locationId}` }),
   allLocations: () => ({ PK: 'LOCATIONS' }),
   carrier: (carrierId: string) => ({ PK: 'CARRIERS', SK: `CARRIER#${carrierId}` }),

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NetworkRepository } from '../app/ports.ts';
 import type { Carrier } from '../core/carriers/carriers.ts';
 import type { Location, Product } from '../core/network.ts';
@@ -9,15 +9,25 @@ import { batchGet, queryPartition } from './queries.ts';
 /** Locations and carriers (one partition each, read whole: thousands, not millions) and products. */
 export function dynamoNetwork({ db, tables }: DynamoContext): NetworkRepository {
   const wholePartition = (pk: string) => queryPartition(db, tables.network, pk);
+  /**
+   * After the write, never before: a reader that copies the network between the two holds the new
+   * data under the old stamp, and drops it at its next check (functions/adapters/sourcing-reads.ts).
+   */
+  const put = async (item: Record<string, unknown>) => {
+    await db.send(new PutCommand({ TableName: tables.network, Item: item }));
+    await db.send(
+      new UpdateCommand({
+        TableName: tables.network,
+        Key: keys.networkVersion(),
+        UpdateExpression: 'ADD version :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  };
 
   return {
     async putLocation(location) {
-      await db.send(
-        new PutCommand({
-          TableName: tables.network,
-          Item: { ...keys.location(location.locationId), ...location },
-        }),
-      );
+      await put({ ...keys.location(location.locationId), ...location });
       return location;
     },
     async getLocation(locationId) {
@@ -30,12 +40,7 @@ export function dynamoNetwork({ db, tables }: DynamoContext): NetworkRepository 
       return (await wholePartition(keys.allLocations().PK)).map((i) => withoutKeys<Location>(i));
     },
     async putCarrier(carrier) {
-      await db.send(
-        new PutCommand({
-          TableName: tables.network,
-          Item: { ...keys.carrier(carrier.carrierId), ...carrier },
-        }),
-      );
+      await put({ ...keys.carrier(carrier.carrierId), ...carrier });
       return carrier;
     },
     async getCarrier(carrierId) {
@@ -48,9 +53,7 @@ export function dynamoNetwork({ db, tables }: DynamoContext): NetworkRepository 
       return (await wholePartition(keys.allCarriers().PK)).map((i) => withoutKeys<Carrier>(i));
     },
     async putProduct(product) {
-      await db.send(
-        new PutCommand({ TableName: tables.network, Item: { ...keys.product(product.sku), ...product } }),
-      );
+      await put({ ...keys.product(product.sku), ...product });
       return product;
     },
     async getProducts(skus) {

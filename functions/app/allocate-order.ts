@@ -25,7 +25,7 @@ import { requireOrder } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { sourcingRequestFor } from './sourcing-inputs.ts';
 
-type AllocationPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'events' | 'clock'>;
+type AllocationPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock'>;
 
 /** How many times a concurrent change of the order itself (a cancel request) makes us read it again. */
 const maxOrderReads = 5;

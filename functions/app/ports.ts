@@ -103,6 +103,24 @@ export interface NetworkRepository {
   putCarrier(carrier: Carrier): Promise<Carrier>;
 }
 
+/** Everything sourcing reads about the network and the stock for some SKUs, at one moment. */
+export interface SourcingSnapshot {
+  locations: Location[];
+  /** the retailer's own carriers */
+  carriers: Carrier[];
+  /** the products among the SKUs asked, and the components of the kits among them */
+  products: Map<string, Product>;
+  /** the stock rows of the SKUs that hold stock (a kit's components in place of the kit) */
+  stockRows: StockRow[];
+  /** shipments taken so far, by day then location, at the locations with a daily capacity */
+  capacityUsed: Map<string, Map<string, number>>;
+}
+
+/** The reads of one sourcing decision, served together (as few calls as the store allows). */
+export interface SourcingReads {
+  snapshot(orderSkus: string[], days: string[]): Promise<SourcingSnapshot>;
+}
+
 /** A carrier's parcels of one day, and how many it takes per day. */
 export interface CarrierSlot {
   carrierId: string;
@@ -278,6 +296,7 @@ export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
   network: NetworkRepository;
+  sourcingReads: SourcingReads;
   carriers: CarrierLedger;
   stock: StockLedger;
   supply: SupplyRepository;

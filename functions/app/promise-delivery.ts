@@ -7,7 +7,7 @@ import type { AppPorts } from './ports.ts';
 import { requireOrderReferences } from './references.ts';
 import { sourcingRequestFor } from './sourcing-inputs.ts';
 
-type PromisePorts = Pick<AppPorts, 'network' | 'stock' | 'clock'>;
+type PromisePorts = Pick<AppPorts, 'network' | 'sourcingReads' | 'stock' | 'clock'>;
 
 /**
  * Delivery options before purchase, planned with the same exact sourcing and profile as the order

@@ -8,7 +8,7 @@ import { requireOrder } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { sourceOneLocation } from './resource-shipment.ts';
 
-type IncidentPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'events' | 'clock'>;
+type IncidentPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock'>;
 
 /** What the workflow goes on with: the replacement to pick, pack and track, or nothing (refunded). */
 type Resolution = ReturnType<typeof workflowItem> | { shipmentId: string; refunded: true };

@@ -20,7 +20,7 @@ import type { AppPorts, StoredOrder } from './ports.ts';
 import { sourcingRequestFor } from './sourcing-inputs.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
 
-type ResourcingPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'events' | 'clock'>;
+type ResourcingPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock'>;
 
 /** The shipment that replaced `shipmentId` once it was re-sourced (a retried step finds it). */
 function replacementOf(order: StoredOrder, shipmentId: string): Shipment | undefined {
@@ -35,7 +35,7 @@ function replacementOf(order: StoredOrder, shipmentId: string): Shipment | undef
  * undefined when no location outside `excluded` can.
  */
 export async function sourceOneLocation(
-  ports: Pick<AppPorts, 'network' | 'stock'>,
+  ports: Pick<AppPorts, 'network' | 'sourcingReads' | 'stock'>,
   order: StoredOrder,
   shipment: Shipment,
   excluded: string[],

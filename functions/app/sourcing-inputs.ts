@@ -2,11 +2,12 @@ import { carriersInForce } from '../core/carriers/carriers.ts';
 import { capacityDay, capacityRemaining } from '../core/inventory/capacity.ts';
 import { availableForChannel, holdBackOf } from '../core/inventory/channels.ts';
 import type { HoldBack } from '../core/inventory/movements.ts';
+import type { StockRow } from '../core/inventory/stock.ts';
 import type { GeoPoint, Location } from '../core/network.ts';
 import { groupOrderLines } from '../core/orders/lines.ts';
 import type { Channel, Delivery, OrderLine } from '../core/orders/types.ts';
 import type { SourcingRequest } from '../core/sourcing/types.ts';
-import type { NetworkRepository, StockLedger } from './ports.ts';
+import type { SourcingReads, StockLedger } from './ports.ts';
 
 /**
  * Available units by location then SKU, for the given SKUs. With a channel, net of what each
@@ -25,9 +26,13 @@ export async function availabilityOf(
  * reservation's condition carries the latter, so units planned from this reading never eat a buffer.
  */
 async function stockReading(stock: Pick<StockLedger, 'rowsOfSku'>, skus: string[], channel?: Channel) {
+  const rows = (await Promise.all([...new Set(skus)].map((sku) => stock.rowsOfSku(sku)))).flat();
+  return readingOf(rows, channel);
+}
+
+function readingOf(rows: readonly StockRow[], channel?: Channel) {
   const available = new Map<string, Map<string, number>>();
   const holdBack = new Map<string, Map<string, HoldBack>>();
-  const rows = (await Promise.all([...new Set(skus)].map((sku) => stock.rowsOfSku(sku)))).flat();
   for (const row of rows) {
     const perSku = available.get(row.locationId) ?? new Map<string, number>();
     perSku.set(row.sku, channel ? availableForChannel(row, channel) : Math.max(0, row.available));
@@ -52,8 +57,15 @@ export async function capacityLeft(
     limited.map((l) => l.locationId),
     day,
   );
+  return capacityLeftOf(limited, used);
+}
+
+function capacityLeftOf(
+  locations: readonly Pick<Location, 'locationId' | 'dailyCapacity'>[],
+  used: ReadonlyMap<string, number>,
+): Map<string, number> {
   const left = new Map<string, number>();
-  for (const location of limited) {
+  for (const location of locations) {
     const remaining = capacityRemaining(location.dailyCapacity, used.get(location.locationId) ?? 0);
     if (remaining !== undefined) left.set(location.locationId, remaining);
   }
@@ -65,28 +77,21 @@ export async function capacityLeft(
  * `holdBack`, what the reservations of the plan must leave to other channels (`holdingBack`).
  */
 export async function sourcingRequestFor(
-  ports: { network: NetworkRepository; stock: StockLedger },
+  ports: { sourcingReads: SourcingReads },
   lines: OrderLine[],
   delivery: Delivery,
   options: { at: Date; excluded?: string[] | undefined; channel?: Channel | undefined },
 ): Promise<SourcingRequest & { holdBack: ReadonlyMap<string, ReadonlyMap<string, HoldBack>> }> {
-  const { network, stock } = ports;
   const { at } = options;
-  const products = await network.getProducts(lines.map((l) => l.sku));
+  const day = capacityDay(at);
+  const snapshot = await ports.sourcingReads.snapshot(
+    lines.map((l) => l.sku),
+    [day],
+  );
+  const { locations, products } = snapshot;
   const groups = groupOrderLines(lines, products);
-  const componentSkus = groups.flatMap((g) => g.lines.map((l) => l.sku)).filter((sku) => !products.has(sku));
-  const [components, locations, { available, holdBack }, carriers] = await Promise.all([
-    componentSkus.length > 0 ? network.getProducts(componentSkus) : new Map(),
-    network.listLocations(),
-    stockReading(
-      stock,
-      groups.flatMap((g) => g.lines.map((l) => l.sku)),
-      options.channel,
-    ),
-    network.listCarriers(),
-  ]);
-  for (const [sku, product] of components) products.set(sku, product);
-  const left = await capacityLeft(stock, locations, capacityDay(at));
+  const { available, holdBack } = readingOf(snapshot.stockRows, options.channel);
+  const left = capacityLeftOf(locations, snapshot.capacityUsed.get(day) ?? new Map());
   const store = delivery.storeId ? locations.find((l) => l.locationId === delivery.storeId) : undefined;
   const destination: GeoPoint | undefined =
     delivery.address?.lat !== undefined && delivery.address.lon !== undefined
@@ -98,7 +103,7 @@ export async function sourcingRequestFor(
     storeId: delivery.storeId,
     destination: destination ? { lat: destination.lat, lon: destination.lon } : undefined,
     postcode: delivery.address?.postcode,
-    carriers: carriersInForce(carriers),
+    carriers: carriersInForce(snapshot.carriers),
     service: delivery.service ?? 'standard',
     locations,
     products,
