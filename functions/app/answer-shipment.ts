@@ -70,7 +70,11 @@ export async function confirmShipment(
 }
 
 /** The location cannot ship: the workflow re-sources these lines elsewhere (ShipmentRejected). */
-export async function rejectShipment(ports: AnswerPorts, shipmentId: string, reason: string) {
+export async function rejectShipment(
+  ports: AnswerPorts & Pick<AppPorts, 'metrics'>,
+  shipmentId: string,
+  reason: string,
+) {
   await answerShipment(ports, shipmentId, {
     stage: 'pick',
     accepts: isAwaitingPick,
@@ -78,6 +82,7 @@ export async function rejectShipment(ports: AnswerPorts, shipmentId: string, rea
     change: (s) => ({ ...s, rejection: { reason } }),
     settle: (token) => ports.workflows.failTask(token, 'ShipmentRejected', taskFailureCause(reason)),
   });
+  ports.metrics.count('ShipmentsRejected');
   return { shipmentId, status: 'REJECTED' as const };
 }
 
