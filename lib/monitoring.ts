@@ -9,7 +9,7 @@ import {
   Row,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -24,6 +24,26 @@ import {
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import { type BusinessMetricName, metricsNamespace, metricsService } from './business-metrics.ts';
+
+/** What the account may do with the alarm topic's key: manage it, never use it to read messages. */
+const keyAdministration = [
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:PutKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:UpdateKeyDescription',
+  'kms:ListResourceTags',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ListGrants',
+  'kms:RevokeGrant',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+];
 
 /** Alarm on the first one: a count above zero in one period of 5 minutes. */
 const any = { maxErrorCount: 0, datapointsToAlarm: 1 };
@@ -56,8 +76,8 @@ const runbook = {
     `${name} holds events a consumer failed on after every retry. Read a message (its error and the ` +
     'event), fix the cause, then redrive the queue to the function.',
   table: (name: string) =>
-    `The ${name} table throttled requests. On-demand tables throttle a hot partition (a hot SKU) or a ` +
-    'sudden doubling of traffic; look at which operation, and at the sharding note in the README.',
+    `The ${name} table throttled requests. An on-demand table throttles a hot partition (one item takes ` +
+    'about 1,000 writes/s: a hot SKU) or a sudden doubling of traffic; its graphs show which operation.',
 };
 
 /** A monitored resource and the name it goes by on the dashboard and in its alarms' names. */
@@ -94,12 +114,28 @@ export class RelaisMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: RelaisMonitoringProps) {
     super(scope, id);
     // CloudWatch publishes to an encrypted topic only with a key whose policy lets it: the AWS
-    // managed SNS key cannot be given to it, so the topic has a key of its own.
+    // managed SNS key cannot be given to it, so the topic has a key of its own. Its policy names
+    // each action rather than CDK's default `kms:*` for the account.
     const key = new Key(this, 'AlarmTopicKey', {
       description: `${props.name} alarm notifications`,
       enableKeyRotation: true,
+      policy: new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'AccountAdministersTheKey',
+            principals: [new AccountRootPrincipal()],
+            actions: keyAdministration,
+            resources: ['*'],
+          }),
+          new PolicyStatement({
+            sid: 'CloudWatchPublishesAlarms',
+            principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            resources: ['*'],
+          }),
+        ],
+      }),
     });
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: `${props.name} alarms`,
       masterKey: key,
