@@ -15,6 +15,32 @@ import { eventually } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { homeOrder, orderOf, postCarrierEvent, untilStatus } from '../support/journey.ts';
 
+interface EmfDocument {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  [key: string]: unknown;
+}
+const printed: EmfDocument[] = [];
+
+// Registered before the cloud's own hooks, so that the seeding's lines are kept off the output too.
+beforeAll(() => {
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const emf = text
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as EmfDocument);
+    if (emf.length > 0) {
+      printed.push(...emf);
+      return true;
+    }
+    return write(chunk, ...(rest as []));
+  });
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+});
+
 /** Orders whose carrier, in this test, delivers 10 days after it says (a promise broken). */
 const deliveredLate = new Set<string>();
 const tenDays = 10 * 86_400_000;
@@ -36,31 +62,6 @@ const local = useTestCloud({
   },
 });
 const { api, ids } = local;
-
-interface EmfDocument {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-  [key: string]: unknown;
-}
-const printed: EmfDocument[] = [];
-
-beforeAll(() => {
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const emf = text
-      .split('\n')
-      .filter((line) => line.startsWith('{') && line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as EmfDocument);
-    if (emf.length > 0) {
-      printed.push(...emf);
-      return true;
-    }
-    return write(chunk, ...(rest as []));
-  });
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
 
 /** How many of `name` the EMF lines printed since `from` count, all in the Relais namespace by service. */
 function countedSince(from: number, name: BusinessMetricName): number {
