@@ -37,7 +37,8 @@ export async function compensateOrder(
     };
   });
   if (after.version !== before.version) {
-    if (closing.status === 'REJECTED') ports.metrics.count('OrdersRejected');
+    // counted once: a compensation that only releases what a REJECTED order still held is no rejection
+    if (after.status === 'REJECTED' && before.status !== 'REJECTED') ports.metrics.count('OrdersRejected');
     const at = after.updatedAt;
     const { reason } = closing;
     await ports.events.publish([
