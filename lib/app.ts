@@ -69,6 +69,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Rela
     jwtIssuer: stringContext(app, 'relais:jwtIssuer'),
     jwtAudience: stringContext(app, 'relais:jwtAudience'),
     notificationSender: optionalStringContext(app, 'relais:notificationSender') ?? defaultNotificationSender,
+    alarmEmail: optionalStringContext(app, 'relais:alarmEmail'),
   });
   if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -1,5 +1,4 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -11,10 +10,13 @@ import { detailTypesOf, type EventFunction } from './functions-manifest.ts';
 /**
  * The one custom bus (design, section 7), an archive of everything Relais publishes, and one
  * rule per event-triggered function. An event the function still fails on after the retries
- * lands in that rule's dead-letter queue, which raises an alarm: nothing is lost silently.
+ * lands in that rule's dead-letter queue, which raises an alarm (lib/monitoring.ts): nothing is lost
+ * silently.
  */
 export class EventRouting extends Construct {
   readonly bus: EventBus;
+  /** one per event function, named after it */
+  readonly deadLetterQueues: { name: string; resource: Queue }[] = [];
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -59,14 +61,6 @@ export class EventRouting extends Construct {
       onFailure: new SqsDestination(deadLetters),
     });
 
-    deadLetters
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
-      .createAlarm(this, `${spec.id}DeadLettersAlarm`, {
-        alarmDescription: `Events for ${spec.id} failed every retry and wait in its dead-letter queue`,
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+    this.deadLetterQueues.push({ name: `${spec.id}DeadLetters`, resource: deadLetters });
   }
 }

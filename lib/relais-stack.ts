@@ -8,6 +8,7 @@ import { CustomerEmail } from './customer-email.ts';
 import { EventRouting } from './event-routing.ts';
 import { env, eventFunctions, httpRoutes, stepFunctions } from './functions-manifest.ts';
 import { RelaisHttpApi } from './http-api.ts';
+import { RelaisMonitoring } from './monitoring.ts';
 import { assertPermissionsCoverManifest, type Grant, grantsFor } from './permissions.ts';
 import { RelaisFunction } from './relais-function.ts';
 import { RelaisTables } from './tables.ts';
@@ -18,6 +19,8 @@ export interface RelaisStackProps extends StackProps {
   jwtAudience: string;
   /** the address customer notifications come from (an SES identity) */
   notificationSender: string;
+  /** an address subscribed to the alarm topic, if any */
+  alarmEmail?: string | undefined;
 }
 
 export const workflowFiles = {
@@ -136,31 +139,62 @@ export class RelaisStack extends Stack {
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
     });
-    for (const spec of httpRoutes) {
-      api.addRoute(spec, build(spec.id, spec.entry, Duration.seconds(29)).function);
-    }
+    const routeFunctions = httpRoutes.map((spec) => {
+      const fn = build(spec.id, spec.entry, Duration.seconds(29)).function;
+      api.addRoute(spec, fn);
+      return { name: spec.id, resource: fn };
+    });
 
     const steps = new Map<string, IFunction>();
-    for (const spec of stepFunctions) {
-      steps.set(spec.substitution, build(spec.id, spec.entry, Duration.seconds(60)).function);
-    }
-    new Workflow(this, 'FulfilmentWorkflow', {
+    const stepFunctionsByName = stepFunctions.map((spec) => {
+      const fn = build(spec.id, spec.entry, Duration.seconds(60)).function;
+      steps.set(spec.substitution, fn);
+      return { name: spec.id, resource: fn };
+    });
+    const fulfilment = new Workflow(this, 'FulfilmentWorkflow', {
       definitionFile: workflowFiles.fulfilment,
       stateMachineName: this.fulfilmentStateMachineName,
       functions: steps,
     });
-    new Workflow(this, 'ReturnWorkflow', {
+    const returns = new Workflow(this, 'ReturnWorkflow', {
       definitionFile: workflowFiles.return,
       stateMachineName: this.returnStateMachineName,
       functions: steps,
     });
 
-    for (const spec of eventFunctions) {
-      events.route(spec, build(spec.id, spec.entry, Duration.seconds(60)).function);
-    }
+    const eventFunctionsByName = eventFunctions.map((spec) => {
+      const fn = build(spec.id, spec.entry, Duration.seconds(60)).function;
+      events.route(spec, fn);
+      return { name: spec.id, resource: fn };
+    });
+
+    const monitoring = new RelaisMonitoring(this, 'Monitoring', {
+      name: this.stackName,
+      alarmEmail: props.alarmEmail,
+    })
+      .addBusinessMetrics()
+      .addHttpApi(api.api)
+      .addWorkflows([
+        { name: 'Fulfilment', resource: fulfilment.stateMachine },
+        { name: 'Return', resource: returns.stateMachine },
+      ])
+      .addFunctions('HTTP route functions', routeFunctions, false)
+      .addFunctions('Workflow step functions', stepFunctionsByName, true)
+      .addFunctions('Event functions', eventFunctionsByName, false)
+      .addDeadLetterQueues(events.deadLetterQueues)
+      .addTables([
+        { name: 'Orders', resource: tables.orders.table },
+        { name: 'Inventory', resource: tables.inventory.table },
+        { name: 'Network', resource: tables.network.table },
+        { name: 'Idempotency', resource: tables.idempotency.table },
+      ]);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the Relais HTTP API' });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: monitoring.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic (ALARM and back to OK): subscribe an on-call tool to it',
+    });
     new CfnOutput(this, 'WebhookSecretArn', {
       value: webhookSecret.secretArn,
       description: 'Give its value to each carrier to sign webhooks with',

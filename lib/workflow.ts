@@ -1,5 +1,4 @@
-import { ArnFormat, Duration, type Stack, Validations } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, type Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -32,7 +31,7 @@ export function workflowArn(stack: Stack, stateMachineName: string): string {
 
 /**
  * A Standard workflow deployed from its ASL file as it is (`DefinitionBody.fromString`, so the
- * template holds the definition itself), logged, traced, and alarmed on failed executions.
+ * template holds the definition itself), logged and traced. Its alarms are in lib/monitoring.ts.
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -70,15 +69,5 @@ export class Workflow extends Construct {
         'Execution logging (logs:*LogDelivery, logs:PutResourcePolicy, logs:DescribeLogGroups) and X-Ray ' +
         '(xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSampling*) do not support resource-level permissions.',
     });
-
-    this.stateMachine
-      .metricFailed({ period: Duration.minutes(5), statistic: 'Sum' })
-      .createAlarm(this, 'ExecutionsFailedAlarm', {
-        alarmDescription: `${props.stateMachineName}: an execution failed`,
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
   }
 }

@@ -1,5 +1,7 @@
 import { env } from '../../lib/functions-manifest.ts';
 import type { AppPorts } from '../app/ports.ts';
+import { metrics } from '../shared/powertools.ts';
+import { powertoolsBusinessMetrics } from './business-metrics.ts';
 import { dynamoCarrierLedger } from './carrier-ledger.ts';
 import { type AwsClients, awsClients } from './clients.ts';
 import { requiredVariable } from './config.ts';
@@ -90,6 +92,7 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
         configurationSet: resources.sesConfigurationSet,
       }),
     clock: () => ({ now: () => new Date() }),
+    metrics: () => powertoolsBusinessMetrics(metrics),
   };
   const built: Partial<AppPorts> = {};
   const ports = {} as AppPorts;

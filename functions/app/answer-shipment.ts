@@ -71,7 +71,11 @@ export async function confirmShipment(
 }
 
 /** The location cannot ship: the workflow re-sources these lines elsewhere (ShipmentRejected). */
-export async function rejectShipment(ports: AnswerPorts, shipmentId: string, reason: string) {
+export async function rejectShipment(
+  ports: AnswerPorts & Pick<AppPorts, 'metrics'>,
+  shipmentId: string,
+  reason: string,
+) {
   await answerShipment(ports, shipmentId, {
     stage: 'pick',
     accepts: isAwaitingPick,
@@ -79,6 +83,7 @@ export async function rejectShipment(ports: AnswerPorts, shipmentId: string, rea
     refusal: 'is not awaiting a pick confirmation',
     change: (s) => ({ ...s, rejection: { reason } }),
   });
+  ports.metrics.count('ShipmentsRejected');
   return { shipmentId, status: 'REJECTED' as const };
 }
 

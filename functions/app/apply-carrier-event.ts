@@ -5,12 +5,16 @@ import { trackShipment } from '../core/orders/tracking.ts';
 import type { TrackingEntry } from '../core/orders/types.ts';
 import type { EventDetail } from '../shared/events.ts';
 import { signalWaitingTask } from './await-shipment.ts';
+import { incidentsOpened } from './business-facts.ts';
 import { event, incidentChanges, orderChanges } from './events.ts';
 import { changeOrder } from './order-access.ts';
 import type { AppPorts, CarrierEventKey } from './ports.ts';
 
 type TrackingEvent = EventDetail<'CarrierTrackingEvent.v1'>;
-type TrackingPorts = Pick<AppPorts, 'orders' | 'carrierEvents' | 'returns' | 'workflows' | 'events'>;
+type TrackingPorts = Pick<
+  AppPorts,
+  'orders' | 'carrierEvents' | 'returns' | 'workflows' | 'events' | 'metrics'
+>;
 
 /** What an event says, as opposed to when it was sent: a carrier re-sending an event may restamp it. */
 function fingerprintOf(detail: TrackingEvent): string {
@@ -69,6 +73,7 @@ async function applyToShipment(
     return { order: tracked.order, stock: movements('restock', origin, tracked.restock) };
   });
   await ports.events.publish([...orderChanges(before, after), ...incidentChanges(before, after)]);
+  ports.metrics.count('IncidentsOpened', incidentsOpened(before, after));
   // also when nothing changed: a redelivered event sends what an earlier attempt could not
   await signalWaitingTask(ports, after, shipmentId);
   return { applied: after.version !== before.version };

@@ -14,7 +14,7 @@ import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
  * Retried safely: a closed order changes no more. `failed` tells the workflow to end visibly.
  */
 export async function compensateOrder(
-  ports: Pick<AppPorts, 'orders' | 'events' | 'clock'>,
+  ports: Pick<AppPorts, 'orders' | 'events' | 'clock' | 'metrics'>,
   orderId: string,
   failure: WorkflowFailure,
 ) {
@@ -37,6 +37,8 @@ export async function compensateOrder(
     };
   });
   if (after.version !== before.version) {
+    // counted once: a compensation that only releases what a REJECTED order still held is no rejection
+    if (after.status === 'REJECTED' && before.status !== 'REJECTED') ports.metrics.count('OrdersRejected');
     const at = after.updatedAt;
     const { reason } = closing;
     await ports.events.publish([

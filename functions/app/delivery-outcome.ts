@@ -6,11 +6,12 @@ import type { EventDetail } from '../shared/events.ts';
 import { event } from './events.ts';
 import type { AppPorts } from './ports.ts';
 
-type OutcomePorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'events'>;
+type OutcomePorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'events' | 'metrics'>;
 
 /**
  * What a shipment's new status says about its promise: a delivery is counted once for its
- * carrier's on-time rate (on time: delivered no later than `promisedDate`, Paris day); a failed
+ * carrier's on-time rate and the promises kept or broken (on time: delivered no later than
+ * `promisedDate`, Paris day); a failed
  * attempt or an exception whose next possible attempt, the carrier's next working day, falls after
  * `promisedDate` raises PromiseAtRisk.v1.
  */
@@ -26,7 +27,9 @@ export async function recordDeliveryOutcome(
   const today = parisDay(new Date(change.at)).day;
   if (change.status === 'DELIVERED') {
     const onTime = isoDay(today) <= shipment.promisedDate;
-    return { counted: await ports.carriers.recordDelivery(shipment.carrierId, shipment.shipmentId, onTime) };
+    const counted = await ports.carriers.recordDelivery(shipment.carrierId, shipment.shipmentId, onTime);
+    if (counted) ports.metrics.count(onTime ? 'PromisesKept' : 'PromisesBroken');
+    return { counted };
   }
   const carrier = carriersInForce(await ports.network.listCarriers()).find(
     (c) => c.carrierId === shipment.carrierId,

@@ -4,6 +4,7 @@
  * handlers build them once per module and pass them in; tests and benchmarks pass the same
  * adapters pointed at the local cloud. Nothing here knows about an AWS SDK type.
  */
+import type { BusinessMetricName } from '../../lib/business-metrics.ts';
 import type { Carrier } from '../core/carriers/carriers.ts';
 import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
 import type { ChannelBuffers } from '../core/inventory/channels.ts';
@@ -292,6 +293,14 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
+/**
+ * Business facts counted where they happen, for the operators' dashboard (CloudWatch metrics on
+ * AWS, lib/business-metrics.ts names them). Counting never fails the use case.
+ */
+export interface BusinessMetrics {
+  count(metric: BusinessMetricName, times?: number): void;
+}
+
 export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
@@ -307,4 +316,5 @@ export interface AppPorts {
   notifications: NotificationLog;
   mailer: Mailer;
   clock: Clock;
+  metrics: BusinessMetrics;
 }

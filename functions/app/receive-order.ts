@@ -17,7 +17,10 @@ export type OrderRequest = Omit<NewOrder, 'orderId'> & { orderId?: string | unde
  * order id) and announces it. Run once per idempotency key by the caller.
  */
 export async function receiveOrder(
-  ports: Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'workflows' | 'events' | 'clock'>,
+  ports: Pick<
+    AppPorts,
+    'orders' | 'network' | 'sourcingReads' | 'stock' | 'workflows' | 'events' | 'clock' | 'metrics'
+  >,
   request: OrderRequest,
   newOrderId: () => string,
 ) {
@@ -37,7 +40,9 @@ export async function receiveOrder(
       carrierId: option.carrierId,
     },
   };
-  if (!(await ports.orders.create(order))) {
+  if (await ports.orders.create(order)) {
+    ports.metrics.count('OrdersReceived');
+  } else {
     const existing = await ports.orders.get(orderId);
     // the same request again, after a first try that stopped between storing and starting
     if (existing?.status !== 'RECEIVED' || !sameRequest(existing, order)) {

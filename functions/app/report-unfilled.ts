@@ -16,7 +16,7 @@ import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
  * refunded instead. The siblings are never touched.
  */
 export async function reportUnfilled(
-  ports: Pick<AppPorts, 'orders' | 'events' | 'clock'>,
+  ports: Pick<AppPorts, 'orders' | 'events' | 'clock' | 'metrics'>,
   orderId: string,
   shipmentId: string,
   failure: WorkflowFailure,
@@ -52,6 +52,7 @@ export async function reportUnfilled(
   });
   if (after.version !== before.version) {
     const closed = after.status === 'REJECTED' && before.status !== 'REJECTED';
+    if (closed) ports.metrics.count('OrdersRejected');
     await ports.events.publish([
       ...(closed ? [event('OrderRejected.v1', { orderId, reason, at: after.updatedAt })] : []),
       ...orderChanges(before, after),

@@ -3,12 +3,16 @@ import { findShipment, workflowItem } from '../core/orders/order.ts';
 import { isDispatched } from '../core/orders/status.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { IntegrityViolation, ReservationConflict, VersionConflict } from '../shared/errors.ts';
+import { incidentsOpened } from './business-facts.ts';
 import { incidentChanges, shipmentChanges } from './events.ts';
 import { requireOrder } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { sourceOneLocation } from './resource-shipment.ts';
 
-type IncidentPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock'>;
+type IncidentPorts = Pick<
+  AppPorts,
+  'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock' | 'metrics'
+>;
 
 /** What the workflow goes on with: the replacement to pick, pack and track, or nothing (refunded). */
 type Resolution = ReturnType<typeof workflowItem> | { shipmentId: string; refunded: true };
@@ -58,6 +62,7 @@ export async function resolveIncident(ports: IncidentPorts, orderId: string, shi
         shipmentPointers: replacement ? [replacement.shipmentId] : [],
       });
       await ports.events.publish([...shipmentChanges(order, saved), ...incidentChanges(order, saved)]);
+      ports.metrics.count('IncidentsOpened', incidentsOpened(order, saved));
       const resolved = resolutionOf(saved, shipmentId);
       if (resolved) return resolved;
     } catch (error) {

@@ -41,9 +41,13 @@ const synthTimeout = 120_000;
 const { app, stack } = buildApp({ bundle: false, nag: false });
 
 describe('cdk-nag AwsSolutions', () => {
-  it('reports no unacknowledged error or warning on the Relais stack', () => {
-    expect(findings(app)).toEqual([]);
-  });
+  it(
+    'reports no unacknowledged error or warning on the Relais stack',
+    () => {
+      expect(findings(app)).toEqual([]);
+    },
+    synthTimeout,
+  );
 
   it(
     'runs during synth, which passes with nothing to report',

@@ -529,42 +529,6 @@ describe('customer e-mail', () => {
   }, 60_000);
 });
 
-describe('alarms', () => {
-  const alarms = byType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
-
-  it('fire on any message in a dead-letter queue', () => {
-    const queues = byType('AWS::SQS::Queue').map(([id]) => id);
-    expect(queues.length).toBeGreaterThan(0);
-    for (const queue of queues) {
-      const alarm = alarms.find(
-        (a) =>
-          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-          referencedIds(a.Dimensions).includes(queue),
-      );
-      expect(alarm).toMatchObject({
-        Namespace: 'AWS/SQS',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
-    }
-  });
-
-  it('fire on any failed workflow execution', () => {
-    const machines = byType('AWS::StepFunctions::StateMachine').map(([id]) => id);
-    expect(machines).toHaveLength(2);
-    for (const machine of machines) {
-      const alarm = alarms.find(
-        (a) => a.MetricName === 'ExecutionsFailed' && referencedIds(a.Dimensions).includes(machine),
-      );
-      expect(alarm).toMatchObject({
-        Namespace: 'AWS/States',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
-    }
-  });
-});
-
 describe('labels bucket and webhook secret', () => {
   it('keep labels private, encrypted, TLS-only, and expire them', () => {
     expect(propsOf(bucketId)).toMatchObject({
