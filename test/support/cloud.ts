@@ -6,7 +6,7 @@ export const testWebhookSecret = 'test-webhook-secret';
 
 /** The whole stack from its (unbundled) template, the handlers run from their TypeScript sources. */
 export async function startTestCloud(
-  options: Partial<Pick<LocalCloudOptions, 'apiToken' | 'handlerOverrides'>> = {},
+  options: Partial<Pick<LocalCloudOptions, 'apiToken' | 'handlerOverrides' | 'environment'>> = {},
 ): Promise<LocalCloud> {
   return startLocalCloud({
     template: await synthTemplate(),
