@@ -1,5 +1,6 @@
 /**
- * Fault injection at every Task state of both workflows (statemachines/*.asl.json run by
+ * Fault injection at every Task state of both workflows but ExpireReturn, which only a return's
+ * 30-day wait running out reaches (statemachines/*.asl.json run by
  * aws-local-stepfunctions, the real handlers, DynamoDB Local): a crash, a Lambda timeout after the
  * work was done, DynamoDB throttling and transaction conflicts (test/support/fault-injection.ts),
  * each transient (the next two attempts fail) or permanent (every attempt fails), then the journey
