@@ -100,5 +100,5 @@ describe('every event delivered twice has no second effect', () => {
     await local.cloud.idle();
     expect(await everythingVisible(orderIds, sku)).toEqual(before);
     expect(newFacts()).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -218,71 +218,75 @@ let serial = 0;
 describe.each(cases)(
   'faults at $step.state ($scenario journey)',
   ({ step, scenario, lyonOnly, outcomes }) => {
-    it.each(Object.entries(outcomes) as [string, Outcome][])('%s', async (label, expected) => {
-      const [fault, when] = label.split(' ') as [StepFault, keyof typeof timesOf];
-      const times = timesOf[when];
-      serial += 1;
-      const sku = `flt-${serial}`;
-      const orderId = `F${serial}-${step.state}-${fault}-${when}`;
-      const returnId = `R${orderId}`;
-      expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 0.5 })).status).toBe(200);
-      const stocked = lyonOnly ? [ids.lyon] : [ids.lyon, ids.lille];
-      for (const locationId of stocked)
-        expect((await api.put(`/inventory/${locationId}/${sku}`, { onHand: 3 })).status).toBe(200);
+    it.each(Object.entries(outcomes) as [string, Outcome][])(
+      '%s',
+      async (label, expected) => {
+        const [fault, when] = label.split(' ') as [StepFault, keyof typeof timesOf];
+        const times = timesOf[when];
+        serial += 1;
+        const sku = `flt-${serial}`;
+        const orderId = `F${serial}-${step.state}-${fault}-${when}`;
+        const returnId = `R${orderId}`;
+        expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 0.5 })).status).toBe(200);
+        const stocked = lyonOnly ? [ids.lyon] : [ids.lyon, ids.lille];
+        for (const locationId of stocked)
+          expect((await api.put(`/inventory/${locationId}/${sku}`, { onHand: 3 })).status).toBe(200);
 
-      faults.arm({ step, fault, times, subject: step.functionId === 'Return' ? returnId : orderId });
-      let end: Awaited<ReturnType<typeof driveJourney>>;
-      try {
-        end = await driveJourney(api, local.cloud, orderId, sku, scenario, faults.busy);
-      } finally {
-        faults.disarm();
-      }
-      const struck = faults.struck();
-      if (times === Number.POSITIVE_INFINITY)
-        expect(struck, 'the fault struck every attempt').toBeGreaterThan(2);
-      else expect(struck, 'the fault struck as often as scripted').toBe(times);
+        faults.arm({ step, fault, times, subject: step.functionId === 'Return' ? returnId : orderId });
+        let end: Awaited<ReturnType<typeof driveJourney>>;
+        try {
+          end = await driveJourney(api, local.cloud, orderId, sku, scenario, faults.busy);
+        } finally {
+          faults.disarm();
+        }
+        const struck = faults.struck();
+        if (times === Number.POSITIVE_INFINITY)
+          expect(struck, 'the fault struck every attempt').toBeGreaterThan(2);
+        else expect(struck, 'the fault struck as often as scripted').toBe(times);
 
-      // the order ends as expected, or its workflow failed with the order still open
-      if (expected.order === 'stalled') expect(end.stalled).toBe(true);
-      else expect(end.order.status).toBe(expected.order);
-      if (expected.returned === 'stalled') expect(end.stalled).toBe(true);
-      else if (expected.returned) expect(end.returned.status).toBe(expected.returned);
+        // the order ends as expected, or its workflow failed with the order still open
+        if (expected.order === 'stalled') expect(end.stalled).toBe(true);
+        else expect(end.order.status).toBe(expected.order);
+        if (expected.returned === 'stalled') expect(end.stalled).toBe(true);
+        else if (expected.returned) expect(end.returned.status).toBe(expected.returned);
 
-      // visible: the execution's end, and the fault's own name in its history
-      const executionArn =
-        scenario === 'customer-return'
-          ? returnExecutionArn(local.cloud, returnId)
-          : fulfilmentExecutionArn(local.cloud, orderId);
-      const execution = await local.cloud.stepFunctions.waitForExecution(executionArn);
-      expect(execution.status).toBe(expected.execution);
-      if (expected.execution === 'FAILED') expect(execution.error).toMatch(/./);
-      const failures = failuresIn(local.cloud, executionArn);
-      if (expected.absorbedInside) expect(failures).not.toContain(errorNameOf[fault]);
-      else expect(failures).toContain(errorNameOf[fault]);
+        // visible: the execution's end, and the fault's own name in its history
+        const executionArn =
+          scenario === 'customer-return'
+            ? returnExecutionArn(local.cloud, returnId)
+            : fulfilmentExecutionArn(local.cloud, orderId);
+        const execution = await local.cloud.stepFunctions.waitForExecution(executionArn);
+        expect(execution.status).toBe(expected.execution);
+        if (expected.execution === 'FAILED') expect(execution.error).toMatch(/./);
+        const failures = failuresIn(local.cloud, executionArn);
+        if (expected.absorbedInside) expect(failures).not.toContain(errorNameOf[fault]);
+        else expect(failures).toContain(errorNameOf[fault]);
 
-      if (expected.order === 'stalled') {
-        // held for the order until the operator redrives the failed step, which then releases it
-        expect((await stockOf(api, sku, ids.lyon)).reserved).toBe(1);
-        expect(execution.error).toBe('OrderFailed');
-        const redriven = await local.cloud.invoke('Compensate', {
-          orderId,
-          error: { Error: 'OrderCancelled', Cause: 'redriven after the fault' },
-        });
-        expect(redriven).toMatchObject({ status: 'CANCELLED' });
-      }
-      if (expected.returned === 'stalled') {
-        expect(end.returned.status).toBe('RECEIVED');
-        expect(execution.error).toMatch(/./);
-      }
+        if (expected.order === 'stalled') {
+          // held for the order until the operator redrives the failed step, which then releases it
+          expect((await stockOf(api, sku, ids.lyon)).reserved).toBe(1);
+          expect(execution.error).toBe('OrderFailed');
+          const redriven = await local.cloud.invoke('Compensate', {
+            orderId,
+            error: { Error: 'OrderCancelled', Cause: 'redriven after the fault' },
+          });
+          expect(redriven).toMatchObject({ status: 'CANCELLED' });
+        }
+        if (expected.returned === 'stalled') {
+          expect(end.returned.status).toBe('RECEIVED');
+          expect(execution.error).toMatch(/./);
+        }
 
-      // nothing reserved for the order, the stock is what was shipped and taken back
-      await local.cloud.idle();
-      const lyon = await stockOf(api, sku, ids.lyon);
-      expect(lyon).toMatchObject({ onHand: expected.onHand.lyon, reserved: 0 });
-      if (!lyonOnly) {
-        const lille = await stockOf(api, sku, ids.lille);
-        expect(lille).toMatchObject({ onHand: expected.onHand.lille, reserved: 0 });
-      }
-    });
+        // nothing reserved for the order, the stock is what was shipped and taken back
+        await local.cloud.idle();
+        const lyon = await stockOf(api, sku, ids.lyon);
+        expect(lyon).toMatchObject({ onHand: expected.onHand.lyon, reserved: 0 });
+        if (!lyonOnly) {
+          const lille = await stockOf(api, sku, ids.lille);
+          expect(lille).toMatchObject({ onHand: expected.onHand.lille, reserved: 0 });
+        }
+      },
+      120_000,
+    );
   },
 );

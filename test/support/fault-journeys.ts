@@ -152,7 +152,7 @@ export async function driveJourney(
       return undefined;
     },
     `the ${scenario} journey of ${orderId} to end`,
-    30_000,
+    60_000,
   );
 }
 
