@@ -12,8 +12,9 @@
  * location), who retry a 5xx as clients do. Then the faults stop, every order still under way is
  * driven to its end, and the run counts:
  * - completed (DELIVERED), compensated (REJECTED or CANCELLED, every reservation released);
- * - stranded: an order whose workflow ended while the order did not, or a unit left reserved once
- *   every order has ended, or on hand that differs from what left in parcels. It must be 0.
+ * - waiting: an order whose workflow still waits (for a pick, a carrier), legitimately;
+ * - stranded: an order whose workflow ended while the order did not, a unit reserved for no live
+ *   shipment, or on hand that differs from what left in parcels. It must be 0.
  *
  * Writes bench/results/chaos.json and chaos.svg/.png; progress on stderr, the summary on stdout.
  */
@@ -46,6 +47,8 @@ const webhookSecret = 'bench-webhook-secret';
 const resultsDir = join(import.meta.dirname, 'results');
 const stockPerRow = 1000;
 /** units that have left their location once a shipment is in one of these */
+/** a live shipment in one of these holds its lines reserved at its location */
+const heldStatuses = new Set(['ALLOCATED', 'PACKED', 'READY_FOR_PICKUP']);
 const leftStatuses = new Set([
   'DISPATCHED',
   'IN_TRANSIT',
@@ -205,11 +208,13 @@ async function main() {
             : 'stranded';
     const counts = { completed: 0, compensated: 0, waiting: 0, stranded: 0 };
     const strandedOrders: string[] = [];
+    const waitingOrders: string[] = [];
     for (const { order, execution } of final.results) {
       const kind = outcome(order, execution);
       counts[kind]++;
-      if (kind === 'stranded')
-        strandedOrders.push(`${order.orderId} ${order.status} (execution ${execution})`);
+      const seen = `${order.orderId} ${order.status} (execution ${execution}; shipments ${order.shipments.map((sh) => sh.status).join(', ')})`;
+      if (kind === 'stranded') strandedOrders.push(seen);
+      if (kind === 'waiting') waitingOrders.push(seen);
     }
     const failedExecutions = final.results.filter((r) => r.execution === 'FAILED').length;
 
@@ -224,14 +229,24 @@ async function main() {
               `${line.sku}@${shipment.locationId}`,
               (left.get(`${line.sku}@${shipment.locationId}`) ?? 0) + line.quantity,
             );
+    // an order still waiting holds the units of its shipments not yet gone: nothing else may be reserved
+    const held = new Map<string, number>();
+    for (const { order } of final.results)
+      if (!terminalStatuses.has(order.status))
+        for (const shipment of order.shipments)
+          if (heldStatuses.has(shipment.status))
+            for (const line of shipment.lines) {
+              const row = `${line.sku}@${shipment.locationId}`;
+              held.set(row, (held.get(row) ?? 0) + line.quantity);
+            }
     const stockDiscrepancies: string[] = [];
     let unitsReserved = 0;
     for (const [row, now] of after) {
       const was = before.get(row) ?? { onHand: 0, reserved: 0 };
-      const reservedLeft = now.reserved - was.reserved;
-      if (counts.waiting === 0 && reservedLeft !== 0) {
+      const reservedLeft = now.reserved - was.reserved - (held.get(row) ?? 0);
+      if (reservedLeft !== 0) {
         unitsReserved += reservedLeft;
-        stockDiscrepancies.push(`${row}: ${reservedLeft} reserved with every order ended`);
+        stockDiscrepancies.push(`${row}: ${reservedLeft} reserved for no live shipment`);
       }
       const shipped = was.onHand - now.onHand;
       if (shipped !== (left.get(row) ?? 0))
@@ -278,6 +293,7 @@ async function main() {
         (['deliver', 'cancel', 'reject-first'] as const).map((b) => [b, plan.filter((p) => p === b).length]),
       ),
       strandedOrders,
+      waitingOrders,
       stockDiscrepancies,
       outcomes: final.results.map(({ order, execution }, i) => ({
         orderId: order.orderId,
@@ -303,6 +319,7 @@ async function main() {
         `  completed ${counts.completed}, compensated ${counts.compensated}, waiting ${counts.waiting}, stranded ${stranded} (orders ${counts.stranded}, stock discrepancies ${stockDiscrepancies.length})`,
         `  executions FAILED (visible): ${failedExecutions}; still under way when the faults stopped: ${open.length}; client retries on 5xx: ${serverErrors}`,
         ...strandedOrders.map((o) => `  stranded: ${o}`),
+        ...waitingOrders.map((o) => `  waiting: ${o}`),
         ...stockDiscrepancies.map((d) => `  stock: ${d}`),
         `  run time ${(result.runtimeMs / 1000).toFixed(0)} s; results: bench/results/chaos.json, chaos.svg/.png`,
         '',
