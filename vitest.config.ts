@@ -11,7 +11,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Vitest's defaults stay for the rest: one forked process per file, as many files at once as
  * cores − 1 (one here, so two DynamoDB Locals never compete for the two cores).
  */
-const cloudTests = ['test/integration/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+const cloudTests = [
+  'test/integration/**/*.test.ts',
+  'test/workflows/**/*.test.ts',
+  'test/faults/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

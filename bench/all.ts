@@ -56,6 +56,12 @@ const benchmarks: Benchmark[] = [
     quickArgs: ['--carts', '100', '--http-carts', '40', '--warmup', '10'],
   },
   {
+    name: 'chaos',
+    script: 'bench/chaos.ts',
+    measures: 'the journey with random DynamoDB faults: orders completed, compensated, stranded',
+    quickArgs: ['--orders', '20'],
+  },
+  {
     name: 'delivery',
     script: 'bench/delivery.ts',
     measures: 'a simulated month of 20,000 orders: promise kept, cost and CO2, incidents',

@@ -16,10 +16,11 @@ export interface Answer {
 
 /**
  * What a meter does with one call: it may rewrite the request on its way (`request`), and it sees
- * (and may rewrite) the answer (`answer`) before the caller does.
+ * (and may rewrite) the answer (`answer`) before the caller does; or it answers the call itself
+ * (`reply`), which then never reaches the service (a fault injected in place of the service).
  */
 export interface Meter {
-  exchange(call: Exchange): { request?: Exchange; answer?(answer: Answer): Answer };
+  exchange(call: Exchange): { request?: Exchange; answer?(answer: Answer): Answer; reply?: Answer };
 }
 
 export interface ForwardingProxy {
@@ -59,6 +60,12 @@ export async function startForwardingProxy(meter: Meter): Promise<ForwardingProx
           body,
         };
         const seen = meter.exchange(call);
+        if (seen.reply !== undefined) {
+          const { status, headers, body: replyBody } = seen.reply;
+          outgoing.writeHead(status, { ...headers, 'content-length': String(replyBody.length) });
+          outgoing.end(replyBody);
+          return;
+        }
         const sent = seen.request ?? call;
         const forwarded = request(
           {

@@ -155,6 +155,19 @@ export const platformErrors = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
+/**
+ * Errors of the AWS services a step calls that mean "too fast, try again later": DynamoDB's
+ * throttling (`ProvisionedThroughputExceededException`, `RequestLimitExceeded`) and the other
+ * services' (`ThrottlingException`). The SDK retries them a few times; one that outlasts its
+ * retries fails the step with that name, and every Task of the workflows retries it with backoff
+ * instead of compensating the order (the fault tier, test/faults, checks both).
+ */
+export const throttlingErrors = [
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+] as const;
+
 /** The name of the failure the workflow ended with: either a DomainError subclass or an unexpected crash. */
 export type WorkflowErrorName = keyof typeof workflowErrors;
 

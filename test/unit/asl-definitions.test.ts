@@ -7,6 +7,7 @@ import {
   DomainError,
   eventRetryErrors,
   platformErrors,
+  throttlingErrors,
   workflowErrors,
 } from '../../functions/shared/errors.ts';
 import { stepFunctions } from '../../lib/functions-manifest.ts';
@@ -72,7 +73,7 @@ const rulesOf = (state: Json, kind: 'Retry' | 'Catch') => (state[kind] as Rule[]
 const label = (s: StateInfo) => `${s.file}:${s.container ? `${s.container.name}/` : ''}${s.name}`;
 
 const workflowErrorNames = Object.keys(workflowErrors);
-const knownErrorNames = new Set<string>([...workflowErrorNames, ...platformErrors]);
+const knownErrorNames = new Set<string>([...workflowErrorNames, ...platformErrors, ...throttlingErrors]);
 const substitutions = new Set(stepFunctions.map((f) => f.substitution));
 const placeholderOf = (value: unknown) => /^\$\{([A-Za-z0-9_]+)\}$/.exec(String(value))?.[1];
 
@@ -236,6 +237,16 @@ describe('Task states', () => {
           retried.includes(transient) || retried.includes('States.ALL'),
           `${label(s)} retries ${transient}`,
         ).toBe(true);
+    }
+  });
+
+  it('every Task retries throttling with backoff before anything catches it', () => {
+    for (const s of tasks) {
+      const rules = rulesOf(s.state, 'Retry') as (Rule & { MaxAttempts?: number; BackoffRate?: number })[];
+      const throttling = rules.find((r) => r.ErrorEquals.includes(throttlingErrors[0]));
+      expect(throttling?.ErrorEquals, label(s)).toEqual([...throttlingErrors]);
+      expect(throttling?.MaxAttempts, label(s)).toBeGreaterThanOrEqual(3);
+      expect(throttling?.BackoffRate, label(s)).toBeGreaterThan(1);
     }
   });
 
