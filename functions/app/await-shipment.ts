@@ -57,7 +57,7 @@ async function send(ports: WaitPorts, token: string, signal: WaitSignal): Promis
  */
 export async function signalWaitingTask(ports: WaitPorts, order: StoredOrder, shipmentId: string) {
   const waiting = order.waiting?.[shipmentId];
-  if (!waiting || waiting.stage === 'pick') return;
+  if (!waiting || waiting.stage === 'pick' || waiting.stage === 'supply') return;
   const signal = waitSignal(order, shipmentId, waiting.stage);
   if (!signal) return;
   await send(ports, waiting.token, signal);

@@ -17,7 +17,7 @@ export type OrderRequest = Omit<NewOrder, 'orderId'> & { orderId?: string | unde
  * order id) and announces it. Run once per idempotency key by the caller.
  */
 export async function receiveOrder(
-  ports: Pick<AppPorts, 'orders' | 'network' | 'stock' | 'workflows' | 'events' | 'clock'>,
+  ports: Pick<AppPorts, 'orders' | 'network' | 'stock' | 'supply' | 'workflows' | 'events' | 'clock'>,
   request: OrderRequest,
   newOrderId: () => string,
 ) {

@@ -1,3 +1,4 @@
+import type { Backorder } from '../inventory/backorders.ts';
 import type { PlannedShipment, SourcingExplanation } from '../sourcing/types.ts';
 import { deriveOrderStatus, isDispatched, nextShipmentStatus } from './status.ts';
 import type {
@@ -54,8 +55,14 @@ export function shipmentId(orderId: string, index: number): string {
   return `${orderId}-S${index + 1}`.slice(-64);
 }
 
-function plannedToShipment(order: Order, planned: PlannedShipment, index: number): Shipment {
+function plannedToShipment(
+  order: Order,
+  planned: PlannedShipment,
+  index: number,
+  transferTo?: string,
+): Shipment {
   return {
+    ...(transferTo ? { transferTo } : {}),
     shipmentId: shipmentId(order.orderId, index),
     locationId: planned.locationId,
     status: 'ALLOCATED',
@@ -68,13 +75,21 @@ function plannedToShipment(order: Order, planned: PlannedShipment, index: number
 }
 
 /** The shipments a plan creates, numbered after those the order already had. */
-export function shipmentsFromPlan(order: Order, plan: PlannedShipment[]): Shipment[] {
-  return plan.map((p, i) => plannedToShipment(order, p, order.shipments.length + i));
+export function shipmentsFromPlan(order: Order, plan: PlannedShipment[], transferTo?: string): Shipment[] {
+  return plan.map((p, i) => plannedToShipment(order, p, order.shipments.length + i, transferTo));
 }
 
 /** Allocates the planned shipments; the sourcing record (cost, explanation) was written when planning. */
 export function allocate(order: Order, shipments: Shipment[], now: Date): Order {
   return withShipments({ ...order }, [...order.shipments, ...shipments], now);
+}
+
+/**
+ * Stock cannot fill the order yet but expected supply can: it waits, BACKORDERED, with what it
+ * counts on (the history says so once, when it starts waiting).
+ */
+export function markBackordered(order: Order, backorder: Backorder, now: Date, detail: string): Order {
+  return withStatus({ ...order, backorder }, 'BACKORDERED', now, detail);
 }
 
 /** Keeps the plan's cost and explanation on the order, where GET /orders/{id} shows them. */
@@ -210,8 +225,8 @@ export function liveShipments(order: Order): Shipment[] {
 }
 
 /** What the workflow carries for each shipment: enough to wait on it, nothing it must trust later. */
-export function workflowItem({ shipmentId, locationId, mode, lines }: Shipment) {
-  return { shipmentId, locationId, mode, lines };
+export function workflowItem({ shipmentId, locationId, mode, lines, transferTo }: Shipment) {
+  return { shipmentId, locationId, mode, lines, ...(transferTo ? { transferTo } : {}) };
 }
 
 /** Reservation conflicts re-source the order at most this many times; rejections per order likewise. */
