@@ -45,8 +45,10 @@ export async function backorderOrder(
   const detail = plan.releaseDate
     ? `preorder: released on ${plan.releaseDate}`
     : `waiting for ${plan.claims.map((c) => `${c.quantity} ${c.sku} (${c.supplyId})`).join(', ')}`;
+  // waiting is no failed reservation: the next decision starts with its attempts afresh
+  const sourcing = sourced.sourcing && { ...sourced.sourcing, attempts: 0 };
   const saved = await ports.orders.save({
-    order: markBackordered({ ...sourced, promise: promise ?? read.promise }, backorder, at, detail),
+    order: markBackordered({ ...sourced, sourcing, promise: promise ?? read.promise }, backorder, at, detail),
     supplyClaims: {
       orderId: read.orderId,
       since,
