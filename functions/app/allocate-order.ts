@@ -33,11 +33,11 @@ const maxOrderReads = 5;
 
 /**
  * Validates, sources and reserves an order in one step (or, when only expected supply can fill it,
- * backorders it: `backorder` in the answer tells the workflow to wait): the exact plan is reserved in one
+ * backorders it and throws AwaitingSupply, for the workflow to wait): the exact plan is reserved in one
  * transaction with the order (stock, capacity slots, shipment index); when a location refuses (its
  * stock or its capacity moved since it was read), the order is sourced again without it, at most
  * `maxSourcingAttempts` times. A retry after the commit finds the shipments and answers them again.
- * Throws OrderInvalid or NoSourcingPlan (business outcomes) and OrderCancelled.
+ * Throws OrderInvalid or NoSourcingPlan (business outcomes), AwaitingSupply and OrderCancelled.
  */
 export async function allocateOrder(ports: AllocationPorts, orderId: string) {
   const { orders, events, clock } = ports;

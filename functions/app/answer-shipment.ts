@@ -1,5 +1,5 @@
 import { movements, type StockMovement } from '../core/inventory/movements.ts';
-import { findShipment, isAwaitingPick, updateShipment } from '../core/orders/order.ts';
+import { findShipment, holdingLocation, isAwaitingPick, updateShipment } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { Conflict } from '../shared/errors.ts';
 import { orderChanges } from './events.ts';
@@ -11,7 +11,8 @@ type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'events' | 'clock'>;
 
 /** What the outside world says about a shipment the workflow waits on (a location, a customer). */
 interface ShipmentAnswer {
-  stage: WaitingStage;
+  /** the stages whose waiting task this answer settles */
+  stages: WaitingStage[];
   /** whether the shipment can take this answer now; otherwise 409 with `refusal` */
   accepts: (shipment: Shipment, order: StoredOrder) => boolean;
   refusal: string;
@@ -34,7 +35,7 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
     if (!shipment || !answer.accepts(shipment, order))
       throw new Conflict(`shipment ${shipmentId} ${answer.refusal} (status ${shipment?.status})`);
     const waiting = order.waiting?.[shipmentId];
-    token = waiting?.stage === answer.stage ? waiting.token : undefined;
+    token = waiting && answer.stages.includes(waiting.stage) ? waiting.token : undefined;
     const next = updateShipment(
       order,
       shipmentId,
@@ -49,8 +50,9 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
   return findShipment(after, shipmentId);
 }
 
+/** A parcel for a carrier (home delivery, or a transfer to the collecting store) is packed; else ready. */
 const statusAfterPick = (shipment: Shipment) =>
-  shipment.mode === 'home' ? ('PACKED' as const) : ('READY_FOR_PICKUP' as const);
+  shipment.mode === 'home' || shipment.transferTo ? ('PACKED' as const) : ('READY_FOR_PICKUP' as const);
 
 /** The location has picked and packed: packed for a carrier, or ready for the customer to collect. */
 export async function confirmShipment(
@@ -59,7 +61,7 @@ export async function confirmShipment(
   packages: { weightKg: number }[] | undefined,
 ) {
   const shipment = await answerShipment(ports, shipmentId, {
-    stage: 'pick',
+    stages: ['pick'],
     accepts: isAwaitingPick,
     refusal: 'is not awaiting a pick confirmation',
     change: (s) => ({ ...s, status: statusAfterPick(s), packages }),
@@ -72,7 +74,7 @@ export async function confirmShipment(
 /** The location cannot ship: the workflow re-sources these lines elsewhere (ShipmentRejected). */
 export async function rejectShipment(ports: AnswerPorts, shipmentId: string, reason: string) {
   await answerShipment(ports, shipmentId, {
-    stage: 'pick',
+    stages: ['pick'],
     accepts: isAwaitingPick,
     refusal: 'is not awaiting a pick confirmation',
     change: (s) => ({ ...s, rejection: { reason } }),
@@ -84,11 +86,12 @@ export async function rejectShipment(ports: AnswerPorts, shipmentId: string, rea
 /** The customer took the parcel at the store: on hand drops now, and the reservation with it. */
 export async function collectShipment(ports: AnswerPorts, shipmentId: string) {
   await answerShipment(ports, shipmentId, {
-    stage: 'collection',
+    // a transfer's task waits from its dispatch to its collection (`arrivalWait.transfer`)
+    stages: ['collection', 'delivery'],
     accepts: (s, order) => s.status === 'READY_FOR_PICKUP' && !order.cancelRequested,
     refusal: 'is not ready for pickup',
     change: (s) => ({ ...s, status: 'COLLECTED', reservation: 'consumed' }),
-    stock: (s) => movements('consume', s.locationId, s.lines),
+    stock: (s) => movements('consume', holdingLocation(s), s.lines),
     detail: () => `${shipmentId} COLLECTED`,
     settle: (token) => ports.workflows.completeTask(token, { collected: true }),
   });

@@ -7,7 +7,7 @@ import {
 import { markBackordered } from '../core/orders/order.ts';
 import { chosenPromise } from '../core/promise/promise.ts';
 import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
-import { NoSourcingPlan } from '../shared/errors.ts';
+import { AwaitingSupply, NoSourcingPlan } from '../shared/errors.ts';
 import { event } from './events.ts';
 import type { FulfilmentPlan } from './fulfilment-plan.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
@@ -20,7 +20,7 @@ type BackorderPorts = Pick<AppPorts, 'orders' | 'network' | 'events'>;
  * counts on (in the transaction that changes it, so that no unit is promised twice) and is promised
  * from the date they arrive (a preorder: from its release date). Deciding again later moves its
  * claims to what it needs then. Supply overdue past the grace ends the wait: NoSourcingPlan.
- * Answers how long the workflow waits, unless a receipt wakes it first.
+ * Throws AwaitingSupply with how long the workflow waits, unless a receipt wakes it first.
  */
 export async function backorderOrder(
   ports: BackorderPorts,
@@ -28,7 +28,7 @@ export async function backorderOrder(
   sourced: StoredOrder,
   plan: Extract<FulfilmentPlan, { kind: 'supply' }>,
   at: Date,
-) {
+): Promise<never> {
   if (isOverdue(plan.readyAt, at))
     throw new NoSourcingPlan(
       `the expected supply it waited for is overdue (due ${plan.readyAt.toISOString()}): no stock to fill it`,
@@ -74,7 +74,7 @@ export async function backorderOrder(
         at: saved.updatedAt,
       }),
     ]);
-  return { shipments: [], backorder: { waitSeconds: backorderWaitSeconds(backorder, at) } };
+  throw AwaitingSupply.waiting(backorderWaitSeconds(backorder, at));
 }
 
 /** The promise of a backorder: the engine's option dated from when its supply is there. */

@@ -92,6 +92,7 @@ describe('statemachines/*.asl.json', () => {
     expect(tasks.map(label).sort()).toEqual(
       [
         'fulfilment.asl.json:AllocateOrder',
+        'fulfilment.asl.json:AwaitSupply',
         'fulfilment.asl.json:Compensate',
         'fulfilment.asl.json:FulfilShipments/AwaitParcelBack',
         'fulfilment.asl.json:FulfilShipments/DispatchCarrier',
@@ -287,7 +288,7 @@ describe('Task states', () => {
   it('a callback task passes $$.Task.Token in its Payload and has a TimeoutSeconds (or takes one from its input)', () => {
     const callbacks = tasks.filter((s) => String(s.state.Resource).endsWith('.waitForTaskToken'));
     expect(callbacks.map((s) => s.name).sort()).toEqual(
-      ['AwaitParcelBack', 'AwaitReturnReceipt', 'PickPack', 'TrackShipment'].sort(),
+      ['AwaitParcelBack', 'AwaitReturnReceipt', 'AwaitSupply', 'PickPack', 'TrackShipment'].sort(),
     );
     for (const s of callbacks) {
       expect(s.state.Resource, label(s)).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');

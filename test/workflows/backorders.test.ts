@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocateOrder } from '../../functions/app/allocate-order.ts';
 import { isoDay } from '../../functions/core/carriers/calendar.ts';
+import { AwaitingSupply } from '../../functions/shared/errors.ts';
 import { eventually } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { fulfilmentExecutionArn, homeOrder, orderOf, stockOf, untilStatus } from '../support/journey.ts';
@@ -16,13 +17,12 @@ const local = useTestCloud({
     AllocateOrder: async (event): Promise<unknown> => {
       const { orderId } = event as { orderId: string };
       const at = allocationClock.get(orderId);
-      const answer = await allocateOrder(
-        at ? { ...local.ports, clock: { now: () => at } } : local.ports,
-        orderId,
-      );
-      if ('backorder' in answer && shortWaits.has(orderId))
-        return { ...answer, backorder: { waitSeconds: 1 } };
-      return answer;
+      try {
+        return await allocateOrder(at ? { ...local.ports, clock: { now: () => at } } : local.ports, orderId);
+      } catch (error) {
+        if (error instanceof AwaitingSupply && shortWaits.has(orderId)) throw AwaitingSupply.waiting(1);
+        throw error;
+      }
     },
   },
 });

@@ -5,9 +5,10 @@ import type { StockLine } from '../orders/types.ts';
  * causes it. reserve: hold units (refused when fewer are available); release: give them back;
  * consume: the units leave the building (on hand and reserved both drop); restock: units come in;
  * withdraw: unreserved units leave (a transfer leaving its origin: on hand and available drop,
- * refused when fewer are available).
+ * refused when fewer are available); arrive: units come in held for an order (a transfer reaching
+ * the store its customer collects from: on hand and reserved grow together).
  */
-export type StockMovementKind = 'reserve' | 'release' | 'consume' | 'restock' | 'withdraw';
+export type StockMovementKind = 'reserve' | 'release' | 'consume' | 'restock' | 'withdraw' | 'arrive';
 
 export interface StockMovement {
   kind: StockMovementKind;

@@ -210,13 +210,22 @@ export function closeOrder(order: Order, status: 'CANCELLED' | 'REJECTED', reaso
   );
 }
 
+/**
+ * Where a shipment's units are held: its location, or for a transfer that reached the store it
+ * travelled to, that store (the units arrived there, held for the customer).
+ */
+export function holdingLocation(shipment: Pick<Shipment, 'locationId' | 'transferTo' | 'status'>): string {
+  const arrived = shipment.status === 'READY_FOR_PICKUP' || shipment.status === 'COLLECTED';
+  return shipment.transferTo && arrived ? shipment.transferTo : shipment.locationId;
+}
+
 /** Lines whose reservations are still held, per location: what a compensation must release. */
 export function heldReservations(
   order: Order,
 ): { shipmentId: string; locationId: string; lines: StockLine[] }[] {
   return order.shipments
     .filter((s) => s.reservation === 'held')
-    .map(({ shipmentId: id, locationId, lines }) => ({ shipmentId: id, locationId, lines }));
+    .map((s) => ({ shipmentId: s.shipmentId, locationId: holdingLocation(s), lines: s.lines }));
 }
 
 /** Shipments that still count: a retried allocation finds them instead of allocating twice. */
@@ -250,6 +259,8 @@ export function parcelWeightKg(
 export const arrivalWait = {
   delivery: { stage: 'delivery', waitSeconds: 30 * 86_400 },
   collection: { stage: 'collection', waitSeconds: 14 * 86_400 },
+  /** a click & collect transfer: its journey to the store, then its collection there, in one wait */
+  transfer: { stage: 'delivery', waitSeconds: 44 * 86_400 },
 } as const;
 
 /** Whether the requested lines cancel every unit of the order. */
