@@ -188,6 +188,7 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
 
 export const stepFunctions: readonly StepFunction[] = [
   { id: 'AllocateOrder', entry: 'functions/steps/allocate.ts', substitution: 'AllocateOrderFunctionArn' },
+  { id: 'AwaitSupply', entry: 'functions/steps/await-supply.ts', substitution: 'AwaitSupplyFunctionArn' },
   { id: 'ResourceShipment', entry: 'functions/steps/source.ts', substitution: 'ResourceShipmentFunctionArn' },
   { id: 'ReportUnfilled', entry: 'functions/steps/unfilled.ts', substitution: 'ReportUnfilledFunctionArn' },
   { id: 'PickPack', entry: 'functions/steps/pick-pack.ts', substitution: 'PickPackFunctionArn' },

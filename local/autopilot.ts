@@ -17,7 +17,8 @@ export {
 
 /**
  * The outside world of the local cloud, in compressed time: locations that pick and pack, carriers that
- * post signed tracking webhooks, customers who collect, and (optionally) shoppers who place orders.
+ * post signed tracking webhooks, customers who collect, warehouses that receive the purchase orders
+ * backorders wait for, and (optionally) shoppers who place orders.
  * It sees Relais only as an outsider would: events on the bus and the public HTTP API.
  */
 
@@ -80,6 +81,12 @@ const shipmentStatusChanged = z.object({
   mode: z.string().optional(),
 });
 
+const orderBackordered = z.object({
+  orderId: z.string(),
+  supply: z.array(z.object({ supplyId: z.string() })),
+  preorder: z.boolean().optional(),
+});
+
 const shipmentDispatched = z.object({
   orderId: z.string(),
   shipmentId: z.string(),
@@ -104,6 +111,8 @@ const DELAYS = {
   /** one carrier working day of transit, in compressed time */
   carrierDay: [1500, 2500],
   collect: [800, 2000],
+  /** a supplier's purchase order reaching the warehouse after an order waits for it */
+  supplyArrival: [4000, 9000],
   retry: [500, 1000],
 } as const satisfies Record<string, readonly [number, number]>;
 
@@ -278,6 +287,12 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
     }
   }
 
+  /** The warehouse receives the supply a backorder waits for (a second receipt is a 409, ignored). */
+  async function receiveSupply(supplyId: string): Promise<void> {
+    await wait(DELAYS.supplyArrival);
+    accepted(`received ${supplyId}`, await call('POST', `/supply/${encodeURIComponent(supplyId)}/receive`));
+  }
+
   async function collect(shipmentId: string): Promise<void> {
     await wait(DELAYS.collect);
     accepted(
@@ -319,6 +334,14 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
       const { orderId, shipmentId, status } = detail.data;
       if (status === 'ALLOCATED') act(`pick-pack ${shipmentId}`, () => pickAndPack(orderId, shipmentId));
       else if (status === 'READY_FOR_PICKUP') act(`collect ${shipmentId}`, () => collect(shipmentId));
+    } else if (type === 'OrderBackordered.v1') {
+      const detail = orderBackordered.safeParse(event.detail);
+      if (!detail.success) {
+        logger.warn(`malformed ${type}`, { id: event.id });
+        return;
+      }
+      for (const { supplyId } of detail.data.supply)
+        act(`receive ${supplyId}`, () => receiveSupply(supplyId));
     } else if (type === 'ShipmentDispatched.v1') {
       const detail = shipmentDispatched.safeParse(event.detail);
       if (!detail.success) {

@@ -6,12 +6,15 @@
  * send them; the workflow, the autopilot's stores and carriers do the rest.
  */
 import { randomUUID } from 'node:crypto';
+import { backorderScenario } from './demo/backorder-scenario.ts';
 import { createDestinationSampler, type DemoAddress } from './demo/destinations.ts';
 import { buildDemoNetwork, type DemoLocation } from './demo/network.ts';
 import { DEMO_SEED, mulberry32, pick, type Random, randomInt, weightedSampler } from './demo/random.ts';
 
 /** The most the generator places; above it the demo would only measure this machine. */
 export const maxOrdersPerMinute = 600;
+/** One order in this many is for a new arrival not yet in stock (a backorder, now and then a preorder). */
+export const backorderEvery = 25;
 
 export interface TrafficControl {
   /** orders per minute now; 0 is off */
@@ -123,18 +126,37 @@ export function startTraffic(options: TrafficOptions): Traffic {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
+  let placements = 0;
+  const send = (method: 'PUT' | 'POST', path: string, body: unknown) =>
+    fetch(`${options.baseUrl}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  /** a new arrival ordered before its purchase order is in: the order waits BACKORDERED for it */
+  const placeBackorder = async (address: DemoAddress) => {
+    const scenario = backorderScenario(placements / backorderEvery, new Date(), address);
+    for (const [path, body] of [
+      [`/products/${scenario.sku}`, scenario.product],
+      [`/supply/${scenario.supplyId}`, scenario.supply],
+    ] as const) {
+      const answer = await send('PUT', path, body);
+      if (answer.status !== 200) throw new Error(`PUT ${path} answered ${answer.status}`);
+    }
+    return send('POST', '/orders', scenario.order);
+  };
   const place = async () => {
     const body = drawOrder();
+    placements += 1;
     try {
-      const answer = await fetch(`${options.baseUrl}/orders`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': randomUUID(),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
+      const answer =
+        placements % backorderEvery === 0 && body.delivery.mode === 'home'
+          ? await placeBackorder(body.delivery.address)
+          : await send('POST', '/orders', body);
       if (answer.status === 202) placed += 1;
       else {
         refused += 1;

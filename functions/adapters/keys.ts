@@ -43,6 +43,12 @@ export const keys = {
     SK: `SUPPLY#${expectedAt}#${supplyId}`,
   }),
   expectedSupplyOfSku: (sku: string) => ({ PK: `SKU#${sku}`, SKPrefix: 'SUPPLY#' }),
+  /** an order waiting for a supply of the SKU, oldest first by when it was backordered */
+  backorderClaim: (sku: string, since: string, orderId: string, supplyId: string) => ({
+    PK: `SKU#${sku}`,
+    SK: `BACKORDER#${since}#${orderId}#${supplyId}`,
+  }),
+  backorderClaimsOfSku: (sku: string) => ({ PK: `SKU#${sku}`, SKPrefix: 'BACKORDER#' }),
   /** shipments a location has taken on one calendar day (`YYYY-MM-DD`) */
   capacity: (locationId: string, day: string) => ({ PK: `CAPACITY#${locationId}`, SK: `DAY#${day}` }),
   /** the network's version, raised with every write of a location, product or carrier (cache stamp) */

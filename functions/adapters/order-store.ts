@@ -22,6 +22,7 @@ import {
   stockMovementItem,
   stockMovementUndoItem,
 } from './stock-movements.ts';
+import { supplyClaimItems } from './supply-store.ts';
 import { conditionally, type TransactItem, writeTransaction } from './transactions.ts';
 
 /**
@@ -73,6 +74,8 @@ interface Effect {
   undo?: TransactItem | undefined;
   movement?: StockMovement | undefined;
   claim?: CapacityClaim | undefined;
+  /** set on the write that takes units of an expected supply */
+  supplyId?: string | undefined;
 }
 
 /** The error for a stock movement or capacity claim whose condition refused the change. */
@@ -120,7 +123,11 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
     const failed = await writeTransaction(db, [orderPut, ...effects.map((e) => e.item)]);
     if (failed === undefined) return saved;
     if (failed.includes(0)) throw changedMeanwhile(order);
-    throw refusal(effects[(failed[0] ?? 1) - 1]);
+    const refused = effects[(failed[0] ?? 1) - 1];
+    // another order claimed the supply first: decide again from a fresh reading
+    if (refused?.supplyId)
+      throw new VersionConflict(`supply ${refused.supplyId} was claimed by another order meanwhile`);
+    throw refusal(refused);
   }
 
   /**
@@ -237,6 +244,19 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
         item: capacityReleaseItem(tables.inventory, slot),
         undo: capacityUnreleaseItem(tables.inventory, slot),
       })),
+      ...(change.supplyClaims?.changes ?? []).flatMap((claimChange) => {
+        const { since } = change.supplyClaims as { since: string };
+        const { items, undo } = supplyClaimItems(tables.inventory, orderId, since, claimChange);
+        const [record, entry] = items as [TransactItem, TransactItem];
+        return [
+          {
+            item: record,
+            undo: undo[0],
+            supplyId: claimChange.delta > 0 ? claimChange.claim.supplyId : undefined,
+          },
+          { item: entry },
+        ];
+      }),
       // pointers to the order are idempotent: a retried change writes the same ones again
       ...(change.shipmentPointers ?? []).map((shipmentId) => ({
         item: { Put: { TableName: tables.orders, Item: { ...keys.shipment(shipmentId), orderId } } },

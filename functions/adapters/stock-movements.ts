@@ -43,6 +43,28 @@ export function stockMovementItem(table: string, movement: StockMovement, now: s
         'SET reserved = reserved - :q, onHand = onHand - :q, updatedAt = :now',
         'reserved >= :q AND onHand >= :q',
       );
+    case 'withdraw':
+      return update(
+        'SET onHand = onHand - :q, available = available - :q, updatedAt = :now',
+        'available >= :q',
+      );
+    case 'arrive':
+      return {
+        Update: {
+          TableName: table,
+          Key,
+          UpdateExpression:
+            'SET onHand = if_not_exists(onHand, :zero) + :q, reserved = if_not_exists(reserved, :zero) + :q, ' +
+            'available = if_not_exists(available, :zero), safetyStock = if_not_exists(safetyStock, :zero), ' +
+            'locationId = :loc, sku = :sku, updatedAt = :now',
+          ExpressionAttributeValues: {
+            ...values,
+            ':zero': 0,
+            ':loc': movement.locationId,
+            ':sku': movement.sku,
+          },
+        },
+      };
     case 'restock':
       return {
         Update: {
@@ -73,6 +95,8 @@ export function stockMovementUndoItem(table: string, movement: StockMovement): T
     release: 'SET reserved = reserved + :q, available = available - :q',
     consume: 'SET reserved = reserved + :q, onHand = onHand + :q',
     restock: 'SET onHand = onHand - :q, available = available - :q',
+    withdraw: 'SET onHand = onHand + :q, available = available + :q',
+    arrive: 'SET onHand = onHand - :q, reserved = reserved - :q',
   };
   return {
     Update: {

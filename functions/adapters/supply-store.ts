@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoredSupply, SupplyRepository } from '../app/ports.ts';
+import type { StoredSupply, SupplyRepository, WaitingBackorder } from '../app/ports.ts';
+import { type ClaimableArrival, claimedOf, type SupplyClaimChange } from '../core/inventory/backorders.ts';
 import { byArrival, type ExpectedArrival, expectedArrival, type Supply } from '../core/inventory/supply.ts';
 import { VersionConflict } from '../shared/errors.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
-import { queryPrefix } from './queries.ts';
+import { batchGet, queryPrefix } from './queries.ts';
 import { stockMovementItem } from './stock-movements.ts';
 import { type TransactItem, writeTransaction } from './transactions.ts';
 
@@ -36,13 +37,45 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
       );
       return Item ? withoutKeys<StoredSupply>(Item) : undefined;
     },
-    put(previous, next, now) {
+    async put(previous, next, now, leaving) {
+      if (!previous && leaving) {
+        const failed = await writeTransaction(db, [
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                ...keys.supply(next.supplyId),
+                ...next,
+                unclaimed: next.quantity,
+                version: 1,
+                createdAt: now,
+                updatedAt: now,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Put: { TableName: table, Item: entryOf(next) } },
+          stockMovementItem(table, leaving, now),
+        ]).catch((error) => {
+          if (error instanceof VersionConflict) return [0];
+          throw error;
+        });
+        if (failed === undefined) return true;
+        return failed.includes(2) && !failed.includes(0) ? 'short' : false;
+      }
       if (!previous)
         return committed([
           {
             Put: {
               TableName: table,
-              Item: { ...keys.supply(next.supplyId), ...next, version: 1, createdAt: now, updatedAt: now },
+              Item: {
+                ...keys.supply(next.supplyId),
+                ...next,
+                unclaimed: next.quantity,
+                version: 1,
+                createdAt: now,
+                updatedAt: now,
+              },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
@@ -58,6 +91,8 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
             Item: {
               ...keys.supply(next.supplyId),
               ...next,
+              // the units backorders claimed stay theirs (the use case refuses a quantity below them)
+              unclaimed: next.quantity - claimedOf(previous),
               version: previous.version + 1,
               createdAt: previous.createdAt ?? now,
               updatedAt: now,
@@ -106,5 +141,68 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
       const entries = await queryPrefix<ExpectedArrival>(db, table, keys.expectedSupplyOfSku(sku));
       return entries.map(expectedArrival).sort(byArrival);
     },
+    async claimableOf(sku) {
+      const entries = await queryPrefix<ExpectedArrival>(db, table, keys.expectedSupplyOfSku(sku));
+      if (entries.length === 0) return [];
+      const records = await batchGet(
+        db,
+        table,
+        entries.map((e) => keys.supply(e.supplyId)),
+        true,
+      );
+      const unclaimed = new Map(
+        records.map((r) => withoutKeys<StoredSupply>(r)).map((r) => [r.supplyId, r.unclaimed ?? r.quantity]),
+      );
+      return entries
+        .map(expectedArrival)
+        .sort(byArrival)
+        .map((e): ClaimableArrival => ({ ...e, sku, unclaimed: unclaimed.get(e.supplyId) ?? e.quantity }));
+    },
+    async backordersOf(sku) {
+      const items = await queryPrefix<WaitingBackorder>(db, table, keys.backorderClaimsOfSku(sku));
+      return items.map(({ orderId, supplyId, quantity, since }) => ({ orderId, supplyId, quantity, since }));
+    },
+  };
+}
+
+/**
+ * The writes that take (or give back) one order's claim on a supply, for the transaction that
+ * changes the order: the supply's unclaimed units, refused below zero, and the SKU's waiting list.
+ * Giving back needs no condition: a received supply's claims are still given back to its record.
+ */
+export function supplyClaimItems(
+  table: string,
+  orderId: string,
+  since: string,
+  { claim, delta }: SupplyClaimChange,
+): { items: TransactItem[]; undo: TransactItem[] } {
+  const record = (units: number, condition?: string): TransactItem => ({
+    Update: {
+      TableName: table,
+      Key: keys.supply(claim.supplyId),
+      UpdateExpression: 'SET unclaimed = unclaimed - :q, version = version + :one',
+      ConditionExpression: condition ?? 'attribute_exists(PK)',
+      ExpressionAttributeValues: {
+        ':q': units,
+        ':one': 1,
+        ...(condition ? { ':expected': 'expected' } : {}),
+      },
+      ...(condition ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+    },
+  });
+  const key = keys.backorderClaim(claim.sku, since, orderId, claim.supplyId);
+  const entry: TransactItem =
+    claim.quantity > 0
+      ? {
+          Put: {
+            TableName: table,
+            Item: { ...key, orderId, supplyId: claim.supplyId, quantity: claim.quantity, since },
+          },
+        }
+      : { Delete: { TableName: table, Key: key } };
+  const take = delta > 0;
+  return {
+    items: [take ? record(delta, '#status = :expected AND unclaimed >= :q') : record(delta), entry],
+    undo: [record(-delta)],
   };
 }

@@ -1,3 +1,4 @@
+import { claimChanges } from '../core/inventory/backorders.ts';
 import { capacityDay, claimSlots } from '../core/inventory/capacity.ts';
 import { holdingBack, movementsOf } from '../core/inventory/movements.ts';
 import {
@@ -11,7 +12,6 @@ import {
   workflowItem,
 } from '../core/orders/order.ts';
 import { orderProblems } from '../core/orders/validation.ts';
-import { sourceOptimal } from '../core/sourcing/optimal.ts';
 import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
 import {
   NoSourcingPlan,
@@ -20,22 +20,27 @@ import {
   ReservationConflict,
   VersionConflict,
 } from '../shared/errors.ts';
+import { backorderOrder } from './backorder-order.ts';
 import { event, shipmentChanges } from './events.ts';
+import { planFulfilment } from './fulfilment-plan.ts';
 import { requireOrder } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
-import { sourcingRequestFor } from './sourcing-inputs.ts';
 
-type AllocationPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock'>;
+type AllocationPorts = Pick<
+  AppPorts,
+  'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock' | 'supply'
+>;
 
 /** How many times a concurrent change of the order itself (a cancel request) makes us read it again. */
 const maxOrderReads = 5;
 
 /**
- * Validates, sources and reserves an order in one step: the exact plan is reserved in one
+ * Validates, sources and reserves an order in one step (or, when only expected supply can fill it,
+ * backorders it and throws AwaitingSupply, for the workflow to wait): the exact plan is reserved in one
  * transaction with the order (stock, capacity slots, shipment index); when a location refuses (its
  * stock or its capacity moved since it was read), the order is sourced again without it, at most
  * `maxSourcingAttempts` times. A retry after the commit finds the shipments and answers them again.
- * Throws OrderInvalid or NoSourcingPlan (business outcomes) and OrderCancelled.
+ * Throws OrderInvalid or NoSourcingPlan (business outcomes), AwaitingSupply and OrderCancelled.
  */
 export async function allocateOrder(ports: AllocationPorts, orderId: string) {
   const { orders, events, clock } = ports;
@@ -50,14 +55,22 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
       );
 
     const at = clock.now();
-    const request = await sourcingRequestFor(ports, order.lines, order.delivery, {
-      at,
-      excluded: order.sourcing?.excludedLocations,
-      channel: order.channel,
-    });
+    const profile = sourcingProfileFor(order.channel);
+    const plan = await planFulfilment(
+      ports,
+      {
+        lines: order.lines,
+        delivery: order.delivery,
+        at,
+        excluded: order.sourcing?.excludedLocations,
+        channel: order.channel,
+        claims: order.backorder?.claims,
+      },
+      profile,
+    );
+    const { request, result } = plan;
     const problems = orderProblems(order, request.products, request.locations);
     if (problems.length > 0) throw new OrderInvalid(problems.join('; '));
-    const result = sourceOptimal(request, sourcingProfileFor(order.channel));
     // The explanation is stored on the order, not carried through the workflow (a payload has limits).
     const sourced = recordSourcing(
       countSourcingAttempt(order),
@@ -65,27 +78,37 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
       result.explanation,
     );
     try {
-      if (!result.ok) {
+      if (plan.kind === 'none') {
         await orders.save({ order: sourced });
-        throw new NoSourcingPlan(result.reason);
+        throw new NoSourcingPlan(result.ok ? 'no plan' : result.reason);
       }
+      if (plan.kind === 'supply') return await backorderOrder(ports, order, sourced, plan, at);
       const capacityOf = new Map(request.locations.map((l) => [l.locationId, l.dailyCapacity]));
       const { shipments, claims } = claimSlots(
-        shipmentsFromPlan(sourced, result.shipments),
+        shipmentsFromPlan(sourced, plan.result.shipments, plan.transferTo),
         (locationId) => capacityOf.get(locationId),
         capacityDay(at),
       );
+      const held = order.backorder?.claims ?? [];
       const saved = await orders.save({
-        order: allocate(sourced, shipments, at),
+        order: allocate(
+          { ...sourced, backorder: order.backorder && { ...order.backorder, claims: [] } },
+          shipments,
+          at,
+        ),
         stock: holdingBack(movementsOf('reserve', shipments), request.holdBack),
         shipmentPointers: shipments.map((s) => s.shipmentId),
         capacity: { claim: claims },
+        // filled from stock at last: the expected supply it counted on is free for others
+        ...(held.length > 0 && order.backorder
+          ? { supplyClaims: { orderId, since: order.backorder.since, changes: claimChanges(held, []) } }
+          : {}),
       });
       await events.publish([
         event('OrderAllocated.v1', {
           orderId,
           channel: saved.channel,
-          cost: result.cost,
+          cost: plan.result.cost,
           shipments: shipments.map(workflowItem),
           at: saved.updatedAt,
         }),

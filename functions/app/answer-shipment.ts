@@ -1,5 +1,5 @@
 import { movements, type StockMovement } from '../core/inventory/movements.ts';
-import { findShipment, isAwaitingPick, updateShipment } from '../core/orders/order.ts';
+import { findShipment, holdingLocation, isAwaitingPick, updateShipment } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { Conflict } from '../shared/errors.ts';
 import { signalWaitingTask } from './await-shipment.ts';
@@ -11,7 +11,8 @@ type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'events' | 'clock'>;
 
 /** What the outside world says about a shipment the workflow waits on (a location, a customer). */
 interface ShipmentAnswer {
-  stage: WaitingStage;
+  /** the stages whose waiting task this answer settles */
+  stages: WaitingStage[];
   /** whether the shipment can take this answer now; otherwise 409 with `refusal` */
   accepts: (shipment: Shipment, order: StoredOrder) => boolean;
   /** whether the shipment already holds this answer (a retry after the task was not told) */
@@ -32,7 +33,8 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
   const { orderId } = await requireOrderOfShipment(ports.orders, shipmentId);
   const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
     const shipment = findShipment(order, shipmentId);
-    const untold = order.waiting?.[shipmentId]?.stage === answer.stage;
+    const waitingStage = order.waiting?.[shipmentId]?.stage;
+    const untold = waitingStage !== undefined && answer.stages.includes(waitingStage);
     if (shipment && untold && answer.holds(shipment)) return undefined;
     if (!shipment || !answer.accepts(shipment, order))
       throw new Conflict(`shipment ${shipmentId} ${answer.refusal} (status ${shipment?.status})`);
@@ -50,8 +52,9 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
   return findShipment(after, shipmentId);
 }
 
+/** A parcel for a carrier (home delivery, or a transfer to the collecting store) is packed; else ready. */
 const statusAfterPick = (shipment: Shipment) =>
-  shipment.mode === 'home' ? ('PACKED' as const) : ('READY_FOR_PICKUP' as const);
+  shipment.mode === 'home' || shipment.transferTo ? ('PACKED' as const) : ('READY_FOR_PICKUP' as const);
 
 /** The location has picked and packed: packed for a carrier, or ready for the customer to collect. */
 export async function confirmShipment(
@@ -60,7 +63,7 @@ export async function confirmShipment(
   packages: { weightKg: number }[] | undefined,
 ) {
   const shipment = await answerShipment(ports, shipmentId, {
-    stage: 'pick',
+    stages: ['pick'],
     accepts: isAwaitingPick,
     holds: (s) => s.status === statusAfterPick(s),
     refusal: 'is not awaiting a pick confirmation',
@@ -77,7 +80,7 @@ export async function rejectShipment(
   reason: string,
 ) {
   await answerShipment(ports, shipmentId, {
-    stage: 'pick',
+    stages: ['pick'],
     accepts: isAwaitingPick,
     holds: (s) => s.status === 'ALLOCATED' && s.rejection !== undefined,
     refusal: 'is not awaiting a pick confirmation',
@@ -90,12 +93,13 @@ export async function rejectShipment(
 /** The customer took the parcel at the store: on hand drops now, and the reservation with it. */
 export async function collectShipment(ports: AnswerPorts, shipmentId: string) {
   await answerShipment(ports, shipmentId, {
-    stage: 'collection',
+    // a transfer's task waits from its dispatch to its collection (`arrivalWait.transfer`)
+    stages: ['collection', 'delivery'],
     accepts: (s, order) => s.status === 'READY_FOR_PICKUP' && !order.cancelRequested,
     holds: (s) => s.status === 'COLLECTED',
     refusal: 'is not ready for pickup',
     change: (s) => ({ ...s, status: 'COLLECTED', reservation: 'consumed' }),
-    stock: (s) => movements('consume', s.locationId, s.lines),
+    stock: (s) => movements('consume', holdingLocation(s), s.lines),
     detail: () => `${shipmentId} COLLECTED`,
   });
   return { shipmentId, status: 'COLLECTED' as const };

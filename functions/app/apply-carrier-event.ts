@@ -68,9 +68,15 @@ async function applyToShipment(
   };
   const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
     const tracked = trackShipment(order, shipmentId, entry, new Date(detail.receivedAt));
-    const origin = findShipment(order, shipmentId)?.locationId;
-    if (!tracked || !origin) return undefined;
-    return { order: tracked.order, stock: movements('restock', origin, tracked.restock) };
+    const shipment = findShipment(order, shipmentId);
+    if (!tracked || !shipment) return undefined;
+    const arrivals = shipment.transferTo
+      ? movements('arrive', shipment.transferTo, tracked.arrived ?? [])
+      : [];
+    return {
+      order: tracked.order,
+      stock: [...movements('restock', shipment.locationId, tracked.restock), ...arrivals],
+    };
   });
   await ports.events.publish([...orderChanges(before, after), ...incidentChanges(before, after)]);
   ports.metrics.count('IncidentsOpened', incidentsOpened(before, after));

@@ -70,7 +70,7 @@ async function send(ports: WaitPorts, token: string, signal: WaitSignal | PickSi
  */
 export async function signalWaitingTask(ports: WaitPorts, order: StoredOrder, shipmentId: string) {
   const waiting = order.waiting?.[shipmentId];
-  if (!waiting) return;
+  if (!waiting || waiting.stage === 'supply') return;
   const signal =
     waiting.stage === 'pick' ? pickSignal(order, shipmentId) : waitSignal(order, shipmentId, waiting.stage);
   if (!signal) return;

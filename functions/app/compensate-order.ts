@@ -1,3 +1,4 @@
+import { claimChanges } from '../core/inventory/backorders.ts';
 import { slotsHeldBy } from '../core/inventory/capacity.ts';
 import { movementsOf } from '../core/inventory/movements.ts';
 import { closingFor } from '../core/orders/compensation.ts';
@@ -9,8 +10,9 @@ import type { AppPorts } from './ports.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
 
 /**
- * Saga compensation: whatever stopped the order, every reservation still held is released, and
- * every preparation slot not used given back, in the same transaction that closes the order.
+ * Saga compensation: whatever stopped the order, every reservation still held is released, every
+ * preparation slot not used and every claim on expected supply given back, in the same
+ * transaction that closes the order.
  * Retried safely: a closed order changes no more. `failed` tells the workflow to end visibly.
  */
 export async function compensateOrder(
@@ -23,17 +25,23 @@ export async function compensateOrder(
   await ports.orders.releaseUncommitted(orderId);
   const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
     const held = heldReservations(order);
-    if (isTerminal(order.status) && held.length === 0) return undefined;
+    const claims = order.backorder?.claims ?? [];
+    if (isTerminal(order.status) && held.length === 0 && claims.length === 0) return undefined;
     const unprepared = order.shipments.filter((s) => s.capacityDay && !isDispatched(s));
     const freed = new Set(unprepared.map((s) => s.shipmentId));
     const closed = closeOrder(order, closing.status, closing.reason, ports.clock.now());
     const shipments = closed.shipments.map((s) =>
       freed.has(s.shipmentId) ? { ...s, capacityDay: undefined } : s,
     );
+    const backorder = order.backorder;
     return {
-      order: { ...closed, shipments, waiting: {} },
+      order: { ...closed, shipments, waiting: {}, backorder: backorder && { ...backorder, claims: [] } },
       stock: movementsOf('release', held),
       capacity: { release: slotsHeldBy(unprepared) },
+      // a backorder's claims on expected supply are given back: others may count on those units
+      ...(backorder && claims.length > 0
+        ? { supplyClaims: { orderId, since: backorder.since, changes: claimChanges(claims, []) } }
+        : {}),
     };
   });
   if (after.version !== before.version) {

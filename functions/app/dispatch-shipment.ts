@@ -1,6 +1,8 @@
 import { trackingNumberFor } from '../core/carriers/carriers.ts';
 import { movements } from '../core/inventory/movements.ts';
+import type { Location } from '../core/network.ts';
 import { arrivalWait, findShipment, parcelWeightKg, updateShipment } from '../core/orders/order.ts';
+import type { Order } from '../core/orders/types.ts';
 import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
 import { pickCarrier } from './carrier-choice.ts';
 import { event, shipmentChanges } from './events.ts';
@@ -19,23 +21,33 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   const order = await requireOrder(ports.orders, orderId);
   const shipment = findShipment(order, shipmentId);
   if (!shipment) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
-  if (shipment.mode !== 'home') return { ...arrivalWait.collection };
+  if (shipment.mode !== 'home' && !shipment.transferTo) return { ...arrivalWait.collection };
+  const wait = shipment.transferTo ? arrivalWait.transfer : arrivalWait.delivery;
   if (shipment.trackingNumber)
     return {
-      ...arrivalWait.delivery,
+      ...wait,
       carrierId: shipment.carrierId,
       trackingNumber: shipment.trackingNumber,
     };
 
-  const [products, from] = await Promise.all([
+  const [products, from, store] = await Promise.all([
     shipment.packages?.length ? new Map() : ports.network.getProducts(shipment.lines.map((l) => l.sku)),
     ports.network.getLocation(shipment.locationId),
+    shipment.transferTo ? ports.network.getLocation(shipment.transferTo) : undefined,
   ]);
   const weightKg = parcelWeightKg(shipment, (sku) => products.get(sku)?.weightKg);
   const now = ports.clock.now();
-  const { carrier, choice, capacityDay } = await pickCarrier(ports, { order, shipment, from, weightKg, now });
+  // a transfer travels to the collecting store: carried, priced and labelled to its address
+  const destination = store ? transferDestination(order, store) : order;
+  const { carrier, choice, capacityDay } = await pickCarrier(ports, {
+    order: destination,
+    shipment,
+    from,
+    weightKg,
+    now,
+  });
   const trackingNumber = trackingNumberFor(carrier, shipmentId);
-  const address = order.delivery.address;
+  const address = destination.delivery.address;
   const pdf = await ports.labels.render({
     carrierName: carrier.name,
     trackingNumber,
@@ -103,5 +115,24 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
           ]
         : []),
     ]);
-  return { ...arrivalWait.delivery, carrierId: carrier.carrierId, trackingNumber };
+  return { ...wait, carrierId: carrier.carrierId, trackingNumber };
+}
+
+/** The order as a carrier sees a transfer: a standard parcel to the store's address. */
+function transferDestination(order: Order, store: Location): Order {
+  return {
+    ...order,
+    delivery: {
+      ...order.delivery,
+      service: 'standard',
+      address: {
+        line1: store.name,
+        postcode: store.postcode ?? '',
+        city: store.name,
+        country: 'FR',
+        lat: store.lat,
+        lon: store.lon,
+      },
+    },
+  };
 }

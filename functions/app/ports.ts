@@ -6,6 +6,7 @@
  */
 import type { BusinessMetricName } from '../../lib/business-metrics.ts';
 import type { Carrier } from '../core/carriers/carriers.ts';
+import type { ClaimableArrival, SupplyClaimChange } from '../core/inventory/backorders.ts';
 import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
 import type { ChannelBuffers } from '../core/inventory/channels.ts';
 import type { StockMovement } from '../core/inventory/movements.ts';
@@ -22,7 +23,8 @@ export interface Clock {
 }
 
 /** Callback tokens of the workflow tasks waiting on a shipment, kept on the order, never shown. */
-export type WaitingStage = 'pick' | 'delivery' | 'collection' | 'return';
+/** `supply`: a backordered order waits for a receipt (under the key `BACKORDER`, not a shipment's) */
+export type WaitingStage = 'pick' | 'delivery' | 'collection' | 'return' | 'supply';
 export type WaitingTasks = Record<string, { stage: WaitingStage; token: string }>;
 export type StoredOrder = Order & { waiting?: WaitingTasks };
 
@@ -43,6 +45,8 @@ export interface OrderChange {
   trackingPointers?: Omit<TrackingPointer, 'orderId'>[];
   /** preparation slots taken (refused past the location's daily capacity) and given back */
   capacity?: { claim?: CapacityClaim[]; release?: CapacitySlot[] };
+  /** expected supply a backordered order takes or gives back (refused past the supply's unclaimed units) */
+  supplyClaims?: { orderId: string; since: string; changes: SupplyClaimChange[] };
 }
 
 export interface OrderRepository {
@@ -184,15 +188,37 @@ export interface StockLedger {
   capacityUsed(locationIds: string[], day: string): Promise<Map<string, number>>;
 }
 
-export type StoredSupply = Supply & { version: number; createdAt?: string | undefined };
+/** `unclaimed`: units no backorder counts on yet (absent on records older than backorders: all) */
+export type StoredSupply = Supply & { version: number; createdAt?: string | undefined; unclaimed?: number };
+
+/** A backordered order's claim on one supply, as the SKU's waiting list holds it. */
+export interface WaitingBackorder {
+  orderId: string;
+  supplyId: string;
+  quantity: number;
+  since: string;
+}
 
 export interface SupplyRepository {
   get(supplyId: string): Promise<StoredSupply | undefined>;
-  /** creates or replaces the record (and moves its dated entry) if it is still at `previous`'s version */
-  put(previous: StoredSupply | undefined, next: Supply, now: string): Promise<boolean>;
+  /**
+   * creates or replaces the record (and moves its dated entry) if it is still at `previous`'s
+   * version; with `leaving`, the units leave their origin in the same transaction (a transfer):
+   * 'short' when the origin has fewer available
+   */
+  put(
+    previous: StoredSupply | undefined,
+    next: Supply,
+    now: string,
+    leaving?: StockMovement,
+  ): Promise<boolean | 'short'>;
   /** marks it received and brings the units in, in one transaction, if still at `stored`'s version */
   receive(stored: StoredSupply, now: string): Promise<boolean>;
   expectedOf(sku: string): Promise<ExpectedArrival[]>;
+  /** the supply still expected for the SKU with the units no order claimed yet */
+  claimableOf(sku: string): Promise<ClaimableArrival[]>;
+  /** the orders waiting for supply of the SKU, oldest first */
+  backordersOf(sku: string): Promise<WaitingBackorder[]>;
 }
 
 export interface ReturnRepository {

@@ -1,13 +1,12 @@
 import { carriersInForce } from '../core/carriers/carriers.ts';
 import type { Delivery, OrderLine } from '../core/orders/types.ts';
 import { type PromiseOption, promiseOptions } from '../core/promise/promise.ts';
-import { sourceOptimal } from '../core/sourcing/optimal.ts';
 import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
+import { type FulfilmentPlan, planFulfilment } from './fulfilment-plan.ts';
 import type { AppPorts } from './ports.ts';
 import { requireOrderReferences } from './references.ts';
-import { sourcingRequestFor } from './sourcing-inputs.ts';
 
-type PromisePorts = Pick<AppPorts, 'network' | 'sourcingReads' | 'stock' | 'clock'>;
+type PromisePorts = Pick<AppPorts, 'network' | 'sourcingReads' | 'stock' | 'clock' | 'supply'>;
 
 /**
  * Delivery options before purchase, planned with the same exact sourcing and profile as the order
@@ -22,20 +21,37 @@ export async function deliveryOptions(
   at: Date,
 ): Promise<PromiseOption[]> {
   const profile = sourcingProfileFor(undefined);
-  const [request, stored] = await Promise.all([
-    sourcingRequestFor(ports, lines, delivery, { at }),
+  const [plan, stored] = await Promise.all([
+    planFulfilment(ports, { lines, delivery, at }, profile),
     ports.network.listCarriers(),
   ]);
-  const result = sourceOptimal(request, profile);
-  if (!result.ok) return [];
+  return optionsOfPlan(plan, { delivery, at, carriers: stored, co2PricePerKg: profile.costs.co2PricePerKg });
+}
+
+/**
+ * The options of a plan: from stock, dated from now (a transfer to the store is ready when it got
+ * there); against expected supply, dated from when the last unit it waits for is there (the
+ * supply's `expectedAt`, or the release date of a preorder).
+ */
+export function optionsOfPlan(
+  plan: FulfilmentPlan,
+  context: {
+    delivery: Delivery;
+    at: Date;
+    carriers: Parameters<typeof carriersInForce>[0];
+    co2PricePerKg: number;
+  },
+): PromiseOption[] {
+  if (plan.kind === 'none') return [];
+  const { delivery } = context;
   return promiseOptions({
     mode: delivery.mode,
-    shipments: result.shipments,
-    at,
-    locations: new Map(request.locations.map((l) => [l.locationId, l])),
-    carriers: carriersInForce(stored),
+    shipments: plan.result.shipments,
+    at: plan.kind === 'supply' ? plan.readyAt : context.at,
+    locations: new Map(plan.request.locations.map((l) => [l.locationId, l])),
+    carriers: carriersInForce(context.carriers),
     postcode: delivery.address?.postcode,
-    co2PricePerKg: profile.costs.co2PricePerKg,
+    co2PricePerKg: context.co2PricePerKg,
   });
 }
 

@@ -19,7 +19,7 @@ export type OrderRequest = Omit<NewOrder, 'orderId'> & { orderId?: string | unde
 export async function receiveOrder(
   ports: Pick<
     AppPorts,
-    'orders' | 'network' | 'sourcingReads' | 'stock' | 'workflows' | 'events' | 'clock' | 'metrics'
+    'orders' | 'network' | 'sourcingReads' | 'stock' | 'supply' | 'workflows' | 'events' | 'clock' | 'metrics'
   >,
   request: OrderRequest,
   newOrderId: () => string,

@@ -41,6 +41,8 @@ export interface Product {
   handling?: HandlingKind[] | undefined;
   kit?: KitComponent[] | undefined;
   endOfSeries?: boolean | undefined;
+  /** YYYY-MM-DD (Paris): before it, orders for the product are preorders */
+  releaseDate?: string | undefined;
 }
 
 export interface GeoPoint {

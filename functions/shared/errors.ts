@@ -102,6 +102,19 @@ export class ShipmentReturning extends DomainError {
   override readonly name = 'ShipmentReturning';
   readonly statusCode = 409;
 }
+/**
+ * Not a failure: only expected supply can fill the order, which is now BACKORDERED. The workflow
+ * catches it to wait; its message is the wait as JSON (`{"waitSeconds": n}`), read by the ASL.
+ */
+export class AwaitingSupply extends DomainError {
+  override readonly name = 'AwaitingSupply';
+  readonly statusCode = 409;
+
+  /** the error that tells the workflow to wait this long (the ASL reads the message) */
+  static waiting(waitSeconds: number): AwaitingSupply {
+    return new AwaitingSupply(JSON.stringify({ waitSeconds }));
+  }
+}
 export class VersionConflict extends DomainError {
   override readonly name = 'VersionConflict';
   readonly statusCode = 409;
@@ -136,6 +149,7 @@ export const workflowErrors = {
   ShipmentReturning,
   VersionConflict,
   IntegrityViolation,
+  AwaitingSupply,
 } as const;
 
 /** The errors an event handler throws on purpose, for the bus (or Lambda) to deliver the event again. */

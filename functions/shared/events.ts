@@ -36,6 +36,22 @@ export const eventSchemas = {
     at,
   }),
   'OrderRejected.v1': z.object({ orderId: z.string(), reason: z.string(), at }),
+  /** stock cannot fill the order yet: it waits for expected supply (a preorder: for its release date) */
+  'OrderBackordered.v1': z.object({
+    orderId: z.string(),
+    channel: z.string(),
+    lines: z.array(z.object({ sku: z.string(), quantity: z.number() })),
+    /** the expected supply it counts on */
+    supply: z.array(
+      z.object({ supplyId: z.string(), sku: z.string(), quantity: z.number(), expectedAt: z.string() }),
+    ),
+    /** when the last unit it waits for should be there */
+    readyAt: z.string(),
+    preorder: z.boolean(),
+    releaseDate: z.iso.date().optional(),
+    promisedDate: z.iso.date().optional(),
+    at,
+  }),
   'OrderCancelled.v1': z.object({ orderId: z.string(), reason: z.string(), at }),
   'OrderDelivered.v1': z.object({ orderId: z.string(), status: z.enum(['DELIVERED', 'COLLECTED']), at }),
   'ShipmentStatusChanged.v1': z.object({
@@ -132,6 +148,7 @@ export const eventSources: Record<DetailType, 'relais.orders' | 'relais.carriers
   'OrderReceived.v1': 'relais.orders',
   'OrderAllocated.v1': 'relais.orders',
   'OrderRejected.v1': 'relais.orders',
+  'OrderBackordered.v1': 'relais.orders',
   'OrderCancelled.v1': 'relais.orders',
   'OrderDelivered.v1': 'relais.orders',
   'ShipmentStatusChanged.v1': 'relais.orders',

@@ -10,6 +10,8 @@ import { carrierStatuses, trackingReasons } from './events.ts';
 /** Ids in paths and bodies (DESIGN.md section 6). */
 export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$');
 const isoDate = z.iso.datetime({ offset: true });
+/** a calendar day, YYYY-MM-DD (a real one: 2026-02-30 is refused) */
+const calendarDate = z.iso.date();
 
 /**
  * Decimal quantities are kept at the precision the business uses (DynamoDB also refuses numbers
@@ -114,6 +116,7 @@ export const productBody = z.object({
     .max(20)
     .optional(),
   endOfSeries: z.boolean().optional(),
+  releaseDate: calendarDate.optional(),
 });
 
 /** Units held back from one channel: a number of units, a share of on hand (0..1), or both. */

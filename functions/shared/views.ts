@@ -41,6 +41,7 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       })),
       attempts: s.attempts ?? 0,
       replacedBy: s.replacedBy,
+      transferTo: s.transferTo,
     })),
     incidents: (order.incidents ?? []).map(({ shipmentId, kind, at, resolution, replacementShipmentId }) => ({
       shipmentId,
@@ -53,6 +54,19 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       ? { cost: order.sourcing.cost, explanation: order.sourcing.explanation }
       : undefined,
     promise: order.promise,
+    backorder: order.backorder
+      ? {
+          since: order.backorder.since,
+          readyAt: order.backorder.readyAt,
+          releaseDate: order.backorder.releaseDate,
+          supply: order.backorder.claims.map(({ supplyId, sku, quantity, expectedAt }) => ({
+            supplyId,
+            sku,
+            quantity,
+            expectedAt,
+          })),
+        }
+      : undefined,
     history: order.history,
     rejection: order.rejection,
     createdAt: order.createdAt,

@@ -133,6 +133,8 @@ describe('PUT /products/{sku}', () => {
     ],
     ['handling radioactive', { ...product, handling: ['radioactive'] }, ['body.handling.0']],
     ['endOfSeries as a string', { ...product, endOfSeries: 'yes' }, ['body.endOfSeries']],
+    ['releaseDate not a calendar day', { ...product, releaseDate: '2026-02-30' }, ['body.releaseDate']],
+    ['releaseDate as an instant', { ...product, releaseDate: '2026-03-01T00:00:00Z' }, ['body.releaseDate']],
   ];
 
   it('refuses bad bodies with 400 and creates no product', async () => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as errorModule from '../../functions/shared/errors.ts';
 import {
+  AwaitingSupply,
   DomainError,
   eventRetryErrors,
   platformErrors,
@@ -93,6 +94,7 @@ describe('statemachines/*.asl.json', () => {
     expect(tasks.map(label).sort()).toEqual(
       [
         'fulfilment.asl.json:AllocateOrder',
+        'fulfilment.asl.json:AwaitSupply',
         'fulfilment.asl.json:Compensate',
         'fulfilment.asl.json:FulfilShipments/AwaitParcelBack',
         'fulfilment.asl.json:FulfilShipments/DispatchCarrier',
@@ -298,7 +300,7 @@ describe('Task states', () => {
   it('a callback task passes $$.Task.Token in its Payload and has a TimeoutSeconds (or takes one from its input)', () => {
     const callbacks = tasks.filter((s) => String(s.state.Resource).endsWith('.waitForTaskToken'));
     expect(callbacks.map((s) => s.name).sort()).toEqual(
-      ['AwaitParcelBack', 'AwaitReturnReceipt', 'PickPack', 'TrackShipment'].sort(),
+      ['AwaitParcelBack', 'AwaitReturnReceipt', 'AwaitSupply', 'PickPack', 'TrackShipment'].sort(),
     );
     for (const s of callbacks) {
       expect(s.state.Resource, label(s)).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
@@ -471,6 +473,31 @@ describe('the workflows of DESIGN §2', () => {
     const rule = rulesOf(pick, 'Catch').find((r) => r.ErrorEquals.includes('ShipmentRejected'));
     expect(rule?.ErrorEquals).toContain('States.Timeout');
     expect(rule?.Next).toBe('ResourceShipment');
+  });
+
+  it('a backorder is caught by name and waits for its supply, then allocates again; a cancellation compensates', () => {
+    const states = statesOf('fulfilment.asl.json');
+    const allocate = rulesOf(states.get('AllocateOrder')?.state ?? {}, 'Catch');
+    const caught = allocate.find((r) => r.ErrorEquals.includes('AwaitingSupply'));
+    // before States.ALL, or a backorder would be compensated as a failure
+    expect(allocate.indexOf(caught as (typeof allocate)[number])).toBe(0);
+    const path: string[] = [];
+    for (let name = caught?.Next; name && !path.includes('AllocateOrder'); ) {
+      path.push(name);
+      name = states.get(name)?.state.Next as string | undefined;
+    }
+    expect(path).toEqual(['ReadBackorder', 'ReadBackorderWait', 'AwaitSupply', 'AllocateOrder']);
+    const wait = states.get('AwaitSupply')?.state ?? {};
+    expect(wait.TimeoutSecondsPath).toBe('$.backorder.wait.waitSeconds');
+    const catches = rulesOf(wait, 'Catch');
+    expect(catches.find((r) => r.ErrorEquals.includes('OrderCancelled'))?.Next).toBe('Compensate');
+    expect(catches.find((r) => r.ErrorEquals.includes('States.Timeout'))?.Next).toBe('AllocateOrder');
+    // the Pass states read what the error's message says, as Lambda reports it
+    const cause = JSON.stringify({
+      errorType: 'AwaitingSupply',
+      errorMessage: AwaitingSupply.waiting(3600).message,
+    });
+    expect(JSON.parse(JSON.parse(cause).errorMessage)).toEqual({ waitSeconds: 3600 });
   });
 
   it('an incident on the way is caught by name: a parcel that will not arrive is replaced, one sent back awaited', () => {

@@ -234,6 +234,22 @@ describe('pickup options', () => {
     expect(option?.carrierId).toBeUndefined();
   });
 
+  it('click & collect by transfer from a warehouse: ready the day the carrier brings it, later than from the store', () => {
+    const at = '2025-03-04T09:00:00.000Z';
+    const [fromStore] = promise(at, { mode: 'click_collect', shipments: atStore });
+    const [byTransfer, ...rest] = promise(at, { mode: 'click_collect', shipments: oneParcel });
+    expect(rest).toEqual([]);
+    // leaves W1 on Tuesday, carried by the cheapest standard offer: ready when its p90 brings it
+    expect(byTransfer).toMatchObject({
+      mode: 'click_collect',
+      locationIds: ['W1'],
+      earliestDate: '2025-03-07',
+      latestDate: '2025-03-07',
+    });
+    expect((byTransfer?.earliestDate ?? '') > (fromStore?.earliestDate ?? '')).toBe(true);
+    expect(byTransfer?.co2Kg).toBeGreaterThan(0);
+  });
+
   it('an order at 00:30 on a Sunday in Paris is ready on Monday, not on the Saturday before', () => {
     const [option] = promise('2025-01-11T23:30:00.000Z', { mode: 'e_reservation', shipments: atStore });
     expect(option?.earliestDate).toBe('2025-01-13');

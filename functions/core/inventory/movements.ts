@@ -3,9 +3,12 @@ import type { StockLine } from '../orders/types.ts';
 /**
  * A change to one stock row that rides in a transaction with the order (or return, or supply) that
  * causes it. reserve: hold units (refused when fewer are available); release: give them back;
- * consume: the units leave the building (on hand and reserved both drop); restock: units come in.
+ * consume: the units leave the building (on hand and reserved both drop); restock: units come in;
+ * withdraw: unreserved units leave (a transfer leaving its origin: on hand and available drop,
+ * refused when fewer are available); arrive: units come in held for an order (a transfer reaching
+ * the store its customer collects from: on hand and reserved grow together).
  */
-export type StockMovementKind = 'reserve' | 'release' | 'consume' | 'restock';
+export type StockMovementKind = 'reserve' | 'release' | 'consume' | 'restock' | 'withdraw' | 'arrive';
 
 export interface StockMovement {
   kind: StockMovementKind;

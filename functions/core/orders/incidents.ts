@@ -116,6 +116,10 @@ export function waitSignal(
   if (stage === 'return')
     return incident?.resolution === 'refunded' ? { kind: 'arrived', status: 'REFUNDED' } : undefined;
   if (shipment.status === 'DELIVERED') return { kind: 'arrived', status: 'DELIVERED' };
+  // a transfer is awaited until its customer collects it at the store it travelled to
+  if (shipment.transferTo && shipment.status === 'COLLECTED') return { kind: 'arrived', status: 'COLLECTED' };
+  if (shipment.transferTo && shipment.status === 'READY_FOR_PICKUP')
+    return order.cancelRequested ? { kind: 'cancelled' } : undefined;
   const kind = shipment.incidentKind;
   if (!kind) return undefined;
   return isReplaced(kind) ? { kind: 'lost', reason: kind } : { kind: 'returning', reason: kind };

@@ -1,3 +1,4 @@
+import type { Backorder } from '../inventory/backorders.ts';
 import type { PlannedShipment, SourcingExplanation } from '../sourcing/types.ts';
 import { deriveOrderStatus, isDispatched, nextShipmentStatus } from './status.ts';
 import type {
@@ -54,8 +55,14 @@ export function shipmentId(orderId: string, index: number): string {
   return `${orderId}-S${index + 1}`.slice(-64);
 }
 
-function plannedToShipment(order: Order, planned: PlannedShipment, index: number): Shipment {
+function plannedToShipment(
+  order: Order,
+  planned: PlannedShipment,
+  index: number,
+  transferTo?: string,
+): Shipment {
   return {
+    ...(transferTo ? { transferTo } : {}),
     shipmentId: shipmentId(order.orderId, index),
     locationId: planned.locationId,
     status: 'ALLOCATED',
@@ -68,13 +75,21 @@ function plannedToShipment(order: Order, planned: PlannedShipment, index: number
 }
 
 /** The shipments a plan creates, numbered after those the order already had. */
-export function shipmentsFromPlan(order: Order, plan: PlannedShipment[]): Shipment[] {
-  return plan.map((p, i) => plannedToShipment(order, p, order.shipments.length + i));
+export function shipmentsFromPlan(order: Order, plan: PlannedShipment[], transferTo?: string): Shipment[] {
+  return plan.map((p, i) => plannedToShipment(order, p, order.shipments.length + i, transferTo));
 }
 
 /** Allocates the planned shipments; the sourcing record (cost, explanation) was written when planning. */
 export function allocate(order: Order, shipments: Shipment[], now: Date): Order {
   return withShipments({ ...order }, [...order.shipments, ...shipments], now);
+}
+
+/**
+ * Stock cannot fill the order yet but expected supply can: it waits, BACKORDERED, with what it
+ * counts on (the history says so once, when it starts waiting).
+ */
+export function markBackordered(order: Order, backorder: Backorder, now: Date, detail: string): Order {
+  return withStatus({ ...order, backorder }, 'BACKORDERED', now, detail);
 }
 
 /** Keeps the plan's cost and explanation on the order, where GET /orders/{id} shows them. */
@@ -195,13 +210,22 @@ export function closeOrder(order: Order, status: 'CANCELLED' | 'REJECTED', reaso
   );
 }
 
+/**
+ * Where a shipment's units are held: its location, or for a transfer that reached the store it
+ * travelled to, that store (the units arrived there, held for the customer).
+ */
+export function holdingLocation(shipment: Pick<Shipment, 'locationId' | 'transferTo' | 'status'>): string {
+  const arrived = shipment.status === 'READY_FOR_PICKUP' || shipment.status === 'COLLECTED';
+  return shipment.transferTo && arrived ? shipment.transferTo : shipment.locationId;
+}
+
 /** Lines whose reservations are still held, per location: what a compensation must release. */
 export function heldReservations(
   order: Order,
 ): { shipmentId: string; locationId: string; lines: StockLine[] }[] {
   return order.shipments
     .filter((s) => s.reservation === 'held')
-    .map(({ shipmentId: id, locationId, lines }) => ({ shipmentId: id, locationId, lines }));
+    .map((s) => ({ shipmentId: s.shipmentId, locationId: holdingLocation(s), lines: s.lines }));
 }
 
 /** Shipments that still count: a retried allocation finds them instead of allocating twice. */
@@ -210,8 +234,8 @@ export function liveShipments(order: Order): Shipment[] {
 }
 
 /** What the workflow carries for each shipment: enough to wait on it, nothing it must trust later. */
-export function workflowItem({ shipmentId, locationId, mode, lines }: Shipment) {
-  return { shipmentId, locationId, mode, lines };
+export function workflowItem({ shipmentId, locationId, mode, lines, transferTo }: Shipment) {
+  return { shipmentId, locationId, mode, lines, ...(transferTo ? { transferTo } : {}) };
 }
 
 /** Reservation conflicts re-source the order at most this many times; rejections per order likewise. */
@@ -235,6 +259,8 @@ export function parcelWeightKg(
 export const arrivalWait = {
   delivery: { stage: 'delivery', waitSeconds: 30 * 86_400 },
   collection: { stage: 'collection', waitSeconds: 14 * 86_400 },
+  /** a click & collect transfer: its journey to the store, then its collection there, in one wait */
+  transfer: { stage: 'delivery', waitSeconds: 44 * 86_400 },
 } as const;
 
 /** Whether the requested lines cancel every unit of the order. */

@@ -37,6 +37,8 @@ export interface TrackedShipment {
   order: Order;
   /** units back at the shipment's origin (a parcel returned to the sender and received) */
   restock: StockLine[];
+  /** units a transfer brought to the store it travelled to, held there for the customer */
+  arrived?: StockLine[] | undefined;
 }
 
 /**
@@ -73,15 +75,26 @@ export function trackShipment(
   const attempts = attemptsOf(events);
   const kind = incidentKindOf(entry, attempts);
   const reported = entry.status === 'RETURN_RECEIVED' ? 'RETURNED_TO_SENDER' : shipmentStatusOf[entry.status];
-  const status =
+  const next =
     (reported && nextShipmentStatus(shipment.status, reported, reachedStage(shipment))) ?? shipment.status;
+  // a transfer delivered to the store is there for the customer: ready for pickup, held at the store
+  const arrivedAtStore = shipment.transferTo !== undefined && next === 'DELIVERED';
+  const status = arrivedAtStore ? 'READY_FOR_PICKUP' : next;
   const tracked = updateShipment(
     order,
     shipmentId,
-    (s) => ({ ...s, events, attempts, status, incidentKind: kind }),
+    (s) => ({
+      ...s,
+      events,
+      attempts,
+      status,
+      incidentKind: kind,
+      ...(arrivedAtStore ? { reservation: 'held' as const } : {}),
+    }),
     now,
     status === shipment.status ? undefined : `${shipmentId} ${status}`,
   );
+  if (arrivedAtStore) return { order: tracked, restock: [], arrived: shipment.lines };
   if (!kind || isReplaced(kind)) return { order: tracked, restock: [] };
   // the parcel comes back: refunded and restocked once the carrier hands it over
   const returning = recordIncident(

@@ -1,4 +1,5 @@
 import type { CarrierStatus, TrackingReason } from '../carriers/tracking.ts';
+import type { Backorder } from '../inventory/backorders.ts';
 
 export const channels = ['web', 'store', 'marketplace', 'callcenter'] as const;
 export const deliveryModes = ['home', 'click_collect', 'e_reservation'] as const;
@@ -123,6 +124,8 @@ export interface Shipment {
   carrierChoice?: CarrierChoiceRecord | undefined;
   /** the day whose slot this shipment holds with its carrier (carrier daily capacity) */
   carrierCapacityDay?: string | undefined;
+  /** click & collect served from elsewhere: the store this shipment travels to, where it is collected */
+  transferTo?: string | undefined;
 }
 
 export interface CarrierAlternative {
@@ -173,6 +176,8 @@ export interface Order {
   rejection?: { reason: string } | undefined;
   incidents?: Incident[] | undefined;
   cancelRequested?: boolean | undefined;
+  /** what a BACKORDERED order waits for (expected supply, a release date) */
+  backorder?: Backorder | undefined;
   createdAt: string;
   updatedAt: string;
   version: number;

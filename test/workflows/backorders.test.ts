@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { allocateOrder } from '../../functions/app/allocate-order.ts';
+import { isoDay } from '../../functions/core/carriers/calendar.ts';
+import { AwaitingSupply } from '../../functions/shared/errors.ts';
+import { eventually } from '../support/cloud.ts';
+import { useTestCloud } from '../support/fixture.ts';
+import { fulfilmentExecutionArn, homeOrder, orderOf, stockOf, untilStatus } from '../support/journey.ts';
+
+/** Preorders allocated on a clock the test moves (the release date comes without waiting a day). */
+const allocationClock = new Map<string, Date>();
+/** Preorders whose waits the test shortens to a second, so that the timeout loop runs in the test. */
+const shortWaits = new Set<string>();
+
+const local = useTestCloud({
+  network: 'bo',
+  handlerOverrides: {
+    AllocateOrder: async (event): Promise<unknown> => {
+      const { orderId } = event as { orderId: string };
+      const at = allocationClock.get(orderId);
+      try {
+        return await allocateOrder(at ? { ...local.ports, clock: { now: () => at } } : local.ports, orderId);
+      } catch (error) {
+        if (error instanceof AwaitingSupply && shortWaits.has(orderId)) throw AwaitingSupply.waiting(1);
+        throw error;
+      }
+    },
+  },
+});
+const { api, ids } = local;
+
+const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+
+async function newProduct(sku: string, extra: object = {}) {
+  expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 0.5, ...extra })).status).toBe(200);
+}
+
+async function expectSupply(
+  supplyId: string,
+  sku: string,
+  quantity: number,
+  expectedAt: Date,
+  locationId = ids.lyon,
+) {
+  const answer = await api.put(`/supply/${supplyId}`, {
+    locationId,
+    sku,
+    quantity,
+    expectedAt: expectedAt.toISOString(),
+    kind: 'purchase_order',
+  });
+  expect(answer.status).toBe(200);
+}
+
+async function place(sku: string, quantity: number) {
+  const { status, body } = await api.placeOrder(homeOrder([{ sku, quantity }]));
+  expect(status).toBe(202);
+  return body.orderId as string;
+}
+
+/** on hand, reserved and available of the SKU at Lyon (a row that does not exist yet: all zero) */
+async function lyonStock(sku: string) {
+  const row = await stockOf(api, sku, ids.lyon);
+  return { onHand: row?.onHand ?? 0, reserved: row?.reserved ?? 0, available: row?.available ?? 0 };
+}
+
+const executionStatus = (orderId: string) =>
+  local.cloud.stepFunctions.describeExecution({ executionArn: fulfilmentExecutionArn(local.cloud, orderId) })
+    .status;
+
+describe('backorders: an order that expected supply can fill waits for it in the workflow', () => {
+  it('is BACKORDERED against a purchase order, promised from its date, and allocated when it is received', async () => {
+    const sku = 'bo-BOOK';
+    await newProduct(sku);
+    const expectedAt = days(5);
+    await expectSupply('bo-PO-1', sku, 5, expectedAt);
+
+    const quote = await api.post('/promise', {
+      lines: [{ sku, quantity: 3 }],
+      delivery: homeOrder([]).delivery,
+    });
+    expect(quote.status).toBe(200);
+    const standard = quote.body.options.find((o: { service: string }) => o.service === 'standard');
+    expect(standard.earliestDate >= isoDay(expectedAt)).toBe(true);
+
+    const orderId = await place(sku, 3);
+    const backordered = await untilStatus(api, orderId, 'BACKORDERED');
+    expect(backordered.promise).toMatchObject({
+      earliestDate: standard.earliestDate,
+      latestDate: standard.latestDate,
+    });
+    expect(backordered.backorder.supply).toEqual([
+      { supplyId: 'bo-PO-1', sku, quantity: 3, expectedAt: expectedAt.toISOString() },
+    ]);
+    expect(backordered.shipments).toEqual([]);
+    expect(await lyonStock(sku)).toEqual({ onHand: 0, reserved: 0, available: 0 });
+    expect(
+      local.events.some(
+        (e) =>
+          e['detail-type'] === 'OrderBackordered.v1' && (e.detail as { orderId: string }).orderId === orderId,
+      ),
+    ).toBe(true);
+    expect(executionStatus(orderId)).toBe('RUNNING');
+
+    // 2 units of the 5 are not claimed: an order for 3 more cannot count on them
+    const tooMany = await place(sku, 3);
+    expect((await untilStatus(api, tooMany, 'REJECTED')).rejection.reason).toMatch(/./);
+    const fits = await place(sku, 2);
+    await untilStatus(api, fits, 'BACKORDERED');
+
+    const receipt = await api.post('/supply/bo-PO-1/receive', {});
+    expect(receipt.status).toBe(200);
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    expect(allocated.shipments).toHaveLength(1);
+    expect(allocated.shipments[0]).toMatchObject({ locationId: ids.lyon, lines: [{ sku, quantity: 3 }] });
+    expect(allocated.shipments[0].promisedDate).toBe(standard.latestDate);
+    await untilStatus(api, fits, 'ALLOCATED');
+    expect(await lyonStock(sku)).toEqual({ onHand: 5, reserved: 5, available: 0 });
+    expect(allocated.history.map((h: { status: string }) => h.status)).toEqual([
+      'RECEIVED',
+      'BACKORDERED',
+      'ALLOCATED',
+    ]);
+  });
+
+  it('wakes waiting orders oldest first: with supply for one order only, the older one is allocated', async () => {
+    const sku = 'bo-PEN';
+    await newProduct(sku);
+    await expectSupply('bo-PO-2', sku, 2, days(2));
+    await expectSupply('bo-PO-3', sku, 2, days(9));
+    const older = await place(sku, 2);
+    expect((await untilStatus(api, older, 'BACKORDERED')).backorder.supply[0].supplyId).toBe('bo-PO-2');
+    const younger = await place(sku, 2);
+    expect((await untilStatus(api, younger, 'BACKORDERED')).backorder.supply[0].supplyId).toBe('bo-PO-3');
+
+    expect((await api.post('/supply/bo-PO-2/receive', {})).status).toBe(200);
+    await untilStatus(api, older, 'ALLOCATED');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await orderOf(api, younger)).status).toBe('BACKORDERED');
+    expect(await lyonStock(sku)).toEqual({ onHand: 2, reserved: 2, available: 0 });
+  });
+
+  it('is CANCELLED while backordered: the claim is given back and the workflow ends cleanly', async () => {
+    const sku = 'bo-INK';
+    await newProduct(sku);
+    await expectSupply('bo-PO-4', sku, 4, days(3));
+    const orderId = await place(sku, 4);
+    await untilStatus(api, orderId, 'BACKORDERED');
+    await eventually(
+      async () => ((await orderOf(api, orderId)).status === 'BACKORDERED' ? true : undefined),
+      'wait',
+    );
+
+    const cancel = await api.post(`/orders/${orderId}/cancel`, {});
+    expect(cancel.status).toBe(202);
+    const cancelled = await untilStatus(api, orderId, 'CANCELLED');
+    expect(cancelled.backorder.supply).toEqual([]);
+    await eventually(
+      async () => (executionStatus(orderId) === 'SUCCEEDED' ? true : undefined),
+      'the execution to end',
+    );
+
+    // the 4 units are free again: another order can count on all of them
+    const next = await place(sku, 4);
+    expect((await untilStatus(api, next, 'BACKORDERED')).backorder.supply[0]).toMatchObject({
+      supplyId: 'bo-PO-4',
+      quantity: 4,
+    });
+    expect(await lyonStock(sku)).toEqual({ onHand: 0, reserved: 0, available: 0 });
+  });
+
+  it('rejects a supply quantity below what backorders claimed (409 naming the field)', async () => {
+    const sku = 'bo-CLIP';
+    await newProduct(sku);
+    const expectedAt = days(4);
+    await expectSupply('bo-PO-5', sku, 6, expectedAt);
+    const orderId = await place(sku, 5);
+    await untilStatus(api, orderId, 'BACKORDERED');
+    const shrink = await api.put('/supply/bo-PO-5', {
+      locationId: ids.lyon,
+      sku,
+      quantity: 4,
+      expectedAt: expectedAt.toISOString(),
+      kind: 'purchase_order',
+    });
+    expect(shrink.status).toBe(409);
+    expect(shrink.body.errors).toEqual([{ field: 'quantity', message: 'must be at least 5' }]);
+  });
+});
+
+describe('preorders: before its release date a product is sold against expected supply', () => {
+  it('stays BACKORDERED when its stock arrives before the release date, and is allocated on that date', async () => {
+    const sku = 'bo-GAME';
+    const releaseDate = isoDay(days(3));
+    await newProduct(sku, { releaseDate });
+    await expectSupply('bo-PO-6', sku, 10, days(1));
+
+    const orderId = await place(sku, 2);
+    shortWaits.add(orderId);
+    const preordered = await untilStatus(api, orderId, 'BACKORDERED');
+    expect(preordered.backorder).toMatchObject({
+      releaseDate,
+      supply: [{ supplyId: 'bo-PO-6', quantity: 2 }],
+    });
+    expect(preordered.promise.earliestDate > releaseDate).toBe(true);
+    expect(await lyonStock(sku)).toEqual({ onHand: 0, reserved: 0, available: 0 });
+
+    // the stock arrives early: on hand, but not sold before the release date
+    expect((await api.post('/supply/bo-PO-6/receive', {})).status).toBe(200);
+    await eventually(async () => {
+      const order = await orderOf(api, orderId);
+      return order.backorder.supply.length === 0 ? order : undefined;
+    }, 'the preorder to count on the stock received');
+    await new Promise((r) => setTimeout(r, 2500)); // two more waits time out and decide again
+    expect((await orderOf(api, orderId)).status).toBe('BACKORDERED');
+    expect(await lyonStock(sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+
+    // the release date comes: the next decision allocates it from the stock there
+    allocationClock.set(orderId, new Date(`${releaseDate}T09:00:00Z`));
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    expect(allocated.shipments[0]).toMatchObject({ locationId: ids.lyon, lines: [{ sku, quantity: 2 }] });
+    expect(await lyonStock(sku)).toEqual({ onHand: 10, reserved: 2, available: 8 });
+  });
+});
