@@ -112,6 +112,11 @@ const profileArb: fc.Arbitrary<SourcingProfile> = fc.record({
   id: fc.constant('random'),
   version: fc.constant(1),
   maxShipments: fc.integer({ min: 1, max: 4 }),
+  // lines split by default; one profile in four forbids it
+  splitLines: fc.option(
+    fc.integer({ min: 0, max: 3 }).map((x) => x > 0),
+    { nil: undefined },
+  ),
   maxDistanceKm: fc.option(fc.double({ min: 150, max: 1200, noNaN: true }), { nil: undefined, freq: 3 }),
   costs: fc.record({
     defaultHandling: eur(3),
@@ -361,7 +366,13 @@ describe('sourceOptimal against HiGHS', () => {
         excluded: new Set(),
         at: new Date(),
       },
-      { id: 'p', version: 1, maxShipments: 2, costs: { ...zeroCosts, defaultHandling: 1 } },
+      {
+        id: 'p',
+        version: 1,
+        maxShipments: 2,
+        splitLines: false,
+        costs: { ...zeroCosts, defaultHandling: 1 },
+      },
     );
     expect(lp.locationIds).toEqual(['P']);
     expect(lp.lp).toContain(' obj: + 1 y0 + 3 z0_0 + 4.5 z0_1\n');
@@ -407,7 +418,7 @@ describe('sourceOptimal against HiGHS', () => {
         excluded: new Set(),
         at: new Date(),
       },
-      { id: 'p', version: 1, maxShipments: 2, costs: zeroCosts },
+      { id: 'p', version: 1, maxShipments: 2, splitLines: false, costs: zeroCosts },
     );
     // P may ship both units: 2 kg at most, so the 5 kg band counts as a 2 kg one
     expect(lp.lp).toContain(' obj: + 0 y0 + 3 z0_0 + 4.5 z0_1\n');
@@ -483,6 +494,8 @@ describe('sourceOptimal against HiGHS', () => {
       instances: 0,
       feasible: new Map<DeliveryMode, number>(),
       split: 0,
+      // plain lines whose units left from two locations or more
+      lineSplits: 0,
       kits: 0,
       // plans with a parcel over 30 kg: no built-in carrier but the heavy one takes it
       heavy: 0,
@@ -518,16 +531,33 @@ describe('sourceOptimal against HiGHS', () => {
         expect(ours.explanation.provenOptimal).toBe(true);
         expect(Math.abs(ours.explanation.costTerms.total - oracle.cost)).toBeLessThanOrEqual(1e-6);
 
-        // The plan ships every group whole from one location, within stock and the shipments cap.
+        // The plan ships every group whole from one location, or a plain line in parts that add up
+        // to its quantity when the profile lets it split; within stock and the shipments cap.
         expect(ours.shipments.length).toBeLessThanOrEqual(profile.maxShipments);
         expect(ours.explanation.assignment.map((a) => a.orderSku)).toEqual(
           request.groups.map((g) => g.orderSku),
         );
         const taken = new Map<string, number>();
+        const take = (at: string, sku: string, units: number) =>
+          taken.set(`${at}/${sku}`, (taken.get(`${at}/${sku}`) ?? 0) + units);
         request.groups.forEach((group, g) => {
-          const at = ours.explanation.assignment[g]?.locationId as string;
-          for (const line of group.lines)
-            taken.set(`${at}/${line.sku}`, (taken.get(`${at}/${line.sku}`) ?? 0) + line.quantity);
+          const assigned = ours.explanation.assignment[g];
+          const parts = assigned?.parts;
+          if (parts) {
+            seen.lineSplits++;
+            const line = group.lines[0] as { sku: string; quantity: number };
+            expect(profile.splitLines, 'a split only where the profile allows it').not.toBe(false);
+            expect(group.lines).toHaveLength(1);
+            expect(line.sku, 'a kit never splits').toBe(group.orderSku);
+            expect(new Set(parts.map((p) => p.locationId)).size).toBe(parts.length);
+            expect(parts.reduce((sum, p) => sum + p.quantity, 0)).toBe(line.quantity);
+            expect(
+              ours.explanation.splits?.find((split) => split.orderSku === group.orderSku)?.reason,
+            ).toMatch(/splitting saves|no eligible location holds all|no plan within the rules/);
+            for (const part of parts) take(part.locationId, line.sku, part.quantity);
+            return;
+          }
+          for (const line of group.lines) take(assigned?.locationId as string, line.sku, line.quantity);
         });
         for (const [key, units] of taken) {
           const [locationId, sku] = key.split('/') as [string, string];
@@ -571,6 +601,7 @@ describe('sourceOptimal against HiGHS', () => {
     ] as const)
       expect(seen.feasible.get(mode) ?? 0, `${mode} plans in ${figures}`).toBeGreaterThanOrEqual(floor);
     expect(seen.split, `split plans in ${figures}`).toBeGreaterThanOrEqual(20);
+    expect(seen.lineSplits, `lines split across locations in ${figures}`).toBeGreaterThanOrEqual(10);
     expect(seen.kits, `plans with a kit in ${figures}`).toBeGreaterThanOrEqual(30);
     expect(seen.heavy, `plans with a parcel over 30 kg in ${figures}`).toBeGreaterThanOrEqual(20);
     expect(seen.mixedCarriers, `plans on two carriers or more in ${figures}`).toBeGreaterThanOrEqual(5);

@@ -268,7 +268,7 @@ describe('sourcing inside the workflow', () => {
     const allocated = await untilStatus(api, body.orderId, 'ALLOCATED');
     const { explanation, cost } = allocated.sourcing;
     expect(explanation.strategy).toBe('exact-branch-and-bound');
-    expect(explanation.profile).toEqual({ id: 'marketplace', version: 2 });
+    expect(explanation.profile).toEqual({ id: 'marketplace', version: 3 });
     expect(explanation.excluded).toEqual(
       expect.arrayContaining([expect.objectContaining({ locationId: ids.lille, rule: 'stock' })]),
     );

@@ -9,7 +9,7 @@ import {
   type ZoneTariff,
   zoneTariffAt,
 } from './parcel-cost.ts';
-import type { SourcingProfile } from './profile.ts';
+import { type SourcingProfile, splitsLines } from './profile.ts';
 import type { Exclusion, SourcingRequest } from './types.ts';
 
 /**
@@ -48,6 +48,14 @@ export const capabilityFor: Record<DeliveryMode, Capability> = {
 
 export function orderedSkus(groups: readonly LineGroup[]): string[] {
   return [...new Set(groups.flatMap((g) => g.lines.map((l) => l.sku)))];
+}
+
+/**
+ * A plain order line, whose units may leave from several locations when the profile allows it; a
+ * kit (its components, under the kit's own SKU) never splits.
+ */
+export function isPlainLine(group: LineGroup): boolean {
+  return group.lines.length === 1 && group.lines[0]?.sku === group.orderSku;
 }
 
 /** Code-unit order: the same in every locale and runtime, and far cheaper than `localeCompare`. */
@@ -167,6 +175,10 @@ export interface Screening {
   excluded: Exclusion[];
   /** `serves[g * candidates.length + c]` is 1 when candidate c can ship group g alone */
   serves: Uint8Array;
+  /** [g]: 1 when group g is a plain line the profile lets split across locations */
+  splittable: Uint8Array;
+  /** `servesPart[g * candidates.length + c]` is 1 when candidate c can ship some units of splittable group g */
+  servesPart: Uint8Array;
   /** `available[c * skus + s]`: units of SKU s at candidate c */
   available: Float64Array;
   /** weight of each line group, whole mg (`milligrams`) */
@@ -208,9 +220,16 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
       .filter((p): p is Product => !!p?.handling?.length),
   );
 
+  const splits = splitsLines(profile);
+  const splittable = Uint8Array.from(request.groups, (group) => (splits && isPlainLine(group) ? 1 : 0));
+  const unitMg = Float64Array.from(request.groups, (group, g) =>
+    splittable[g] ? milligrams(request.products.get(group.orderSku)?.weightKg) : 0,
+  );
+
   // Rows of the locations that pass, in input order; sorted by id once the loop is done.
   const stockRows = new Float64Array(request.locations.length * skuCount);
   const servesRows = new Uint8Array(request.locations.length * groupCount);
+  const partRows = new Uint8Array(request.locations.length * groupCount);
   const passing: Candidate[] = [];
   const excluded: Exclusion[] = [];
   for (const location of request.locations) {
@@ -249,6 +268,14 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
       }
       const groupSku = groupSkus[g] as Int32Array;
       const qty = groupQty[g] as Float64Array;
+      // A line that may split needs only some of its units here, and a carrier for one of them.
+      if (splittable[g] && ok && (stockRows[row + (groupSku[0] as number)] as number) >= 1) {
+        if (zone && kgOf(unitMg[g] as number) > zone.heaviestKg) tooHeavy = true;
+        else {
+          partRows[p * groupCount + g] = 1;
+          servesAny = true;
+        }
+      }
       for (let k = 0; k < groupSku.length; k++)
         if ((qty[k] as number) > (stockRows[row + (groupSku[k] as number)] as number)) {
           shortOfStock = true;
@@ -267,6 +294,7 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
     if (servesAny) passing.push({ location, distanceKm: distance, tariff: zone });
     else {
       servesRows.fill(0, p * groupCount, (p + 1) * groupCount);
+      partRows.fill(0, p * groupCount, (p + 1) * groupCount);
       if (tooHeavy)
         excluded.push({
           locationId,
@@ -284,16 +312,22 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
 
   const n = passing.length;
   const serves = new Uint8Array(groupCount * n);
+  const servesPart = new Uint8Array(groupCount * n);
   const available = new Float64Array(n * skuCount);
   order.forEach((p, c) => {
     available.set(stockRows.subarray(p * skuCount, (p + 1) * skuCount), c * skuCount);
-    for (let g = 0; g < groupCount; g++) serves[g * n + c] = servesRows[p * groupCount + g] as number;
+    for (let g = 0; g < groupCount; g++) {
+      serves[g * n + c] = servesRows[p * groupCount + g] as number;
+      servesPart[g * n + c] = partRows[p * groupCount + g] as number;
+    }
   });
   return {
     demand,
     candidates: order.map((p) => passing[p] as Candidate),
     excluded,
     serves,
+    splittable,
+    servesPart,
     available,
     groupMg,
     tariff,

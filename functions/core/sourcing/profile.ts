@@ -16,6 +16,11 @@ export const sourcingProfileSchema = z
     channel: z.enum(channels).optional(),
     /** parcels per order, each from a different location */
     maxShipments: z.number().int().min(1).max(20),
+    /**
+     * whether a plain line's units may leave from several locations (one SKU from two warehouses),
+     * each part its own parcel; absent: they may. A kit never splits: its components leave together.
+     */
+    splitLines: z.boolean().optional(),
     /** a rule, not a cost: locations farther from the destination are excluded */
     maxDistanceKm: z.number().positive().optional(),
     costs: z
@@ -49,8 +54,9 @@ export type SourcingProfile = z.infer<typeof sourcingProfileSchema>;
  */
 export const defaultProfile: SourcingProfile = {
   id: 'default',
-  version: 2,
+  version: 3,
   maxShipments: 4,
+  splitLines: true,
   costs: {
     defaultHandling: 1.2,
     splitPenalty: 2,
@@ -63,6 +69,11 @@ export const defaultProfile: SourcingProfile = {
 };
 
 /** Parses a profile read from a file or a table: a bad weight is an error, never a silent default. */
+/** Whether the profile lets a plain line's units leave from several locations. */
+export function splitsLines(profile: SourcingProfile): boolean {
+  return profile.splitLines !== false;
+}
+
 export function parseSourcingProfile(input: unknown): SourcingProfile {
   return sourcingProfileSchema.parse(input);
 }
