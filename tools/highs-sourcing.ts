@@ -9,6 +9,9 @@
  * so that a mistake in any of them in the core shows up as a different optimum, a different
  * feasibility or a different exclusion.
  *
+ * (F_l includes lateDayPenalty × the days l ships late when its slots for today are taken and the
+ * request names a later day with one; without a later day such a location is excluded.)
+ *
  *   min  Σ_l F_l·y_l + Σ_{g,l} V_gl·x_gl + Σ_{l,k} p_k·z_lk + Σ_{g,l,k} s_lk·w_g·b_glk − splitPenalty
  *   s.t. Σ_l x_gl = 1                       every line group ships from one location
  *        x_gl ≤ y_l                          only from a used location (one shipment, one parcel)
@@ -222,9 +225,20 @@ function brokenRule(
   const shipmentsLeft = request.capacityLeft?.has(locationId)
     ? request.capacityLeft.get(locationId)
     : location.dailyCapacity;
-  if (shipmentsLeft !== undefined && !(shipmentsLeft > 0)) return 'capacity';
+  // A location whose slots for today are taken but that has one on a later day ships then.
+  if (shipmentsLeft !== undefined && !(shipmentsLeft > 0) && !request.laterCapacity?.has(locationId))
+    return 'capacity';
   if (!skus.some((sku) => unitsAt(request, locationId, sku) > 0)) return 'stock';
   return undefined;
+}
+
+/** Carrier days a location ships late: only when today's count of its shipments left is zero. */
+function lateDaysOf(location: Location, request: SourcingRequest): number {
+  const left = request.capacityLeft?.has(location.locationId)
+    ? request.capacityLeft.get(location.locationId)
+    : location.dailyCapacity;
+  if (left === undefined || left > 0) return 0;
+  return request.laterCapacity?.get(location.locationId)?.daysLate ?? 0;
 }
 
 function handles(location: Location, product: Product | undefined): boolean {
@@ -348,7 +362,8 @@ export function buildLp(
       (location.handlingCost ?? costs.defaultHandling) +
       costs.performancePenalty * (1 - (location.performance ?? documentedDefaults.performance)) +
       costs.priorityPenaltyPerRank * ((location.priority ?? documentedDefaults.priority) - 1) +
-      costs.splitPenalty;
+      costs.splitPenalty +
+      (costs.lateDayPenalty ?? 0) * lateDaysOf(location, request);
     objective.push(term(fixed, y));
     const perUnit = (sku: string) => {
       const product = request.products.get(sku);

@@ -1,11 +1,11 @@
 import { carriersInForce } from '../core/carriers/carriers.ts';
-import { capacityDay, capacityRemaining } from '../core/inventory/capacity.ts';
+import { capacityDay, capacityRemaining, laterCapacityDays } from '../core/inventory/capacity.ts';
 import { availableForChannel, holdBackOf } from '../core/inventory/channels.ts';
 import type { HoldBack } from '../core/inventory/movements.ts';
 import type { GeoPoint, Location } from '../core/network.ts';
 import { groupOrderLines } from '../core/orders/lines.ts';
 import type { Channel, Delivery, OrderLine } from '../core/orders/types.ts';
-import type { SourcingRequest } from '../core/sourcing/types.ts';
+import type { LaterCapacity, SourcingRequest } from '../core/sourcing/types.ts';
 import type { NetworkRepository, StockLedger } from './ports.ts';
 
 /**
@@ -61,6 +61,29 @@ export async function capacityLeft(
 }
 
 /**
+ * For each location whose slots for `day` are all taken: the first later carrier day, within the
+ * horizon, on which it has one left (one read of the counters per day, for those locations only).
+ */
+export async function laterCapacity(
+  stock: Pick<StockLedger, 'capacityUsed'>,
+  locations: readonly Pick<Location, 'locationId' | 'dailyCapacity'>[],
+  left: ReadonlyMap<string, number>,
+  day: string,
+): Promise<Map<string, LaterCapacity>> {
+  const found = new Map<string, LaterCapacity>();
+  let full = locations.filter((l) => left.get(l.locationId) === 0);
+  for (const [k, later] of laterCapacityDays(day).entries()) {
+    if (full.length === 0) break;
+    const remaining = await capacityLeft(stock, full, later);
+    for (const location of full)
+      if ((remaining.get(location.locationId) ?? 0) > 0)
+        found.set(location.locationId, { day: later, daysLate: k + 1 });
+    full = full.filter((l) => !found.has(l.locationId));
+  }
+  return found;
+}
+
+/**
  * Everything sourcing needs to know about the network for these lines, read in parallel; with
  * `holdBack`, what the reservations of the plan must leave to other channels (`holdingBack`).
  */
@@ -86,7 +109,9 @@ export async function sourcingRequestFor(
     network.listCarriers(),
   ]);
   for (const [sku, product] of components) products.set(sku, product);
-  const left = await capacityLeft(stock, locations, capacityDay(at));
+  const today = capacityDay(at);
+  const left = await capacityLeft(stock, locations, today);
+  const later = await laterCapacity(stock, locations, left, today);
   const store = delivery.storeId ? locations.find((l) => l.locationId === delivery.storeId) : undefined;
   const destination: GeoPoint | undefined =
     delivery.address?.lat !== undefined && delivery.address.lon !== undefined
@@ -106,6 +131,7 @@ export async function sourcingRequestFor(
     excluded: new Set(options.excluded ?? []),
     at,
     capacityLeft: left,
+    laterCapacity: later,
     holdBack,
   };
 }

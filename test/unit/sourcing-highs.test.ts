@@ -96,6 +96,8 @@ const locationArb = fc.record({
   dailyCapacity: oneInThree(fc.integer({ min: 0, max: 3 })),
   // today's count of shipments left, when one was read (otherwise the daily capacity is left whole)
   capacityLeft: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined, freq: 2 }),
+  // when today's slots are taken: the carrier days until one is free, if any in the horizon read
+  laterDays: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
   downtime: oneInThree(fc.array(downtimeArb, { minLength: 1, maxLength: 2 })),
   // Zeros are common, and an oversold row (negative available) happens.
   stock: fc.array(
@@ -127,6 +129,7 @@ const profileArb: fc.Arbitrary<SourcingProfile> = fc.record({
     destockingBonusPerUnit: eur(2),
     surplusUnits: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
     storageDays: eur(60),
+    lateDayPenalty: fc.option(eur(4), { nil: undefined }),
   }),
 });
 
@@ -281,6 +284,13 @@ const instanceArb = fc
         capacityLeft: new Map(
           locations.flatMap((site, i) =>
             site.capacityLeft === undefined ? [] : [[ids[i] as string, site.capacityLeft]],
+          ),
+        ),
+        laterCapacity: new Map(
+          locations.flatMap((site, i) =>
+            site.laterDays === undefined
+              ? []
+              : [[ids[i] as string, { day: `2030-01-0${site.laterDays}`, daysLate: site.laterDays }]],
           ),
         ),
         at,
@@ -496,6 +506,8 @@ describe('sourceOptimal against HiGHS', () => {
       split: 0,
       // plain lines whose units left from two locations or more
       lineSplits: 0,
+      // plans with a shipment that leaves on a later day, its location's slots for today taken
+      later: 0,
       kits: 0,
       // plans with a parcel over 30 kg: no built-in carrier but the heavy one takes it
       heavy: 0,
@@ -521,6 +533,11 @@ describe('sourceOptimal against HiGHS', () => {
         if (!ours.ok) return;
         seen.feasible.set(request.mode, (seen.feasible.get(request.mode) ?? 0) + 1);
         if (ours.shipments.length > 1) seen.split++;
+        if (ours.explanation.laterDays) {
+          seen.later++;
+          for (const late of ours.explanation.laterDays)
+            expect(ours.shipments.find((s) => s.locationId === late.locationId)?.capacityDay).toBe(late.day);
+        }
         if (request.groups.some((g) => g.lines.length > 1)) seen.kits++;
         if (ours.shipments.some((shipment) => shipment.weightKg > 30)) seen.heavy++;
         if (new Set(ours.shipments.map((shipment) => shipment.carrier?.carrierId)).size > 1)
@@ -602,6 +619,7 @@ describe('sourceOptimal against HiGHS', () => {
       expect(seen.feasible.get(mode) ?? 0, `${mode} plans in ${figures}`).toBeGreaterThanOrEqual(floor);
     expect(seen.split, `split plans in ${figures}`).toBeGreaterThanOrEqual(20);
     expect(seen.lineSplits, `lines split across locations in ${figures}`).toBeGreaterThanOrEqual(10);
+    expect(seen.later, `plans shipping on a later day in ${figures}`).toBeGreaterThanOrEqual(5);
     expect(seen.kits, `plans with a kit in ${figures}`).toBeGreaterThanOrEqual(30);
     expect(seen.heavy, `plans with a parcel over 30 kg in ${figures}`).toBeGreaterThanOrEqual(20);
     expect(seen.mixedCarriers, `plans on two carriers or more in ${figures}`).toBeGreaterThanOrEqual(5);
@@ -617,5 +635,5 @@ describe('sourceOptimal against HiGHS', () => {
       'carrier',
     ])
       expect(seen.rules.get(rule) ?? 0, `exclusions by ${rule} in ${figures}`).toBeGreaterThanOrEqual(50);
-  }, 180_000);
+  }, 480_000);
 });

@@ -291,6 +291,7 @@ describe('sourceOptimal: the explanation', () => {
         'co2',
         'destockingBonus',
         'handling',
+        'lateDays',
         'performance',
         'priority',
         'splitPenalty',

@@ -170,6 +170,45 @@ describe('sourceOptimal: location rules', () => {
     expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'capacity' }]);
   });
 
+  it('capacity: a full location with a slot on a later day ships then, at a late-day cost, and says so', () => {
+    const full = new Map([
+      ['MONTREUIL', 0],
+      ['ORLEANS', 0],
+    ]);
+    const later = new Map([['MONTREUIL', { day: '2025-03-05', daysLate: 1 }]]);
+    const result = sourceOptimal(
+      request([one('A')], [near, mid], stock, { capacityLeft: full, laterCapacity: later }),
+    );
+    // ORLEANS has no slot in the days read: out; MONTREUIL leaves a day late instead of nothing
+    expect(plan(result)).toEqual([['MONTREUIL', { A: 1 }]]);
+    expect(result.explanation.excluded).toMatchObject([{ locationId: 'ORLEANS', rule: 'capacity' }]);
+    if (!result.ok) return;
+    expect(result.shipments[0]?.capacityDay).toBe('2025-03-05');
+    expect(result.explanation.costTerms.lateDays).toBe(defaultProfile.costs.lateDayPenalty);
+    expect(result.explanation.laterDays).toEqual([
+      {
+        locationId: 'MONTREUIL',
+        day: '2025-03-05',
+        daysLate: 1,
+        reason:
+          'its preparation slots for today are taken: it ships on 2025-03-05, 1 carrier day(s) later, and the promise moves with it',
+      },
+    ]);
+    // a location with a slot today is preferred while the late-day cost outweighs its distance
+    const oneLeft = sourceOptimal(
+      request([one('A')], [near, mid], stock, {
+        capacityLeft: new Map([
+          ['MONTREUIL', 0],
+          ['ORLEANS', 1],
+        ]),
+        laterCapacity: later,
+      }),
+      { ...defaultProfile, costs: { ...defaultProfile.costs, lateDayPenalty: 50 } },
+    );
+    expect(plan(oneLeft)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(oneLeft.ok && oneLeft.explanation.laterDays).toBeUndefined();
+  });
+
   it('capacity: a location whose daily capacity is zero is excluded when no remaining figure is given', () => {
     const closed = location('MONTREUIL', montreuil, { dailyCapacity: 0 });
     const result = sourceOptimal(request([one('A')], [closed, mid], stock));

@@ -10,7 +10,7 @@ import {
   zoneTariffAt,
 } from './parcel-cost.ts';
 import { type SourcingProfile, splitsLines } from './profile.ts';
-import type { Exclusion, SourcingRequest } from './types.ts';
+import type { Exclusion, LaterCapacity, SourcingRequest } from './types.ts';
 
 /**
  * The rules that exclude a location, in the order they are checked: a location is reported under
@@ -38,6 +38,8 @@ export interface Candidate {
   distanceKm: number;
   /** the rate cards of its zone to the address; absent when the parcel needs no carrier (pickup) */
   tariff?: ZoneTariff | undefined;
+  /** set when its slots for today are taken: the later day it ships on */
+  later?: LaterCapacity | undefined;
 }
 
 export const capabilityFor: Record<DeliveryMode, Capability> = {
@@ -140,8 +142,14 @@ export function locationExclusion(
       detail: `no ${request.service ?? 'standard'} offer covers ${request.postcode ?? 'the address'} at ${distance.toFixed(1)} km`,
     };
   const left = request.capacityLeft?.get(locationId) ?? location.dailyCapacity;
-  if (left !== undefined && left <= 0)
-    return { locationId, rule: 'capacity', detail: 'no shipment left to prepare today' };
+  if (left !== undefined && left <= 0 && !request.laterCapacity?.has(locationId))
+    return {
+      locationId,
+      rule: 'capacity',
+      detail: request.laterCapacity
+        ? 'no shipment left to prepare today nor on the later days read'
+        : 'no shipment left to prepare today',
+    };
   if (!stocked) return { locationId, rule: 'stock', detail: 'no available unit of any ordered SKU' };
   return undefined;
 }
@@ -291,8 +299,11 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
         servesAny = true;
       }
     }
-    if (servesAny) passing.push({ location, distanceKm: distance, tariff: zone });
-    else {
+    if (servesAny) {
+      const left = request.capacityLeft?.get(locationId) ?? location.dailyCapacity;
+      const later = left !== undefined && left <= 0 ? request.laterCapacity?.get(locationId) : undefined;
+      passing.push({ location, distanceKm: distance, tariff: zone, ...(later && { later }) });
+    } else {
       servesRows.fill(0, p * groupCount, (p + 1) * groupCount);
       partRows.fill(0, p * groupCount, (p + 1) * groupCount);
       if (tooHeavy)

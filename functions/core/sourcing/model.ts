@@ -13,6 +13,7 @@ import type { SourcingRequest } from './types.ts';
  *                  rate-card price + CO2 priced (parcel-cost.ts; 0 for a pickup at the store itself)
  *   fixed(l)     = handling(l) + performancePenalty·(1 − performance(l))
  *                  + priorityPenaltyPerRank·(priority(l) − 1) + splitPenalty
+ *                  + lateDayPenalty·daysLate(l)   (days l ships late: its slots for today are taken)
  *   unit(l, s)   = − destockingBonusPerUnit·[s is end of series, or l holds ≥ surplusUnits of s]
  *                  − storageCostPerUnitDay(l)·storageDays
  *
@@ -33,6 +34,7 @@ export interface FixedTerms {
   handling: number;
   performance: number;
   priority: number;
+  lateDays: number;
 }
 
 export interface UnitTerms {
@@ -48,7 +50,8 @@ export function fixedCost(candidate: Candidate, profile: SourcingProfile): numbe
     (location.handlingCost ?? costs.defaultHandling) +
     costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)) +
     costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1) +
-    costs.splitPenalty
+    costs.splitPenalty +
+    (costs.lateDayPenalty ?? 0) * (candidate.later?.daysLate ?? 0)
   );
 }
 
@@ -59,6 +62,7 @@ export function fixedTerms(candidate: Candidate, profile: SourcingProfile): Fixe
     handling: location.handlingCost ?? costs.defaultHandling,
     performance: costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)),
     priority: costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1),
+    lateDays: (costs.lateDayPenalty ?? 0) * (candidate.later?.daysLate ?? 0),
   };
 }
 

@@ -37,6 +37,8 @@ export interface SourcingCostTerms {
   splitPenalty: number;
   performance: number;
   priority: number;
+  /** lateDayPenalty × the days a shipment leaves late, its location's slots for today being taken */
+  lateDays: number;
   destockingBonus: number;
   storageSaving: number;
   total: number;
@@ -63,6 +65,8 @@ export interface OptimalExplanation extends SourcingExplanation {
   assignment: { orderSku: string; locationId: string; parts?: LinePart[] }[];
   /** the lines whose units leave from several locations, and why; absent when none is split */
   splits?: LineSplit[];
+  /** shipments that leave on a later day because their location's slots for today are taken */
+  laterDays?: { locationId: string; day: string; daysLate: number; reason: string }[];
   co2Kg: number;
   nextBest: NextBestPlan | null;
   nodesExplored: number;
@@ -105,6 +109,7 @@ function zeroTerms(): SourcingCostTerms {
     splitPenalty: 0,
     performance: 0,
     priority: 0,
+    lateDays: 0,
     destockingBonus: 0,
     storageSaving: 0,
     total: 0,
@@ -162,7 +167,8 @@ function planned(
     const fixed = fixedTerms(candidate, profile);
     // Every shipment after the first carries one split penalty: shipment costs add up to the plan's.
     const split = index === 0 ? 0 : profile.costs.splitPenalty;
-    let cost = fixed.handling + fixed.performance + fixed.priority + split;
+    let cost = fixed.handling + fixed.performance + fixed.priority + fixed.lateDays + split;
+    terms.lateDays += fixed.lateDays;
     terms.handling += fixed.handling;
     terms.performance += fixed.performance;
     terms.priority += fixed.priority;
@@ -195,6 +201,7 @@ function planned(
       distanceKm: Math.round(candidate.distanceKm * 10) / 10,
       weightKg,
       cost: roundEur(cost),
+      ...(candidate.later && { capacityDay: candidate.later.day }),
       ...(offer && {
         carrier: {
           carrierId: offer.carrierId,
@@ -212,6 +219,7 @@ function planned(
     terms.splitPenalty +
     terms.performance +
     terms.priority +
+    terms.lateDays +
     terms.destockingBonus +
     terms.storageSaving;
   return { shipments: result, terms, co2Kg };
@@ -382,6 +390,19 @@ export function sourceOptimal(
     ...(s.carrier && { carrier: s.carrier }),
   }));
   explanation.costTerms = terms;
+  const late = shipmentsOf(model, best).flatMap(({ candidate }) =>
+    candidate.later
+      ? [
+          {
+            locationId: candidate.location.locationId,
+            day: candidate.later.day,
+            daysLate: candidate.later.daysLate,
+            reason: `its preparation slots for today are taken: it ships on ${candidate.later.day}, ${candidate.later.daysLate} carrier day(s) later, and the promise moves with it`,
+          },
+        ]
+      : [],
+  );
+  if (late.length > 0) explanation.laterDays = late;
   const idOf = (c: number) => (model.candidates[c] as Candidate).location.locationId;
   explanation.assignment = model.groups.map((group, g) => {
     const c = best.assignment[g] as number;

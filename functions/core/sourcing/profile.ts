@@ -41,6 +41,8 @@ export const sourcingProfileSchema = z
         surplusUnits: z.number().int().positive().optional(),
         /** days of storage a unit shipped now no longer costs its location (× storageCostPerUnitDay) */
         storageDays: eur,
+        /** EUR per day a shipment leaves late because its location's slots for today are taken; absent: 0 */
+        lateDayPenalty: eur.optional(),
       })
       .strict(),
   })
@@ -65,6 +67,7 @@ export const defaultProfile: SourcingProfile = {
     priorityPenaltyPerRank: 0.3,
     destockingBonusPerUnit: 0.5,
     storageDays: 30,
+    lateDayPenalty: 1.5,
   },
 };
 

@@ -493,7 +493,15 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
     const q = (groupQty[g] as Float64Array)[0] as number;
     if (left < q) {
       if (!step()) return;
-      const bound = blockSum + left * (minUnit[g] as number) + (remainingMin[i + 1] as number) + constant;
+      let bound = blockSum + left * (minUnit[g] as number) + (remainingMin[i + 1] as number) + constant;
+      // the rest needs a new shipment when none of the open blocks it may still use takes a unit
+      let joinable = false;
+      for (let j = from; j < blocks.length && !joinable; j++)
+        joinable = (blocks[j] as Block).joinable[g] === 1;
+      if (!joinable) {
+        if (blocks.length === shipmentsCap) return;
+        bound += minFixed[g] as number;
+      }
       if (bound > limit()) return;
     }
     const place = (j: number, open: Block | undefined, units: number) => {
