@@ -113,4 +113,24 @@ describe('a line split across locations, from intake to DELIVERED', () => {
         available: 5 - part,
       });
   });
+
+  it('cancels a split order before dispatch: each warehouse gets exactly its own part back', async () => {
+    const sku = `${book}-C`;
+    expect((await api.put(`/products/${sku}`, { name: 'Book', weightKg: 0.5 })).status).toBe(200);
+    for (const warehouse of [ids.lyon, ids.lille])
+      expect((await api.put(`/inventory/${warehouse}/${sku}`, { onHand: 5 })).status).toBe(200);
+    const placed = await api.placeOrder(homeOrder([{ sku, quantity: 7 }], parisAddress));
+    const orderId = placed.body.orderId as string;
+    const allocated = await untilStatus(api, orderId, 'ALLOCATED');
+    const parts = (allocated.shipments as ShipmentView[]).map((s) => [s.locationId, s.lines[0]?.quantity]);
+    expect(parts.map(([, units]) => units).sort()).toEqual([2, 5]);
+    for (const [warehouse, part] of parts)
+      expect(await stockOf(api, sku, warehouse as string)).toMatchObject({ onHand: 5, reserved: part });
+
+    expect((await api.post(`/orders/${orderId}/cancel`)).status).toBe(202);
+    const cancelled = await untilStatus(api, orderId, 'CANCELLED');
+    expect((cancelled.shipments as ShipmentView[]).map((s) => s.status)).toEqual(['CANCELLED', 'CANCELLED']);
+    for (const warehouse of [ids.lyon, ids.lille])
+      expect(await stockOf(api, sku, warehouse)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+  });
 });
