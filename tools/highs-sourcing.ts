@@ -9,6 +9,9 @@
  * so that a mistake in any of them in the core shows up as a different optimum, a different
  * feasibility or a different exclusion.
  *
+ * (F_l includes lateDayPenalty × the days l ships late when its slots for today are taken and the
+ * request names a later day with one; without a later day such a location is excluded.)
+ *
  *   min  Σ_l F_l·y_l + Σ_{g,l} V_gl·x_gl + Σ_{l,k} p_k·z_lk + Σ_{g,l,k} s_lk·w_g·b_glk − splitPenalty
  *   s.t. Σ_l x_gl = 1                       every line group ships from one location
  *        x_gl ≤ y_l                          only from a used location (one shipment, one parcel)
@@ -22,6 +25,14 @@
  *                                            chosen carries nothing that weighs)
  *        x, y, z binary, 0 ≤ b ≤ 1; l only where every location-wide rule holds, x_gl only where
  *        l can handle every product of g and some band takes g's weight
+ *
+ * A plain line (one line of its own SKU, not a kit) may split across locations unless the profile
+ * says `splitLines: false`: its x_gl then says whether l ships some of it, and a general integer
+ * u_gl how many units (Σ_l u_gl = q_g, x_gl ≤ u_gl ≤ q_g·x_gl); its per-unit costs, stock and
+ * weight count u_gl, its units ride in the parcel's band as v_glk ≥ 0 (Σ_k v_glk = u_gl, weight
+ * w_unit·v_glk in the band's limit), and l may ship it where it holds one unit and a band takes
+ * one unit's weight. Each location is still one parcel, so a split pays every extra parcel's
+ * fixed terms, split penalty and band price.
  *
  * With x and z integer, b_glk = x_gl in the band chosen and 0 elsewhere (a weightless group may
  * ride in any band, at no cost), so the parcel pays the band's price and its CO2 per kg on its
@@ -148,6 +159,11 @@ function bandsFrom(
   );
 }
 
+/** A plain order line of its own SKU, which the profile may let split; a kit's components never do. */
+function splits(group: LineGroup, profile: SourcingProfile): boolean {
+  return profile.splitLines !== false && group.lines.length === 1 && group.lines[0]?.sku === group.orderSku;
+}
+
 function kgOfGroup(group: LineGroup, request: SourcingRequest): number {
   return group.lines.reduce(
     (kg, line) => kg + line.quantity * (request.products.get(line.sku)?.weightKg ?? 0),
@@ -209,9 +225,20 @@ function brokenRule(
   const shipmentsLeft = request.capacityLeft?.has(locationId)
     ? request.capacityLeft.get(locationId)
     : location.dailyCapacity;
-  if (shipmentsLeft !== undefined && !(shipmentsLeft > 0)) return 'capacity';
+  // A location whose slots for today are taken but that has one on a later day ships then.
+  if (shipmentsLeft !== undefined && !(shipmentsLeft > 0) && !request.laterCapacity?.has(locationId))
+    return 'capacity';
   if (!skus.some((sku) => unitsAt(request, locationId, sku) > 0)) return 'stock';
   return undefined;
+}
+
+/** Carrier days a location ships late: only when today's count of its shipments left is zero. */
+function lateDaysOf(location: Location, request: SourcingRequest): number {
+  const left = request.capacityLeft?.has(location.locationId)
+    ? request.capacityLeft.get(location.locationId)
+    : location.dailyCapacity;
+  if (left === undefined || left > 0) return 0;
+  return request.laterCapacity?.get(location.locationId)?.daysLate ?? 0;
 }
 
 function handles(location: Location, product: Product | undefined): boolean {
@@ -235,6 +262,7 @@ function exclusionsOf(
   location: Location,
   wideRule: string | undefined,
   request: SourcingRequest,
+  profile: SourcingProfile,
   skus: readonly string[],
   bands: readonly Band[] | undefined,
 ): OracleExclusion[] {
@@ -251,6 +279,12 @@ function exclusionsOf(
     if (!stocked) shortOfStock = true;
     if (handled && stocked && !light) tooHeavy = true;
     if (handled && stocked && light) shipsSomeGroup = true;
+    // a line that may split: one unit held here, and a band for one unit's weight, is enough
+    const line = group.lines[0];
+    if (line && splits(group, profile) && handled && unitsAt(request, locationId, line.sku) >= 1) {
+      if (carried(request.products.get(line.sku)?.weightKg ?? 0, bands)) shipsSomeGroup = true;
+      else tooHeavy = true;
+    }
   }
   // A site that could ship a line but for its weight is out because of the carriers, not its stock.
   if (!shipsSomeGroup && tooHeavy) found.push({ locationId, rule: 'carrier' });
@@ -291,17 +325,22 @@ export function buildLp(
   for (const location of request.locations) {
     const km = request.destination ? greatCircleKm(location, request.destination) : 0;
     // A parcel from here weighs at most the groups it could ship one by one (handled, in stock).
-    const mostKg = request.groups.reduce(
-      (kg, group, g) =>
-        group.lines.every((line) => handles(location, request.products.get(line.sku))) &&
-        [...demandOf(group)].every(([sku, units]) => units <= unitsAt(request, location.locationId, sku))
-          ? kg + (groupKg[g] as number)
-          : kg,
-      0,
-    );
+    const mostKg = request.groups.reduce((kg, group, g) => {
+      if (!group.lines.every((line) => handles(location, request.products.get(line.sku)))) return kg;
+      const line = group.lines[0];
+      if (line && splits(group, profile))
+        return (
+          kg +
+          Math.min(line.quantity, unitsAt(request, location.locationId, line.sku)) *
+            (request.products.get(line.sku)?.weightKg ?? 0)
+        );
+      return [...demandOf(group)].every(([sku, units]) => units <= unitsAt(request, location.locationId, sku))
+        ? kg + (groupKg[g] as number)
+        : kg;
+    }, 0);
     const bands = bandsFrom(km, request, profile, mostKg);
     const wideRule = brokenRule(location, km, request, profile, skus, bands);
-    excluded.push(...exclusionsOf(location, wideRule, request, skus, bands));
+    excluded.push(...exclusionsOf(location, wideRule, request, profile, skus, bands));
     if (!wideRule) locations.push({ location, km, bands });
   }
   excluded.sort(
@@ -314,6 +353,8 @@ export function buildLp(
   const binaries: string[] = [];
   const assign: string[][] = request.groups.map(() => []);
   const continuous: string[] = [];
+  /** general integers with their upper bound: the units of a split line at a location */
+  const generals: { name: string; upTo: number }[] = [];
   locations.forEach(({ location, bands }, l) => {
     const y = `y${l}`;
     binaries.push(y);
@@ -321,7 +362,8 @@ export function buildLp(
       (location.handlingCost ?? costs.defaultHandling) +
       costs.performancePenalty * (1 - (location.performance ?? documentedDefaults.performance)) +
       costs.priorityPenaltyPerRank * ((location.priority ?? documentedDefaults.priority) - 1) +
-      costs.splitPenalty;
+      costs.splitPenalty +
+      (costs.lateDayPenalty ?? 0) * lateDaysOf(location, request);
     objective.push(term(fixed, y));
     const perUnit = (sku: string) => {
       const product = request.products.get(sku);
@@ -338,6 +380,37 @@ export function buildLp(
     const inBand: string[][] = (bands ?? []).map(() => []);
     request.groups.forEach((group, g) => {
       if (!group.lines.every((line) => handles(location, request.products.get(line.sku)))) return;
+      const line = group.lines[0];
+      if (line && splits(group, profile)) {
+        const unitKg = request.products.get(line.sku)?.weightKg ?? 0;
+        if (unitsAt(request, location.locationId, line.sku) < 1 || !carried(unitKg, bands)) return;
+        const x = `x${g}_${l}`;
+        const u = `u${g}_${l}`;
+        binaries.push(x);
+        generals.push({ name: u, upTo: line.quantity });
+        assign[g]?.push(`+ 1 ${u}`);
+        rows.push(` open${g}_${l}: ${x} - ${y} <= 0`);
+        rows.push(` some${g}_${l}: ${x} - ${u} <= 0`);
+        rows.push(` most${g}_${l}: ${u} - ${line.quantity} ${x} <= 0`);
+        ships.push(`- 1 ${x}`);
+        const variable = perUnit(line.sku);
+        if (variable !== 0) objective.push(term(variable, u));
+        const list = usesSku.get(line.sku) ?? [];
+        list.push(`+ 1 ${u}`);
+        usesSku.set(line.sku, list);
+        if (!bands) return;
+        const inBands: string[] = [];
+        bands.forEach((band, k) => {
+          if (band.maxKg < unitKg) return;
+          const v = `v${g}_${l}_${k}`;
+          continuous.push(v);
+          inBands.push(`+ 1 ${v}`);
+          if (unitKg !== 0) inBand[k]?.push(term(unitKg, v));
+          if (band.perKg * unitKg !== 0) objective.push(term(band.perKg * unitKg, v));
+        });
+        rows.push(` units${g}_${l}: ${sum([...inBands, `- 1 ${u}`])} = 0`);
+        return;
+      }
       const kg = groupKg[g] as number;
       if (!carried(kg, bands)) return;
       const x = `x${g}_${l}`;
@@ -384,8 +457,10 @@ export function buildLp(
       if (terms) rows.push(` stock${l}_${s}: ${sum(terms)} <= ${unitsAt(request, location.locationId, sku)}`);
     });
   });
-  request.groups.forEach((_, g) => {
-    rows.push(` assign${g}: ${sum(assign[g] ?? [])} = 1`);
+  request.groups.forEach((group, g) => {
+    const line = group.lines[0];
+    const units = line && splits(group, profile) ? line.quantity : 1;
+    rows.push(` assign${g}: ${sum(assign[g] ?? [])} = ${units}`);
   });
   if (locations.length > 0)
     rows.push(` shipments: ${sum(locations.map((_, l) => `+ 1 y${l}`))} <= ${profile.maxShipments}`);
@@ -404,9 +479,16 @@ export function buildLp(
     ` obj: ${sum(objective.length > 0 ? objective : ['0 y0'])}`,
     'Subject To',
     ...rows,
-    ...(continuous.length > 0 ? ['Bounds', ...continuous.map((b) => ` 0 <= ${b} <= 1`)] : []),
+    ...(continuous.length + generals.length > 0
+      ? [
+          'Bounds',
+          ...continuous.map((b) => (b.startsWith('v') ? ` ${b} >= 0` : ` 0 <= ${b} <= 1`)),
+          ...generals.map(({ name, upTo }) => ` 0 <= ${name} <= ${upTo}`),
+        ]
+      : []),
     'Binary',
     ...binaries.map((b) => ` ${b}`),
+    ...(generals.length > 0 ? ['General', ...generals.map(({ name }) => ` ${name}`)] : []),
     'End',
     '',
   ].join('\n');

@@ -193,7 +193,8 @@ function loadProfile(source: string | undefined): SourcingProfile {
   return !source || source === 'default' ? defaultProfile : parseSourcingProfile(readJson(source));
 }
 
-function demoOrders(count: number, seed: number): ReplayOrder[] {
+/** `count` orders of the demo's own demand (local/autopilot.ts's generator), drawn from `seed`. */
+export function demoOrders(count: number, seed: number): ReplayOrder[] {
   const next = createOrderGenerator(mulberry32(seed), 0.15);
   return Array.from({ length: count }, () => next().order as ReplayOrder);
 }

@@ -1,12 +1,12 @@
 import { carriersInForce } from '../core/carriers/carriers.ts';
-import { capacityDay, capacityRemaining } from '../core/inventory/capacity.ts';
+import { capacityDay, capacityRemaining, laterCapacityDays } from '../core/inventory/capacity.ts';
 import { availableForChannel, holdBackOf } from '../core/inventory/channels.ts';
 import type { HoldBack } from '../core/inventory/movements.ts';
 import type { StockRow } from '../core/inventory/stock.ts';
 import type { GeoPoint, Location } from '../core/network.ts';
 import { groupOrderLines } from '../core/orders/lines.ts';
 import type { Channel, Delivery, OrderLine } from '../core/orders/types.ts';
-import type { SourcingRequest } from '../core/sourcing/types.ts';
+import type { LaterCapacity, SourcingRequest } from '../core/sourcing/types.ts';
 import type { SourcingReads, StockLedger } from './ports.ts';
 
 /**
@@ -73,11 +73,34 @@ function capacityLeftOf(
 }
 
 /**
+ * For each location whose slots for `day` are all taken: the first later carrier day, within the
+ * horizon, on which it has one left (one read of the counters per day, for those locations only).
+ */
+export async function laterCapacity(
+  stock: Pick<StockLedger, 'capacityUsed'>,
+  locations: readonly Pick<Location, 'locationId' | 'dailyCapacity'>[],
+  left: ReadonlyMap<string, number>,
+  day: string,
+): Promise<Map<string, LaterCapacity>> {
+  const found = new Map<string, LaterCapacity>();
+  let full = locations.filter((l) => left.get(l.locationId) === 0);
+  for (const [k, later] of laterCapacityDays(day).entries()) {
+    if (full.length === 0) break;
+    const remaining = await capacityLeft(stock, full, later);
+    for (const location of full)
+      if ((remaining.get(location.locationId) ?? 0) > 0)
+        found.set(location.locationId, { day: later, daysLate: k + 1 });
+    full = full.filter((l) => !found.has(l.locationId));
+  }
+  return found;
+}
+
+/**
  * Everything sourcing needs to know about the network for these lines, read in parallel; with
  * `holdBack`, what the reservations of the plan must leave to other channels (`holdingBack`).
  */
 export async function sourcingRequestFor(
-  ports: { sourcingReads: SourcingReads },
+  ports: { sourcingReads: SourcingReads; stock: Pick<StockLedger, 'capacityUsed'> },
   lines: OrderLine[],
   delivery: Delivery,
   options: { at: Date; excluded?: string[] | undefined; channel?: Channel | undefined },
@@ -92,6 +115,7 @@ export async function sourcingRequestFor(
   const groups = groupOrderLines(lines, products);
   const { available, holdBack } = readingOf(snapshot.stockRows, options.channel);
   const left = capacityLeftOf(locations, snapshot.capacityUsed.get(day) ?? new Map());
+  const later = await laterCapacity(ports.stock, locations, left, day);
   const store = delivery.storeId ? locations.find((l) => l.locationId === delivery.storeId) : undefined;
   const destination: GeoPoint | undefined =
     delivery.address?.lat !== undefined && delivery.address.lon !== undefined
@@ -111,6 +135,7 @@ export async function sourcingRequestFor(
     excluded: new Set(options.excluded ?? []),
     at,
     capacityLeft: left,
+    laterCapacity: later,
     holdBack,
   };
 }

@@ -7,7 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { capacityClaimItem, capacityReleaseItem } from '../../functions/adapters/stock-movements.ts';
 import { writeTransaction } from '../../functions/adapters/transactions.ts';
-import { capacityLeft } from '../../functions/app/sourcing-inputs.ts';
+import { capacityLeft, laterCapacity } from '../../functions/app/sourcing-inputs.ts';
 import type { Location } from '../../functions/core/network.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { localClients, localResources } from '../support/ports.ts';
@@ -165,5 +165,31 @@ describe('capacityLeft', () => {
 
   it('refuses a day that is not YYYY-MM-DD', async () => {
     await expect(leftAt(['icap-FIVE'], '2030-3-4')).rejects.toThrow(RangeError);
+  });
+});
+
+describe('laterCapacity', () => {
+  it('finds, for a location full today, the first later carrier day with a slot, and none past the horizon', async () => {
+    // Friday 2030-06-07 and Saturday 06-08 full at icap-TWO; Sunday 06-09 is no carrier day, nor is
+    // Whit Monday 06-10 (a French public holiday): Tuesday 06-11 is the second carrier day after
+    for (const day of ['2030-06-07', '2030-06-08'])
+      for (const i of [0, 1])
+        expect(await allocate(`later-${day}-${i}`, 'icap-TWO', day, 2)).toBe('allocated');
+    const locations = [
+      { locationId: 'icap-TWO', dailyCapacity: 2 },
+      { locationId: 'icap-ZERO', dailyCapacity: 0 },
+      { locationId: 'icap-FIVE', dailyCapacity: 5 },
+    ];
+    const today = await capacityLeft(local.ports.stock, locations, '2030-06-07');
+    expect(today).toEqual(
+      new Map([
+        ['icap-TWO', 0],
+        ['icap-ZERO', 0],
+        ['icap-FIVE', 5],
+      ]),
+    );
+    const later = await laterCapacity(local.ports.stock, locations, today, '2030-06-07');
+    // icap-ZERO never has a slot: it stays out; icap-FIVE has one today: not looked at
+    expect(later).toEqual(new Map([['icap-TWO', { day: '2030-06-11', daysLate: 2 }]]));
   });
 });

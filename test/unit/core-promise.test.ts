@@ -51,6 +51,21 @@ const dates = (o: PromiseOption) => [o.earliestDate, o.latestDate];
 /** The calendar day of an instant in France, where the promise is made. */
 const parisDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(at);
 
+describe('a shipment on a later capacity day', () => {
+  it('is dated from that day: the promise moves with it', () => {
+    // Tuesday 4 March 2025 at 10:00 Paris: today it would leave today; on Thursday's slot, Thursday
+    const today = byService(promise('2025-03-04T09:00:00.000Z'), 'standard');
+    const later = byService(
+      promise('2025-03-04T09:00:00.000Z', {
+        shipments: [{ ...oneParcel[0], capacityDay: '2025-03-06' } as PlannedShipment],
+      }),
+      'standard',
+    );
+    expect(dates(today)).toEqual(['2025-03-06', '2025-03-07']);
+    expect(dates(later)).toEqual(['2025-03-08', '2025-03-10']);
+  });
+});
+
 describe('the location cut-off', () => {
   // Tuesday 4 March 2025, Paris is UTC+1
   it('a location with cutoffTime 18:00 keeps same-day departure at 17:00 and moves it at 18:30', () => {

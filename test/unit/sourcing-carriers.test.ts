@@ -115,10 +115,10 @@ describe('sourceOptimal: the parcel is priced by the carrier it would use', () =
       ['N2', 20, 'express-24'],
     ]);
     expect(two.explanation.costTerms.carrierPrice).toBe(2 * rateOf('express-24', 'express', 'local', 20));
-    // one line of 40 kg cannot split: no express carrier takes it from anywhere
+    // one line of 40 kg, where splits are off: no express carrier takes it whole from anywhere
     const none = sourceOptimal(
       request([one('BOX', 2)], locations, { N1: { BOX: 2 }, N2: { BOX: 2 } }, express),
-      noCo2,
+      { ...noCo2, splitLines: false },
     );
     expect(none.ok).toBe(false);
     expect(none.explanation.excluded.map((e) => [e.locationId, e.rule])).toEqual([
@@ -126,6 +126,15 @@ describe('sourceOptimal: the parcel is priced by the carrier it would use', () =
       ['N2', 'carrier'],
     ]);
     expect(none.explanation.excluded[0]?.detail).toBe('no express offer takes a parcel over 30 kg from here');
+    // where lines may split (the default), the same line leaves in two parcels of 20 kg
+    const split = planned(
+      sourceOptimal(request([one('BOX', 2)], locations, { N1: { BOX: 2 }, N2: { BOX: 2 } }, express), noCo2),
+    );
+    expect(split.shipments.map((s) => [s.locationId, s.weightKg, s.lines])).toEqual([
+      ['N1', 20, [{ sku: 'BOX', quantity: 1 }]],
+      ['N2', 20, [{ sku: 'BOX', quantity: 1 }]],
+    ]);
+    expect(split.explanation.splits?.[0]?.reason).toBe('no plan within the rules ships every line whole');
   });
 
   it('coverage: same day only where the courier covers the postcode, and only from its zone', () => {

@@ -96,6 +96,8 @@ const locationArb = fc.record({
   dailyCapacity: oneInThree(fc.integer({ min: 0, max: 3 })),
   // today's count of shipments left, when one was read (otherwise the daily capacity is left whole)
   capacityLeft: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined, freq: 2 }),
+  // when today's slots are taken: the carrier days until one is free, if any in the horizon read
+  laterDays: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
   downtime: oneInThree(fc.array(downtimeArb, { minLength: 1, maxLength: 2 })),
   // Zeros are common, and an oversold row (negative available) happens.
   stock: fc.array(
@@ -112,6 +114,11 @@ const profileArb: fc.Arbitrary<SourcingProfile> = fc.record({
   id: fc.constant('random'),
   version: fc.constant(1),
   maxShipments: fc.integer({ min: 1, max: 4 }),
+  // lines split by default; one profile in four forbids it
+  splitLines: fc.option(
+    fc.integer({ min: 0, max: 3 }).map((x) => x > 0),
+    { nil: undefined },
+  ),
   maxDistanceKm: fc.option(fc.double({ min: 150, max: 1200, noNaN: true }), { nil: undefined, freq: 3 }),
   costs: fc.record({
     defaultHandling: eur(3),
@@ -122,6 +129,7 @@ const profileArb: fc.Arbitrary<SourcingProfile> = fc.record({
     destockingBonusPerUnit: eur(2),
     surplusUnits: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
     storageDays: eur(60),
+    lateDayPenalty: fc.option(eur(4), { nil: undefined }),
   }),
 });
 
@@ -278,6 +286,13 @@ const instanceArb = fc
             site.capacityLeft === undefined ? [] : [[ids[i] as string, site.capacityLeft]],
           ),
         ),
+        laterCapacity: new Map(
+          locations.flatMap((site, i) =>
+            site.laterDays === undefined
+              ? []
+              : [[ids[i] as string, { day: `2030-01-0${site.laterDays}`, daysLate: site.laterDays }]],
+          ),
+        ),
         at,
       };
       return { request, lines, profile, seed };
@@ -361,7 +376,13 @@ describe('sourceOptimal against HiGHS', () => {
         excluded: new Set(),
         at: new Date(),
       },
-      { id: 'p', version: 1, maxShipments: 2, costs: { ...zeroCosts, defaultHandling: 1 } },
+      {
+        id: 'p',
+        version: 1,
+        maxShipments: 2,
+        splitLines: false,
+        costs: { ...zeroCosts, defaultHandling: 1 },
+      },
     );
     expect(lp.locationIds).toEqual(['P']);
     expect(lp.lp).toContain(' obj: + 1 y0 + 3 z0_0 + 4.5 z0_1\n');
@@ -407,7 +428,7 @@ describe('sourceOptimal against HiGHS', () => {
         excluded: new Set(),
         at: new Date(),
       },
-      { id: 'p', version: 1, maxShipments: 2, costs: zeroCosts },
+      { id: 'p', version: 1, maxShipments: 2, splitLines: false, costs: zeroCosts },
     );
     // P may ship both units: 2 kg at most, so the 5 kg band counts as a 2 kg one
     expect(lp.lp).toContain(' obj: + 0 y0 + 3 z0_0 + 4.5 z0_1\n');
@@ -483,6 +504,10 @@ describe('sourceOptimal against HiGHS', () => {
       instances: 0,
       feasible: new Map<DeliveryMode, number>(),
       split: 0,
+      // plain lines whose units left from two locations or more
+      lineSplits: 0,
+      // plans with a shipment that leaves on a later day, its location's slots for today taken
+      later: 0,
       kits: 0,
       // plans with a parcel over 30 kg: no built-in carrier but the heavy one takes it
       heavy: 0,
@@ -508,6 +533,11 @@ describe('sourceOptimal against HiGHS', () => {
         if (!ours.ok) return;
         seen.feasible.set(request.mode, (seen.feasible.get(request.mode) ?? 0) + 1);
         if (ours.shipments.length > 1) seen.split++;
+        if (ours.explanation.laterDays) {
+          seen.later++;
+          for (const late of ours.explanation.laterDays)
+            expect(ours.shipments.find((s) => s.locationId === late.locationId)?.capacityDay).toBe(late.day);
+        }
         if (request.groups.some((g) => g.lines.length > 1)) seen.kits++;
         if (ours.shipments.some((shipment) => shipment.weightKg > 30)) seen.heavy++;
         if (new Set(ours.shipments.map((shipment) => shipment.carrier?.carrierId)).size > 1)
@@ -518,16 +548,33 @@ describe('sourceOptimal against HiGHS', () => {
         expect(ours.explanation.provenOptimal).toBe(true);
         expect(Math.abs(ours.explanation.costTerms.total - oracle.cost)).toBeLessThanOrEqual(1e-6);
 
-        // The plan ships every group whole from one location, within stock and the shipments cap.
+        // The plan ships every group whole from one location, or a plain line in parts that add up
+        // to its quantity when the profile lets it split; within stock and the shipments cap.
         expect(ours.shipments.length).toBeLessThanOrEqual(profile.maxShipments);
         expect(ours.explanation.assignment.map((a) => a.orderSku)).toEqual(
           request.groups.map((g) => g.orderSku),
         );
         const taken = new Map<string, number>();
+        const take = (at: string, sku: string, units: number) =>
+          taken.set(`${at}/${sku}`, (taken.get(`${at}/${sku}`) ?? 0) + units);
         request.groups.forEach((group, g) => {
-          const at = ours.explanation.assignment[g]?.locationId as string;
-          for (const line of group.lines)
-            taken.set(`${at}/${line.sku}`, (taken.get(`${at}/${line.sku}`) ?? 0) + line.quantity);
+          const assigned = ours.explanation.assignment[g];
+          const parts = assigned?.parts;
+          if (parts) {
+            seen.lineSplits++;
+            const line = group.lines[0] as { sku: string; quantity: number };
+            expect(profile.splitLines, 'a split only where the profile allows it').not.toBe(false);
+            expect(group.lines).toHaveLength(1);
+            expect(line.sku, 'a kit never splits').toBe(group.orderSku);
+            expect(new Set(parts.map((p) => p.locationId)).size).toBe(parts.length);
+            expect(parts.reduce((sum, p) => sum + p.quantity, 0)).toBe(line.quantity);
+            expect(
+              ours.explanation.splits?.find((split) => split.orderSku === group.orderSku)?.reason,
+            ).toMatch(/splitting saves|no eligible location holds all|no plan within the rules/);
+            for (const part of parts) take(part.locationId, line.sku, part.quantity);
+            return;
+          }
+          for (const line of group.lines) take(assigned?.locationId as string, line.sku, line.quantity);
         });
         for (const [key, units] of taken) {
           const [locationId, sku] = key.split('/') as [string, string];
@@ -571,6 +618,8 @@ describe('sourceOptimal against HiGHS', () => {
     ] as const)
       expect(seen.feasible.get(mode) ?? 0, `${mode} plans in ${figures}`).toBeGreaterThanOrEqual(floor);
     expect(seen.split, `split plans in ${figures}`).toBeGreaterThanOrEqual(20);
+    expect(seen.lineSplits, `lines split across locations in ${figures}`).toBeGreaterThanOrEqual(10);
+    expect(seen.later, `plans shipping on a later day in ${figures}`).toBeGreaterThanOrEqual(5);
     expect(seen.kits, `plans with a kit in ${figures}`).toBeGreaterThanOrEqual(30);
     expect(seen.heavy, `plans with a parcel over 30 kg in ${figures}`).toBeGreaterThanOrEqual(20);
     expect(seen.mixedCarriers, `plans on two carriers or more in ${figures}`).toBeGreaterThanOrEqual(5);
@@ -586,5 +635,5 @@ describe('sourceOptimal against HiGHS', () => {
       'carrier',
     ])
       expect(seen.rules.get(rule) ?? 0, `exclusions by ${rule} in ${figures}`).toBeGreaterThanOrEqual(50);
-  }, 180_000);
+  }, 480_000);
 });

@@ -272,7 +272,7 @@ describe('sourceOptimal: the explanation', () => {
     for (const exclusion of result.explanation.excluded) expect(sourcingRules).toContain(exclusion.rule);
     expect(result.explanation.candidates).toBe(3);
     expect(result.explanation.strategy).toBe('exact-branch-and-bound');
-    expect(result.explanation.profile).toEqual({ id: 'default', version: 2 });
+    expect(result.explanation.profile).toEqual({ id: 'default', version: 3 });
   });
 
   it('gives the chosen plan with its cost terms, which sum to the total', () => {
@@ -291,6 +291,7 @@ describe('sourceOptimal: the explanation', () => {
         'co2',
         'destockingBonus',
         'handling',
+        'lateDays',
         'performance',
         'priority',
         'splitPenalty',

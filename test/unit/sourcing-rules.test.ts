@@ -170,6 +170,45 @@ describe('sourceOptimal: location rules', () => {
     expect(result.explanation.excluded).toMatchObject([{ locationId: 'MONTREUIL', rule: 'capacity' }]);
   });
 
+  it('capacity: a full location with a slot on a later day ships then, at a late-day cost, and says so', () => {
+    const full = new Map([
+      ['MONTREUIL', 0],
+      ['ORLEANS', 0],
+    ]);
+    const later = new Map([['MONTREUIL', { day: '2025-03-05', daysLate: 1 }]]);
+    const result = sourceOptimal(
+      request([one('A')], [near, mid], stock, { capacityLeft: full, laterCapacity: later }),
+    );
+    // ORLEANS has no slot in the days read: out; MONTREUIL leaves a day late instead of nothing
+    expect(plan(result)).toEqual([['MONTREUIL', { A: 1 }]]);
+    expect(result.explanation.excluded).toMatchObject([{ locationId: 'ORLEANS', rule: 'capacity' }]);
+    if (!result.ok) return;
+    expect(result.shipments[0]?.capacityDay).toBe('2025-03-05');
+    expect(result.explanation.costTerms.lateDays).toBe(defaultProfile.costs.lateDayPenalty);
+    expect(result.explanation.laterDays).toEqual([
+      {
+        locationId: 'MONTREUIL',
+        day: '2025-03-05',
+        daysLate: 1,
+        reason:
+          'its preparation slots for today are taken: it ships on 2025-03-05, 1 carrier day(s) later, and the promise moves with it',
+      },
+    ]);
+    // a location with a slot today is preferred while the late-day cost outweighs its distance
+    const oneLeft = sourceOptimal(
+      request([one('A')], [near, mid], stock, {
+        capacityLeft: new Map([
+          ['MONTREUIL', 0],
+          ['ORLEANS', 1],
+        ]),
+        laterCapacity: later,
+      }),
+      { ...defaultProfile, costs: { ...defaultProfile.costs, lateDayPenalty: 50 } },
+    );
+    expect(plan(oneLeft)).toEqual([['ORLEANS', { A: 1 }]]);
+    expect(oneLeft.ok && oneLeft.explanation.laterDays).toBeUndefined();
+  });
+
   it('capacity: a location whose daily capacity is zero is excluded when no remaining figure is given', () => {
     const closed = location('MONTREUIL', montreuil, { dailyCapacity: 0 });
     const result = sourceOptimal(request([one('A')], [closed, mid], stock));
@@ -187,19 +226,86 @@ describe('sourceOptimal: location rules', () => {
     ]);
   });
 
-  it('stock: a location that cannot fill any line whole is excluded, and a line is never split by quantity', () => {
+  it('stock: with splits off, a location that cannot fill any line whole is excluded, and a line is never split by quantity', () => {
     const result = sourceOptimal(
       request([one('A', 3)], [near, mid, location('LYON', lyon)], {
         MONTREUIL: { A: 2 },
         ORLEANS: { A: 1 },
         LYON: { A: 3 },
       }),
+      { ...defaultProfile, splitLines: false },
     );
     expect(plan(result)).toEqual([['LYON', { A: 3 }]]);
     expect(result.explanation.excluded).toEqual([
       { locationId: 'MONTREUIL', rule: 'stock', detail: 'not enough units to fill any line whole' },
       { locationId: 'ORLEANS', rule: 'stock', detail: 'not enough units to fill any line whole' },
     ]);
+    expect(result.ok && result.explanation.splits).toBeUndefined();
+  });
+
+  it('stock: with splits on (the default), a line takes units from two locations when no one holds them all', () => {
+    const locations = [near, mid, location('LYON', lyon)];
+    const stock = { MONTREUIL: { A: 5 }, ORLEANS: { A: 5 }, LYON: { A: 2 } };
+    const result = sourceOptimal(request([one('A', 8)], locations, stock));
+    // the nearest takes all it holds, the next nearest the rest; LYON is farther
+    expect(plan(result)).toEqual([
+      ['MONTREUIL', { A: 5 }],
+      ['ORLEANS', { A: 3 }],
+    ]);
+    if (!result.ok) return;
+    expect(result.explanation.excluded).toEqual([]);
+    expect(result.explanation.assignment).toEqual([
+      {
+        orderSku: 'A',
+        locationId: 'MONTREUIL',
+        parts: [
+          { locationId: 'MONTREUIL', quantity: 5 },
+          { locationId: 'ORLEANS', quantity: 3 },
+        ],
+      },
+    ]);
+    expect(result.explanation.splits).toEqual([
+      {
+        orderSku: 'A',
+        quantity: 8,
+        parts: [
+          { locationId: 'MONTREUIL', quantity: 5 },
+          { locationId: 'ORLEANS', quantity: 3 },
+        ],
+        reason: 'no eligible location holds all 8 units of A (the most at one is 5, at MONTREUIL)',
+      },
+    ]);
+    // the second parcel pays its split penalty, its handling and its own carrier price
+    expect(result.explanation.costTerms.splitPenalty).toBe(defaultProfile.costs.splitPenalty);
+    expect(result.shipments.every((s) => s.carrier !== undefined)).toBe(true);
+    // more than the network holds is still no plan, saying how many units there are
+    const short = sourceOptimal(request([one('A', 13)], locations, stock));
+    expect(short.ok).toBe(false);
+    if (short.ok) return;
+    expect(short.reason).toBe('the eligible locations hold 12 of the 13 units of A');
+    expect(short.explanation.unfilled).toEqual([{ sku: 'A', quantity: 13 }]);
+  });
+
+  it('a split that only saves money is explained by what it saves against the best unsplit plan', () => {
+    // 1 € for a parcel up to 2 kg, 9 € above: two lamps of 1.5 kg cost less in two parcels
+    const carriers = [flatCarrier('light', 1, { maxWeightKg: 2 }), flatCarrier('heavy', 9)];
+    const locations = [near, location('VINCENNES', vincennes)];
+    const stock = { MONTREUIL: { A: 2 }, VINCENNES: { A: 2 } };
+    const split = sourceOptimal(request([one('A', 2)], locations, stock, { carriers }), distanceOnly);
+    expect(plan(split)).toEqual([
+      ['MONTREUIL', { A: 1 }],
+      ['VINCENNES', { A: 1 }],
+    ]);
+    expect(split.ok && split.explanation.splits?.[0]?.reason).toBe(
+      'splitting saves 7.00 EUR against the best plan that ships every line whole (9.00 EUR)',
+    );
+    // the same order at a profile that forbids splits pays the heavy parcel
+    const whole = sourceOptimal(request([one('A', 2)], locations, stock, { carriers }), {
+      ...distanceOnly,
+      splitLines: false,
+    });
+    expect(plan(whole)).toEqual([['MONTREUIL', { A: 2 }]]);
+    expect(whole.ok && whole.cost).toBe(9);
   });
 
   it('special-handling: a hazmat line ships only from a hazmat location, the other lines may stay near', () => {

@@ -62,8 +62,8 @@ describe('what-if replay', () => {
     expect(b.shipmentsPerOrder).toBe(1);
     expect(b.cost).toBeGreaterThanOrEqual(a.cost);
     const table = sideBySide(a, b);
-    expect(table).toContain('A: default v2');
-    expect(table).toContain('B: one-parcel v2');
+    expect(table).toContain('A: default v3');
+    expect(table).toContain('B: one-parcel v3');
     expect(table).toMatch(/shipments per order\s+\d/);
   });
 });

@@ -268,7 +268,7 @@ describe('sourcing inside the workflow', () => {
     const allocated = await untilStatus(api, body.orderId, 'ALLOCATED');
     const { explanation, cost } = allocated.sourcing;
     expect(explanation.strategy).toBe('exact-branch-and-bound');
-    expect(explanation.profile).toEqual({ id: 'marketplace', version: 2 });
+    expect(explanation.profile).toEqual({ id: 'marketplace', version: 3 });
     expect(explanation.excluded).toEqual(
       expect.arrayContaining([expect.objectContaining({ locationId: ids.lille, rule: 'stock' })]),
     );
@@ -278,7 +278,7 @@ describe('sourcing inside the workflow', () => {
     await untilStatus(api, body.orderId, 'CANCELLED');
   });
 
-  it('respects a location’s daily capacity: once it is used up, the next order goes elsewhere', async () => {
+  it('respects a location’s daily capacity: once today’s slots are used up, the next order ships from it on the next day', async () => {
     const sku = `${ids.mug}-CAP`;
     expect((await api.put(`/products/${sku}`, { name: 'Capped mug', weightKg: 0.4 })).status).toBe(200);
     const near = `${ids.lyon}-CAP`;
@@ -295,7 +295,6 @@ describe('sourcing inside the workflow', () => {
       ).status,
     ).toBe(200);
     expect((await api.put(`/inventory/${near}/${sku}`, { onHand: 10 })).status).toBe(200);
-    expect((await api.put(`/inventory/${ids.lille}/${sku}`, { onHand: 10 })).status).toBe(200);
     // every order of this test is allocated on one capacity day, whatever the time the test runs at
     const tuesdayMorning = new Date('2030-03-05T09:00:00Z');
     const placeOnTheDay = async (n: number) => {
@@ -305,12 +304,19 @@ describe('sourcing inside the workflow', () => {
     };
     const first = await placeOnTheDay(1);
     expect((await untilStatus(api, first, 'ALLOCATED')).shipments[0].locationId).toBe(near);
+    // the only location with the SKU has no slot left on Tuesday: the order is not rejected, it
+    // takes Wednesday's slot, and the explanation says so
     const second = await placeOnTheDay(2);
     const allocated = await untilStatus(api, second, 'ALLOCATED');
-    expect(allocated.shipments[0].locationId).toBe(ids.lille);
-    expect(allocated.sourcing.explanation.excluded).toEqual(
+    expect(allocated.shipments[0].locationId).toBe(near);
+    expect(allocated.sourcing.explanation.excluded).not.toEqual(
       expect.arrayContaining([expect.objectContaining({ locationId: near, rule: 'capacity' })]),
     );
+    expect(allocated.sourcing.explanation.laterDays).toEqual([
+      expect.objectContaining({ locationId: near, day: '2030-03-06', daysLate: 1 }),
+    ]);
+    expect(allocated.sourcing.explanation.laterDays[0].reason).toContain('ships on 2030-03-06');
+    expect(allocated.sourcing.explanation.costTerms.lateDays).toBeGreaterThan(0);
 
     // a cancelled order gives its preparation slot back: the next order can use the near store again
     expect((await api.post(`/orders/${first}/cancel`)).status).toBe(202);

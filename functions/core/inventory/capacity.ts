@@ -1,4 +1,4 @@
-import { departureDay, isoDay } from '../carriers/calendar.ts';
+import { addCarrierDays, departureDay, isoDay } from '../carriers/calendar.ts';
 /**
  * Daily capacity: how many shipments a location can prepare in one calendar day. Each shipment
  * allocated to a location on a day uses one unit of that day's capacity; a location without a
@@ -35,6 +35,18 @@ export function capacityDay(at: Date): string {
   return isoDay(departureDay(at));
 }
 
+/**
+ * How many carrier days after today a location whose slots for today are taken is looked at for a
+ * free one: past this horizon it is left out of the order, as a full location was before.
+ */
+export const laterCapacityHorizonDays = 5;
+
+/** The carrier days after `day` (YYYY-MM-DD) that a full location may ship on, nearest first. */
+export function laterCapacityDays(day: string, horizon = laterCapacityHorizonDays): string[] {
+  const from = new Date(`${requireCalendarDay(day)}T00:00:00.000Z`);
+  return Array.from({ length: horizon }, (_, k) => isoDay(addCarrierDays(from, k + 1)));
+}
+
 /** One preparation slot: a shipment prepared by a location on a calendar day. */
 export interface CapacitySlot {
   locationId: string;
@@ -48,7 +60,8 @@ export interface CapacityClaim extends CapacitySlot {
 
 /**
  * Marks each shipment at a location that limits its daily capacity with the day whose slot it
- * takes, and lists the claims that must commit with it.
+ * takes (`day`, or the later day sourcing planned it on when that location's slots for today were
+ * taken), and lists the claims that must commit with it.
  */
 export function claimSlots<S extends { locationId: string; capacityDay?: string | undefined }>(
   shipments: S[],
@@ -60,8 +73,9 @@ export function claimSlots<S extends { locationId: string; capacityDay?: string 
   const marked = shipments.map((shipment) => {
     const dailyCapacity = dailyCapacityOf(shipment.locationId);
     if (dailyCapacity === undefined) return shipment;
-    claims.push({ locationId: shipment.locationId, day, dailyCapacity });
-    return { ...shipment, capacityDay: day };
+    const slotDay = shipment.capacityDay ? requireCalendarDay(shipment.capacityDay) : day;
+    claims.push({ locationId: shipment.locationId, day: slotDay, dailyCapacity });
+    return { ...shipment, capacityDay: slotDay };
   });
   return { shipments: marked, claims };
 }

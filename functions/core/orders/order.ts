@@ -70,7 +70,10 @@ function plannedToShipment(
     lines: planned.lines,
     reservation: 'held',
     // the promise made at intake holds for every shipment of the order, re-sourced ones too
+    // (it was dated from the later day a full location ships on, by the same sourcing)
     promisedDate: order.promise?.latestDate,
+    // the later day whose slot it takes when its location's slots for today were taken
+    ...(planned.capacityDay && { capacityDay: planned.capacityDay }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { isoDay } from '../carriers/calendar.ts';
+import { isoDay, parisInstant } from '../carriers/calendar.ts';
 import { type Carrier, type CarrierOffer, cheapestOffer, type Parcel } from '../carriers/carriers.ts';
 import type { DeliveryMode, Service } from '../orders/types.ts';
 import type { PlannedShipment } from '../sourcing/types.ts';
@@ -83,12 +83,23 @@ export function promisedParcels(
   return parcels;
 }
 
-/** When each shipment would leave with each carrier: the same for every service. */
+/**
+ * When each shipment would leave with each carrier: the same for every service. A shipment planned
+ * on a later day (its location's slots for today are taken) is prepared from the start of that day.
+ */
 function departuresByShipment(input: PromiseInput): Map<string, Departure>[] {
   return input.shipments.map((shipment) => {
     const location = input.locations.get(shipment.locationId) ?? {};
-    return new Map(input.carriers.map((c) => [c.carrierId, departureOf(input.at, location, c)]));
+    const at = preparedFrom(input.at, shipment.capacityDay);
+    return new Map(input.carriers.map((c) => [c.carrierId, departureOf(at, location, c)]));
   });
+}
+
+/** The instant preparation can start: now, or the start of the later (Paris) day whose slot it takes. */
+function preparedFrom(at: Date, capacityDay: string | undefined): Date {
+  if (!capacityDay) return at;
+  const dayStart = parisInstant(new Date(`${capacityDay}T00:00:00.000Z`), 0);
+  return dayStart > at ? dayStart : at;
 }
 
 /** A home option from its parcels: the latest parcel's dates, the earliest cut-off, summed prices. */
@@ -119,7 +130,9 @@ function pickupOption(input: PromiseInput): PromiseOption {
   const carried = promisedParcels({ ...input, shipments: travelling, postcode: undefined }, 'standard') ?? [];
   const ready = input.shipments.map((s) => {
     const parcel = carried.find((p) => p.locationId === s.locationId);
-    const departure = parcel?.departure ?? departureOf(input.at, input.locations.get(s.locationId) ?? {});
+    const departure =
+      parcel?.departure ??
+      departureOf(preparedFrom(input.at, s.capacityDay), input.locations.get(s.locationId) ?? {});
     return { day: parcel?.latest ?? departure.day, cutoffAt: departure.cutoffAt };
   });
   const day = ready.reduce((a, b) => (b.day > a.day ? b : a)).day;

@@ -9,8 +9,8 @@ import {
   type ZoneTariff,
   zoneTariffAt,
 } from './parcel-cost.ts';
-import type { SourcingProfile } from './profile.ts';
-import type { Exclusion, SourcingRequest } from './types.ts';
+import { type SourcingProfile, splitsLines } from './profile.ts';
+import type { Exclusion, LaterCapacity, SourcingRequest } from './types.ts';
 
 /**
  * The rules that exclude a location, in the order they are checked: a location is reported under
@@ -38,6 +38,8 @@ export interface Candidate {
   distanceKm: number;
   /** the rate cards of its zone to the address; absent when the parcel needs no carrier (pickup) */
   tariff?: ZoneTariff | undefined;
+  /** set when its slots for today are taken: the later day it ships on */
+  later?: LaterCapacity | undefined;
 }
 
 export const capabilityFor: Record<DeliveryMode, Capability> = {
@@ -48,6 +50,14 @@ export const capabilityFor: Record<DeliveryMode, Capability> = {
 
 export function orderedSkus(groups: readonly LineGroup[]): string[] {
   return [...new Set(groups.flatMap((g) => g.lines.map((l) => l.sku)))];
+}
+
+/**
+ * A plain order line, whose units may leave from several locations when the profile allows it; a
+ * kit (its components, under the kit's own SKU) never splits.
+ */
+export function isPlainLine(group: LineGroup): boolean {
+  return group.lines.length === 1 && group.lines[0]?.sku === group.orderSku;
 }
 
 /** Code-unit order: the same in every locale and runtime, and far cheaper than `localeCompare`. */
@@ -132,8 +142,14 @@ export function locationExclusion(
       detail: `no ${request.service ?? 'standard'} offer covers ${request.postcode ?? 'the address'} at ${distance.toFixed(1)} km`,
     };
   const left = request.capacityLeft?.get(locationId) ?? location.dailyCapacity;
-  if (left !== undefined && left <= 0)
-    return { locationId, rule: 'capacity', detail: 'no shipment left to prepare today' };
+  if (left !== undefined && left <= 0 && !request.laterCapacity?.has(locationId))
+    return {
+      locationId,
+      rule: 'capacity',
+      detail: request.laterCapacity
+        ? 'no shipment left to prepare today nor on the later days read'
+        : 'no shipment left to prepare today',
+    };
   if (!stocked) return { locationId, rule: 'stock', detail: 'no available unit of any ordered SKU' };
   return undefined;
 }
@@ -167,6 +183,10 @@ export interface Screening {
   excluded: Exclusion[];
   /** `serves[g * candidates.length + c]` is 1 when candidate c can ship group g alone */
   serves: Uint8Array;
+  /** [g]: 1 when group g is a plain line the profile lets split across locations */
+  splittable: Uint8Array;
+  /** `servesPart[g * candidates.length + c]` is 1 when candidate c can ship some units of splittable group g */
+  servesPart: Uint8Array;
   /** `available[c * skus + s]`: units of SKU s at candidate c */
   available: Float64Array;
   /** weight of each line group, whole mg (`milligrams`) */
@@ -208,9 +228,16 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
       .filter((p): p is Product => !!p?.handling?.length),
   );
 
+  const splits = splitsLines(profile);
+  const splittable = Uint8Array.from(request.groups, (group) => (splits && isPlainLine(group) ? 1 : 0));
+  const unitMg = Float64Array.from(request.groups, (group, g) =>
+    splittable[g] ? milligrams(request.products.get(group.orderSku)?.weightKg) : 0,
+  );
+
   // Rows of the locations that pass, in input order; sorted by id once the loop is done.
   const stockRows = new Float64Array(request.locations.length * skuCount);
   const servesRows = new Uint8Array(request.locations.length * groupCount);
+  const partRows = new Uint8Array(request.locations.length * groupCount);
   const passing: Candidate[] = [];
   const excluded: Exclusion[] = [];
   for (const location of request.locations) {
@@ -249,6 +276,14 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
       }
       const groupSku = groupSkus[g] as Int32Array;
       const qty = groupQty[g] as Float64Array;
+      // A line that may split needs only some of its units here, and a carrier for one of them.
+      if (splittable[g] && ok && (stockRows[row + (groupSku[0] as number)] as number) >= 1) {
+        if (zone && kgOf(unitMg[g] as number) > zone.heaviestKg) tooHeavy = true;
+        else {
+          partRows[p * groupCount + g] = 1;
+          servesAny = true;
+        }
+      }
       for (let k = 0; k < groupSku.length; k++)
         if ((qty[k] as number) > (stockRows[row + (groupSku[k] as number)] as number)) {
           shortOfStock = true;
@@ -264,9 +299,13 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
         servesAny = true;
       }
     }
-    if (servesAny) passing.push({ location, distanceKm: distance, tariff: zone });
-    else {
+    if (servesAny) {
+      const left = request.capacityLeft?.get(locationId) ?? location.dailyCapacity;
+      const later = left !== undefined && left <= 0 ? request.laterCapacity?.get(locationId) : undefined;
+      passing.push({ location, distanceKm: distance, tariff: zone, ...(later && { later }) });
+    } else {
       servesRows.fill(0, p * groupCount, (p + 1) * groupCount);
+      partRows.fill(0, p * groupCount, (p + 1) * groupCount);
       if (tooHeavy)
         excluded.push({
           locationId,
@@ -284,16 +323,22 @@ export function screenLocations(request: SourcingRequest, profile: SourcingProfi
 
   const n = passing.length;
   const serves = new Uint8Array(groupCount * n);
+  const servesPart = new Uint8Array(groupCount * n);
   const available = new Float64Array(n * skuCount);
   order.forEach((p, c) => {
     available.set(stockRows.subarray(p * skuCount, (p + 1) * skuCount), c * skuCount);
-    for (let g = 0; g < groupCount; g++) serves[g * n + c] = servesRows[p * groupCount + g] as number;
+    for (let g = 0; g < groupCount; g++) {
+      serves[g * n + c] = servesRows[p * groupCount + g] as number;
+      servesPart[g * n + c] = partRows[p * groupCount + g] as number;
+    }
   });
   return {
     demand,
     candidates: order.map((p) => passing[p] as Candidate),
     excluded,
     serves,
+    splittable,
+    servesPart,
     available,
     groupMg,
     tariff,

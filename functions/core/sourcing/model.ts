@@ -13,11 +13,14 @@ import type { SourcingRequest } from './types.ts';
  *                  rate-card price + CO2 priced (parcel-cost.ts; 0 for a pickup at the store itself)
  *   fixed(l)     = handling(l) + performancePenalty·(1 − performance(l))
  *                  + priorityPenaltyPerRank·(priority(l) − 1) + splitPenalty
+ *                  + lateDayPenalty·daysLate(l)   (days l ships late: its slots for today are taken)
  *   unit(l, s)   = − destockingBonusPerUnit·[s is end of series, or l holds ≥ surplusUnits of s]
  *                  − storageCostPerUnitDay(l)·storageDays
  *
  * and a plan costs Σ (fixed + parcel(W)) + Σ unit − splitPenalty: the split penalty is charged once
- * per shipment and handed back once, so a plan of k shipments pays it k − 1 times. parcel(l, ·) is
+ * per shipment and handed back once, so a plan of k shipments pays it k − 1 times. A plain line
+ * split across locations (profile `splitLines`) is a part of its units in each of their parcels:
+ * every extra parcel pays its fixed terms, split penalty included, and its own parcel price. parcel(l, ·) is
  * a non-decreasing step-plus-linear function of W (the HiGHS oracle in tools/highs-sourcing.ts
  * models it with one binary per rate band and builds the same sums on its own).
  */
@@ -31,6 +34,7 @@ export interface FixedTerms {
   handling: number;
   performance: number;
   priority: number;
+  lateDays: number;
 }
 
 export interface UnitTerms {
@@ -46,7 +50,8 @@ export function fixedCost(candidate: Candidate, profile: SourcingProfile): numbe
     (location.handlingCost ?? costs.defaultHandling) +
     costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)) +
     costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1) +
-    costs.splitPenalty
+    costs.splitPenalty +
+    (costs.lateDayPenalty ?? 0) * (candidate.later?.daysLate ?? 0)
   );
 }
 
@@ -57,6 +62,7 @@ export function fixedTerms(candidate: Candidate, profile: SourcingProfile): Fixe
     handling: location.handlingCost ?? costs.defaultHandling,
     performance: costs.performancePenalty * (1 - (location.performance ?? defaultPerformance)),
     priority: costs.priorityPenaltyPerRank * ((location.priority ?? defaultPriority) - 1),
+    lateDays: (costs.lateDayPenalty ?? 0) * (candidate.later?.daysLate ?? 0),
   };
 }
 
@@ -127,6 +133,12 @@ export interface SourcingModel extends Demand {
   priority: Float64Array;
   /** added to every plan: − splitPenalty (see above) */
   constant: number;
+  /** [g]: 1 when group g is a plain line whose units may leave from several locations */
+  splittable: Uint8Array;
+  /** [g * candidates + c]: Σ unit costs of ONE unit of splittable group g at c; +∞ where c holds none of it */
+  pieceCost: Float64Array;
+  /** [g]: weight of one unit of a splittable group, whole mg */
+  unitMg: Float64Array;
 }
 
 export function buildModel(
@@ -134,7 +146,7 @@ export function buildModel(
   profile: SourcingProfile,
   screening: Screening,
 ): SourcingModel {
-  const { candidates, serves, available, demand, groupMg } = screening;
+  const { candidates, serves, servesPart, splittable, available, demand, groupMg } = screening;
   const { skus, groupSkus, groupQty } = demand;
   const n = candidates.length;
   const skuCount = skus.length;
@@ -175,7 +187,19 @@ export function buildModel(
       groupCost[g * n + c] = cost;
     }
   }
+  const pieceCost = new Float64Array(request.groups.length * n).fill(Number.POSITIVE_INFINITY);
+  const unitMg = new Float64Array(request.groups.length);
+  for (let g = 0; g < request.groups.length; g++) {
+    if (!splittable[g]) continue;
+    const s = (groupSkus[g] as Int32Array)[0] as number;
+    unitMg[g] = (groupMg[g] as number) / ((groupQty[g] as Float64Array)[0] as number);
+    for (let c = 0; c < n; c++)
+      if (servesPart[g * n + c]) pieceCost[g * n + c] = unit[c * skuCount + s] as number;
+  }
   return {
+    splittable,
+    pieceCost,
+    unitMg,
     candidates,
     groups: request.groups,
     skus,

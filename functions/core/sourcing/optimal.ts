@@ -2,11 +2,12 @@
  * Optimal sourcing: the cheapest plan under the rules, found by an exact search and explained.
  *
  * Model decisions (tools/highs-sourcing.ts builds the same model as a MIP):
- * - A line group ships whole from one location: a kit (its components together) and equally a
- *   plain order line, whose units are never split across locations. Splitting a line by quantity
- *   would plan one line into two parcels for the customer and two reservations for the same line,
- *   which the order and shipment model does not carry; two lines of the same SKU may still leave
- *   from two locations.
+ * - A kit ships whole from one location (its components together). A plain order line does too
+ *   unless the profile lets lines split (`splitLines`, on by default): its units may then leave
+ *   from several locations, each part in that location's parcel, each extra parcel paying its
+ *   fixed terms, split penalty and carrier price like any other shipment. The order then carries
+ *   one shipment per location, so one SKU may sit in two shipments, each reserving its part; the
+ *   explanation says which lines were split and why (no plan ships them whole, or what it saves).
  * - Every used location is one shipment, one parcel: a fixed cost, a cost per unit, and the
  *   carrier offer its weight calls for (see model.ts). A location no offer takes the parcel from
  *   cannot ship it.
@@ -36,6 +37,8 @@ export interface SourcingCostTerms {
   splitPenalty: number;
   performance: number;
   priority: number;
+  /** lateDayPenalty × the days a shipment leaves late, its location's slots for today being taken */
+  lateDays: number;
   destockingBonus: number;
   storageSaving: number;
   total: number;
@@ -55,13 +58,32 @@ export interface OptimalExplanation extends SourcingExplanation {
   strategy: 'exact-branch-and-bound';
   profile: { id: string; version: number };
   costTerms: SourcingCostTerms;
-  /** where each line group (an order line, or a kit with its components) ships from, in line order */
-  assignment: { orderSku: string; locationId: string }[];
+  /**
+   * where each line group (an order line, or a kit with its components) ships from, in line order;
+   * a split line names its largest part's location and lists every part
+   */
+  assignment: { orderSku: string; locationId: string; parts?: LinePart[] }[];
+  /** the lines whose units leave from several locations, and why; absent when none is split */
+  splits?: LineSplit[];
+  /** shipments that leave on a later day because their location's slots for today are taken */
+  laterDays?: { locationId: string; day: string; daysLate: number; reason: string }[];
   co2Kg: number;
   nextBest: NextBestPlan | null;
   nodesExplored: number;
   /** false only when the work limit stopped the search before it proved the plan optimal */
   provenOptimal: boolean;
+}
+
+export interface LinePart {
+  locationId: string;
+  quantity: number;
+}
+
+export interface LineSplit {
+  orderSku: string;
+  quantity: number;
+  parts: LinePart[];
+  reason: string;
 }
 
 export type OptimalSourcingResult =
@@ -87,6 +109,7 @@ function zeroTerms(): SourcingCostTerms {
     splitPenalty: 0,
     performance: 0,
     priority: 0,
+    lateDays: 0,
     destockingBonus: 0,
     storageSaving: 0,
     total: 0,
@@ -102,13 +125,31 @@ interface ShipmentPlan {
 /** The plan's shipments, in the order of the first order line each one carries. */
 function shipmentsOf(model: SourcingModel, plan: Plan): ShipmentPlan[] {
   const byCandidate = new Map<number, ShipmentPlan>();
-  model.groups.forEach((group, g) => {
-    const c = plan.assignment[g] as number;
+  const add = (c: number, group: LineGroup) => {
     const shipment = byCandidate.get(c);
     if (shipment) shipment.groups.push(group);
     else byCandidate.set(c, { c, candidate: model.candidates[c] as Candidate, groups: [group] });
+  };
+  model.groups.forEach((group, g) => {
+    const c = plan.assignment[g] as number;
+    if (c >= 0) {
+      add(c, group);
+      return;
+    }
+    const sku = (group.lines[0] as { sku: string }).sku;
+    for (const part of partsOf(plan, g))
+      add(part.c, { orderSku: group.orderSku, lines: [{ sku, quantity: part.units }] });
   });
   return [...byCandidate.values()];
+}
+
+/** The parts of split group g in the plan, by candidate. */
+function partsOf(plan: Plan, g: number): { c: number; units: number }[] {
+  const parts: { c: number; units: number }[] = [];
+  for (let i = 0; i < plan.parts.length; i += 3)
+    if (plan.parts[i] === g)
+      parts.push({ c: plan.parts[i + 1] as number, units: plan.parts[i + 2] as number });
+  return parts;
 }
 
 function planned(
@@ -126,7 +167,8 @@ function planned(
     const fixed = fixedTerms(candidate, profile);
     // Every shipment after the first carries one split penalty: shipment costs add up to the plan's.
     const split = index === 0 ? 0 : profile.costs.splitPenalty;
-    let cost = fixed.handling + fixed.performance + fixed.priority + split;
+    let cost = fixed.handling + fixed.performance + fixed.priority + fixed.lateDays + split;
+    terms.lateDays += fixed.lateDays;
     terms.handling += fixed.handling;
     terms.performance += fixed.performance;
     terms.priority += fixed.priority;
@@ -159,6 +201,7 @@ function planned(
       distanceKm: Math.round(candidate.distanceKm * 10) / 10,
       weightKg,
       cost: roundEur(cost),
+      ...(candidate.later && { capacityDay: candidate.later.day }),
       ...(offer && {
         carrier: {
           carrierId: offer.carrierId,
@@ -176,6 +219,7 @@ function planned(
     terms.splitPenalty +
     terms.performance +
     terms.priority +
+    terms.lateDays +
     terms.destockingBonus +
     terms.storageSaving;
   return { shipments: result, terms, co2Kg };
@@ -196,24 +240,44 @@ function nextBestOf(model: SourcingModel, best: Plan, next: Plan | undefined): N
 /** Why no plan exists: lines no location can ship alone, else the shipments cap, else shared stock. */
 function failure(model: SourcingModel, profile: SourcingProfile, complete: boolean, workLimit: number) {
   const n = model.candidates.length;
-  const alone = model.groups.filter(
-    (_, g) => !model.groupCost.subarray(g * n, (g + 1) * n).some(Number.isFinite),
+  const skuCount = model.skus.length;
+  const alone = model.groups.filter((_, g) =>
+    model.splittable[g]
+      ? !model.pieceCost.subarray(g * n, (g + 1) * n).some(Number.isFinite)
+      : !model.groupCost.subarray(g * n, (g + 1) * n).some(Number.isFinite),
   );
   if (alone.length > 0)
     return {
       reason: `no eligible location can ship ${alone.map((g) => g.orderSku).join(', ')}`,
       unfilled: mergeStockLines(alone.flatMap((g) => g.lines)),
     };
+  // A line that may split still needs its units somewhere among the locations that may ship it.
+  const short = model.groups.flatMap((group, g) => {
+    if (!model.splittable[g]) return [];
+    const s = (model.groupSkus[g] as Int32Array)[0] as number;
+    let units = 0;
+    for (let c = 0; c < n; c++)
+      if (Number.isFinite(model.pieceCost[g * n + c])) units += model.available[c * skuCount + s] as number;
+    const wanted = (group.lines[0] as { quantity: number }).quantity;
+    return units < wanted ? [{ group, units, wanted }] : [];
+  });
+  if (short.length > 0)
+    return {
+      reason: `the eligible locations hold ${short
+        .map(({ group, units, wanted }) => `${units} of the ${wanted} units of ${group.orderSku}`)
+        .join(', ')}`,
+      unfilled: mergeStockLines(short.flatMap(({ group }) => group.lines)),
+    };
   const unfilled = mergeStockLines(model.groups.flatMap((g) => g.lines));
   const cap = `${profile.maxShipments} shipments (profile ${profile.id} v${profile.version})`;
   if (!complete) return { reason: `no plan within ${cap} found before the search budget ran out`, unfilled };
   // The fewest shipments that would do, within what is left of the budget.
   let budget = workLimit;
-  for (
-    let shipments = profile.maxShipments + 1;
-    shipments <= model.groups.length && budget > 0;
-    shipments++
-  ) {
+  const parcelsAtMost = model.groups.reduce(
+    (sum, group, g) => sum + (model.splittable[g] ? (group.lines[0] as { quantity: number }).quantity : 1),
+    0,
+  );
+  for (let shipments = profile.maxShipments + 1; shipments <= parcelsAtMost && budget > 0; shipments++) {
     const relaxed = searchPlans(model, shipments, budget);
     if (relaxed.best) return { reason: `no plan within ${cap}; the order needs ${shipments}`, unfilled };
     if (!relaxed.complete) return { reason: `no plan within ${cap}`, unfilled };
@@ -221,6 +285,56 @@ function failure(model: SourcingModel, profile: SourcingProfile, complete: boole
   }
   if (budget <= 0) return { reason: `no plan within ${cap}`, unfilled };
   return { reason: 'no set of eligible locations holds enough stock for every line at once', unfilled };
+}
+
+/**
+ * Why the plan splits lines: no plan under the same rules ships every line whole (the most units
+ * of the line one location could send, when that is the reason), or splitting saves money against
+ * the best plan that does. Searched only for a plan that splits, within what is left of the budget.
+ */
+function whySplit(
+  model: SourcingModel,
+  profile: SourcingProfile,
+  best: Plan,
+  assignment: OptimalExplanation['assignment'],
+  budget: number,
+): LineSplit[] {
+  const whole = searchPlans(
+    { ...model, splittable: new Uint8Array(model.groups.length) },
+    profile.maxShipments,
+    budget,
+  );
+  const n = model.candidates.length;
+  const skuCount = model.skus.length;
+  return model.groups.flatMap((group, g) => {
+    const parts = assignment[g]?.parts;
+    if (!parts) return [];
+    const quantity = (group.lines[0] as { quantity: number }).quantity;
+    let reason: string;
+    if (whole.best) {
+      const saved = roundEur(whole.best.cost - best.cost);
+      reason = `splitting saves ${saved.toFixed(2)} EUR against the best plan that ships every line whole (${roundEur(whole.best.cost).toFixed(2)} EUR)`;
+    } else if (!whole.complete)
+      reason = 'no plan that ships every line whole was found within the search budget';
+    else {
+      const s = (model.groupSkus[g] as Int32Array)[0] as number;
+      let most = 0;
+      let where = '';
+      for (let c = 0; c < n; c++) {
+        if (!Number.isFinite(model.pieceCost[g * n + c])) continue;
+        const units = model.available[c * skuCount + s] as number;
+        if (units > most) {
+          most = units;
+          where = (model.candidates[c] as Candidate).location.locationId;
+        }
+      }
+      reason =
+        most < quantity
+          ? `no eligible location holds all ${quantity} units of ${group.orderSku} (the most at one is ${most}, at ${where})`
+          : `no plan within the rules ships every line whole`;
+    }
+    return [{ orderSku: group.orderSku, quantity, parts, reason }];
+  });
 }
 
 /**
@@ -276,10 +390,29 @@ export function sourceOptimal(
     ...(s.carrier && { carrier: s.carrier }),
   }));
   explanation.costTerms = terms;
-  explanation.assignment = model.groups.map((group, g) => ({
-    orderSku: group.orderSku,
-    locationId: (model.candidates[best.assignment[g] as number] as Candidate).location.locationId,
-  }));
+  const late = shipmentsOf(model, best).flatMap(({ candidate }) =>
+    candidate.later
+      ? [
+          {
+            locationId: candidate.location.locationId,
+            day: candidate.later.day,
+            daysLate: candidate.later.daysLate,
+            reason: `its preparation slots for today are taken: it ships on ${candidate.later.day}, ${candidate.later.daysLate} carrier day(s) later, and the promise moves with it`,
+          },
+        ]
+      : [],
+  );
+  if (late.length > 0) explanation.laterDays = late;
+  const idOf = (c: number) => (model.candidates[c] as Candidate).location.locationId;
+  explanation.assignment = model.groups.map((group, g) => {
+    const c = best.assignment[g] as number;
+    if (c >= 0) return { orderSku: group.orderSku, locationId: idOf(c) };
+    const parts = partsOf(best, g).map(({ c, units }) => ({ locationId: idOf(c), quantity: units }));
+    const largest = parts.reduce((a, b) => (b.quantity > a.quantity ? b : a));
+    return { orderSku: group.orderSku, locationId: largest.locationId, parts };
+  });
+  if (best.parts.length > 0)
+    explanation.splits = whySplit(model, profile, best, explanation.assignment, workLimit - outcome.work);
   explanation.co2Kg = co2Kg;
   explanation.nextBest = nextBestOf(model, best, outcome.nextBest);
   return { ok: true, shipments, cost: roundEur(terms.total), explanation };

@@ -16,6 +16,11 @@ export const sourcingProfileSchema = z
     channel: z.enum(channels).optional(),
     /** parcels per order, each from a different location */
     maxShipments: z.number().int().min(1).max(20),
+    /**
+     * whether a plain line's units may leave from several locations (one SKU from two warehouses),
+     * each part its own parcel; absent: they may. A kit never splits: its components leave together.
+     */
+    splitLines: z.boolean().optional(),
     /** a rule, not a cost: locations farther from the destination are excluded */
     maxDistanceKm: z.number().positive().optional(),
     costs: z
@@ -36,6 +41,8 @@ export const sourcingProfileSchema = z
         surplusUnits: z.number().int().positive().optional(),
         /** days of storage a unit shipped now no longer costs its location (× storageCostPerUnitDay) */
         storageDays: eur,
+        /** EUR per day a shipment leaves late because its location's slots for today are taken; absent: 0 */
+        lateDayPenalty: eur.optional(),
       })
       .strict(),
   })
@@ -49,8 +56,9 @@ export type SourcingProfile = z.infer<typeof sourcingProfileSchema>;
  */
 export const defaultProfile: SourcingProfile = {
   id: 'default',
-  version: 2,
+  version: 3,
   maxShipments: 4,
+  splitLines: true,
   costs: {
     defaultHandling: 1.2,
     splitPenalty: 2,
@@ -59,10 +67,16 @@ export const defaultProfile: SourcingProfile = {
     priorityPenaltyPerRank: 0.3,
     destockingBonusPerUnit: 0.5,
     storageDays: 30,
+    lateDayPenalty: 1.5,
   },
 };
 
 /** Parses a profile read from a file or a table: a bad weight is an error, never a silent default. */
+/** Whether the profile lets a plain line's units leave from several locations. */
+export function splitsLines(profile: SourcingProfile): boolean {
+  return profile.splitLines !== false;
+}
+
 export function parseSourcingProfile(input: unknown): SourcingProfile {
   return sourcingProfileSchema.parse(input);
 }

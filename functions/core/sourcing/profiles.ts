@@ -10,7 +10,7 @@ export const sourcingProfiles: readonly SourcingProfile[] = [
   parseSourcingProfile({
     ...defaultProfile,
     id: 'marketplace',
-    version: 2,
+    version: 3,
     channel: 'marketplace',
     maxShipments: 2,
     costs: { ...defaultProfile.costs, splitPenalty: 6 },

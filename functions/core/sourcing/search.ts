@@ -40,16 +40,29 @@ import { kgOf } from './parcel-cost.ts';
  * best plan's set (a plan that only moves a line between the same locations is not an alternative
  * routing). Keeping them both exact is why nodes are cut against `nextBest`, not `best`.
  *
+ * Split lines (model.splittable: a plain line the profile lets split): such a group may instead
+ * leave in parts, k₁ + k₂ + … = q units in distinct blocks. Its parts are placed in increasing
+ * block order (an open block, then new ones), every quantity tried, largest first, so each way to
+ * share the units among blocks is met once; a block keeps the units of its part as it keeps those
+ * of a whole group (stock, weight). The bounds stay valid: a unit of g costs at least
+ * min_l pieceCost(g, l) + minSlope(l)·unit weight wherever it goes (so minCost(g) is q times
+ * that), and a new block opened for a part pays at least the fixed cost and the parcel of one unit
+ * beyond its units' minimum. A group h counts as one no open block can take only when none can
+ * take a single unit of it. The shipments cap grows to the units of split lines (each part is a
+ * shipment), and the leaf argument below holds block by block, whatever a block holds.
+ *
  * Tie-breaking, total and independent of input order: lower cost (within `costTolerance`), then
- * fewer shipments, then the lower sum of priority ranks, then the assignment with the smaller
- * location ids, group by group in order-line order.
+ * fewer shipments, then the lower sum of priority ranks, then fewer parts of split lines, then the
+ * assignment with the smaller location ids, group by group in order-line order, then the parts.
  */
 
 export const costTolerance = 1e-9;
 
 export interface Plan {
-  /** candidate index shipping each group, in the model's group order */
+  /** candidate index shipping each group, in the model's group order; −1 for a group shipped in parts */
   assignment: Int32Array;
+  /** the parts of split groups, flat as (group, candidate, units) triples, by group then candidate */
+  parts: Int32Array;
   /** the candidates used, ascending */
   locations: Int32Array;
   cost: number;
@@ -72,8 +85,13 @@ export function comparePlans(a: Plan, b: Plan): number {
   if (a.cost > b.cost + costTolerance) return 1;
   if (a.locations.length !== b.locations.length) return a.locations.length - b.locations.length;
   if (a.prioritySum !== b.prioritySum) return a.prioritySum - b.prioritySum;
+  if (a.parts.length !== b.parts.length) return a.parts.length - b.parts.length;
   for (let g = 0; g < a.assignment.length; g++) {
     const diff = (a.assignment[g] as number) - (b.assignment[g] as number);
+    if (diff !== 0) return diff;
+  }
+  for (let i = 0; i < a.parts.length; i++) {
+    const diff = (a.parts[i] as number) - (b.parts[i] as number);
     if (diff !== 0) return diff;
   }
   return 0;
@@ -88,6 +106,11 @@ function sameSet(a: Int32Array, b: Int32Array): boolean {
 interface Block {
   /** groups in the block */
   members: number[];
+  /** units of each member here: 0 for a whole group, k for a part of k units of a split line */
+  amounts: number[];
+  /** the memo key: the whole members as a bit mask, and the parts (`g:units,`) in the order they were placed */
+  mask: number;
+  parts: string;
   /** candidates that can ship the block whole, with fixed + variable cost there, and with the parcel's */
   locs: Int32Array;
   linear: Float64Array;
@@ -100,25 +123,52 @@ interface Block {
   top: Int32Array;
   topCost: Float64Array;
   topLen: number;
-  /** [h]: 1 when group h could join the block (some candidate of the block ships both, stock shared) */
+  /** [h]: 1 when group h could join the block (some candidate of the block ships both, stock shared); a split line: one unit of it */
   joinable: Uint8Array;
 }
 
 export function searchPlans(model: SourcingModel, maxShipments: number, workLimit: number): SearchOutcome {
   const { fixed, groupCost, available, priority, groupSkus, groupQty, constant } = model;
-  const { groupMg, parcelCost, heaviestKg, minSlope } = model;
+  const { groupMg, parcelCost, heaviestKg, minSlope, splittable, pieceCost, unitMg } = model;
   const n = model.candidates.length;
   const groupCount = model.groups.length;
   const skuCount = model.skus.length;
-  const shipmentsCap = Math.min(maxShipments, groupCount);
+  // Each part of a split line is a shipment of its own: a line of q units may need up to q.
+  let parcelsAtMost = 0;
+  for (let g = 0; g < groupCount; g++)
+    parcelsAtMost += splittable[g] ? ((groupQty[g] as Float64Array)[0] as number) : 1;
+  const shipmentsCap = Math.min(maxShipments, parcelsAtMost);
   const listSize = shipmentsCap + 1;
 
   const minCost = new Float64Array(groupCount);
   const minFixed = new Float64Array(groupCount);
+  /** [g]: the least a unit of split line g adds to any block */
+  const minUnit = new Float64Array(groupCount);
   const servers = new Int32Array(groupCount);
   for (let g = 0; g < groupCount; g++) {
     let min = Number.POSITIVE_INFINITY;
     let minF = Number.POSITIVE_INFINITY;
+    if (splittable[g]) {
+      const s = (groupSkus[g] as Int32Array)[0] as number;
+      const q = (groupQty[g] as Float64Array)[0] as number;
+      const w = unitMg[g] as number;
+      let units = 0;
+      for (let c = 0; c < n; c++) {
+        const v = pieceCost[g * n + c] as number;
+        if (v === Number.POSITIVE_INFINITY) continue;
+        servers[g] = (servers[g] as number) + 1;
+        units += available[c * skuCount + s] as number;
+        const slope = (minSlope[c] as number) * w;
+        if (v + slope < min) min = v + slope;
+        const opening = (fixed[c] as number) + parcelCost(c, w) - slope;
+        if (opening < minF) minF = opening;
+      }
+      if (min === Number.POSITIVE_INFINITY || units < q) return { nodes: 0, work: 0, complete: true };
+      minUnit[g] = min;
+      minCost[g] = min * q;
+      minFixed[g] = minF;
+      continue;
+    }
     for (let c = 0; c < n; c++) {
       const v = groupCost[g * n + c] as number;
       if (v === Number.POSITIVE_INFINITY) continue;
@@ -145,6 +195,12 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
   let work = 0;
 
   const fits = (demand: Float64Array, weightMg: number, h: number, c: number) => {
+    if (splittable[h]) {
+      if ((pieceCost[h * n + c] as number) === Number.POSITIVE_INFINITY) return false;
+      if (kgOf(weightMg + (unitMg[h] as number)) > (heaviestKg[c] as number)) return false;
+      const s = (groupSkus[h] as Int32Array)[0] as number;
+      return (demand[s] as number) + 1 <= (available[c * skuCount + s] as number);
+    }
     if ((groupCost[h * n + c] as number) === Number.POSITIVE_INFINITY) return false;
     if (kgOf(weightMg + (groupMg[h] as number)) > (heaviestKg[c] as number)) return false;
     const skus = groupSkus[h] as Int32Array;
@@ -163,6 +219,9 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
 
   function makeBlock(
     members: number[],
+    amounts: number[],
+    mask: number,
+    parts: string,
     count: number,
     locs: Int32Array,
     linear: Float64Array,
@@ -174,6 +233,9 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
       costs[i] = (linear[i] as number) + parcelCost(locs[i] as number, weightMg);
     const block: Block = {
       members,
+      amounts,
+      mask,
+      parts,
       locs: locs.subarray(0, count),
       linear: linear.subarray(0, count),
       costs,
@@ -214,64 +276,93 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
     return block;
   }
 
-  function singleBlock(g: number): Block {
-    const locs = new Int32Array(n);
-    const linear = new Float64Array(n);
-    let count = 0;
-    for (let c = 0; c < n; c++) {
-      const v = groupCost[g * n + c] as number;
-      if (v === Number.POSITIVE_INFINITY) continue;
-      locs[count] = c;
-      linear[count++] = (fixed[c] as number) + v;
-    }
-    const demand = new Float64Array(skuCount);
-    const skus = groupSkus[g] as Int32Array;
-    const qty = groupQty[g] as Float64Array;
-    for (let k = 0; k < skus.length; k++) demand[skus[k] as number] = qty[k] as number;
-    return makeBlock([g], count, locs, linear, demand, groupMg[g] as number);
-  }
+  /** The cost per unit of group g at c and the units it adds, for g whole (units 0) or a part. */
+  const addedCost = (g: number, c: number, units: number) =>
+    units === 0 ? (groupCost[g * n + c] as number) : units * (pieceCost[g * n + c] as number);
 
-  function extendBlock(parent: Block, g: number): Block {
+  const maskOf = (parent: Block | undefined, g: number, units: number) =>
+    (parent?.mask ?? 0) | (units === 0 ? 1 << g : 0);
+  const partsOf = (parent: Block | undefined, g: number, units: number) =>
+    units === 0 ? (parent?.parts ?? '') : `${parent?.parts ?? ''}${g}:${units},`;
+
+  /** A block of group g (whole: units 0; else a part of that many units), alone or added to `parent`. */
+  function blockWith(parent: Block | undefined, g: number, units: number): Block {
     const skus = groupSkus[g] as Int32Array;
     const qty = groupQty[g] as Float64Array;
-    const demand = parent.demand.slice();
-    for (let k = 0; k < skus.length; k++)
-      demand[skus[k] as number] = (demand[skus[k] as number] as number) + (qty[k] as number);
-    const weightMg = parent.weightMg + (groupMg[g] as number);
+    const demand = parent ? parent.demand.slice() : new Float64Array(skuCount);
+    if (units === 0)
+      for (let k = 0; k < skus.length; k++)
+        demand[skus[k] as number] = (demand[skus[k] as number] as number) + (qty[k] as number);
+    else demand[skus[0] as number] = (demand[skus[0] as number] as number) + units;
+    const weightMg =
+      (parent?.weightMg ?? 0) + (units === 0 ? (groupMg[g] as number) : units * (unitMg[g] as number));
     const weightKg = kgOf(weightMg);
-    const size = parent.locs.length;
+    const size = parent ? parent.locs.length : n;
     const locs = new Int32Array(size);
     const linear = new Float64Array(size);
     let count = 0;
     next: for (let i = 0; i < size; i++) {
-      const c = parent.locs[i] as number;
-      const v = groupCost[g * n + c] as number;
+      const c = parent ? (parent.locs[i] as number) : i;
+      const v = addedCost(g, c, units);
       if (v === Number.POSITIVE_INFINITY || weightKg > (heaviestKg[c] as number)) continue;
       for (let k = 0; k < skus.length; k++) {
         const s = skus[k] as number;
         if ((demand[s] as number) > (available[c * skuCount + s] as number)) continue next;
       }
       locs[count] = c;
-      linear[count++] = (parent.linear[i] as number) + v;
+      linear[count++] = (parent ? (parent.linear[i] as number) : (fixed[c] as number)) + v;
     }
-    return makeBlock([...parent.members, g], count, locs, linear, demand, weightMg);
+    return makeBlock(
+      parent ? [...parent.members, g] : [g],
+      parent ? [...parent.amounts, units] : [units],
+      maskOf(parent, g, units),
+      partsOf(parent, g, units),
+      count,
+      locs,
+      linear,
+      demand,
+      weightMg,
+    );
   }
 
-  // Blocks are keyed by their groups as a bit mask when the order is small enough for one.
+  // Blocks are remembered by their content when the order is small enough for a mask of its groups.
+  // Blocks of whole groups only, the common case, are keyed by the mask alone.
   const memo = new Map<number, Block>();
+  const memoOfParts = new Map<string, Block>();
   const memoised = groupCount <= 30;
-  const maskOf = (members: number[]) => members.reduce((mask, g) => mask | (1 << g), 0);
-  const remembered = (key: number, make: () => Block) => {
-    if (!memoised) return make();
-    const known = memo.get(key);
+  const withGroup = (parent: Block | undefined, g: number, units: number) => {
+    if (!memoised) return blockWith(parent, g, units);
+    const mask = maskOf(parent, g, units);
+    const parts = partsOf(parent, g, units);
+    const known = parts === '' ? memo.get(mask) : memoOfParts.get(`${mask}|${parts}`);
     if (known) return known;
-    const block = make();
-    memo.set(key, block);
+    const block = blockWith(parent, g, units);
+    if (parts === '') memo.set(mask, block);
+    else memoOfParts.set(`${mask}|${parts}`, block);
     return block;
   };
-  const single = (g: number) => remembered(1 << g, () => singleBlock(g));
-  const extended = (parent: Block, g: number) =>
-    remembered(maskOf(parent.members) | (1 << g), () => extendBlock(parent, g));
+
+  /** The most units of split line g that one of the block's candidates could add (stock, weight). */
+  function roomFor(block: Block | undefined, g: number): number {
+    const s = (groupSkus[g] as Int32Array)[0] as number;
+    const w = unitMg[g] as number;
+    let most = 0;
+    const size = block ? block.locs.length : n;
+    for (let i = 0; i < size; i++) {
+      const c = block ? (block.locs[i] as number) : i;
+      if ((pieceCost[g * n + c] as number) === Number.POSITIVE_INFINITY) continue;
+      let units = (available[c * skuCount + s] as number) - (block ? (block.demand[s] as number) : 0);
+      if (w > 0) {
+        const heaviest = heaviestKg[c] as number;
+        if (heaviest !== Number.POSITIVE_INFINITY)
+          // rounding up by a hair: a size too large only yields a block without candidates
+          units = Math.min(units, Math.floor((heaviest * 1e6 - (block?.weightMg ?? 0)) / w + 1e-6));
+      }
+      if (units > most) most = units;
+    }
+    work += size;
+    return most;
+  }
 
   let best: Plan | undefined;
   let nextBest: Plan | undefined;
@@ -281,13 +372,28 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
 
   function offer(blocks: Block[], chosen: Int32Array, cost: number) {
     const assignment = new Int32Array(groupCount);
+    const parts: number[][] = [];
     let prioritySum = 0;
     blocks.forEach((block, j) => {
       const c = chosen[j] as number;
       prioritySum += priority[c] as number;
-      for (const g of block.members) assignment[g] = c;
+      block.members.forEach((g, m) => {
+        const units = block.amounts[m] as number;
+        if (units === 0) assignment[g] = c;
+        else {
+          assignment[g] = -1;
+          parts.push([g, c, units]);
+        }
+      });
     });
-    const plan: Plan = { assignment, locations: chosen.slice().sort(), cost, prioritySum };
+    parts.sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
+    const plan: Plan = {
+      assignment,
+      parts: Int32Array.from(parts.flat()),
+      locations: chosen.slice().sort(),
+      cost,
+      prioritySum,
+    };
     if (!best || comparePlans(plan, best) < 0) {
       if (best && !sameSet(plan.locations, best.locations)) nextBest = best;
       best = plan;
@@ -322,13 +428,19 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
   }
 
   const blocks: Block[] = [];
-  function branch(i: number, blockSum: number) {
-    if (stopped) return;
+  /** One step of the search: counts it, and says whether the work limit stops it. */
+  const step = () => {
+    if (stopped) return false;
     nodes++;
     if (++work > workLimit) {
       stopped = true;
-      return;
+      return false;
     }
+    return true;
+  };
+
+  function branch(i: number, blockSum: number) {
+    if (!step()) return;
     let bound = blockSum + (remainingMin[i] as number) + constant;
     if (bound > limit()) return;
     if (i === groupCount) {
@@ -349,22 +461,82 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
       if (bound > limit()) return;
     }
     const g = order[i] as number;
+    if (splittable[g]) {
+      const q = (groupQty[g] as Float64Array)[0] as number;
+      placeParts(i, g, q, 0, q, blockSum);
+      return;
+    }
     // Joining an open block first: plans with fewer shipments are met, and bound the rest, early.
     for (let j = 0; j < blocks.length; j++) {
       const open = blocks[j] as Block;
       if (open.joinable[g] !== 1) continue;
-      const grown = extended(open, g);
+      const grown = withGroup(open, g, 0);
       blocks[j] = grown;
       branch(i + 1, blockSum - (open.topCost[0] as number) + (grown.topCost[0] as number));
       blocks[j] = open;
     }
     if (blocks.length < shipmentsCap) {
-      const fresh = single(g);
+      const fresh = withGroup(undefined, g, 0);
       blocks.push(fresh);
       branch(i + 1, blockSum + (fresh.topCost[0] as number));
       blocks.pop();
     }
   }
+
+  /**
+   * Places the `left` units of split line g still to place, in blocks from index `from` on: all of
+   * them in one block first (the whole line when none is placed yet), then a part of every size,
+   * largest first. New blocks are interchangeable, so parts in successive new blocks never grow
+   * (`newAtMost`): each way to share the units is met once.
+   */
+  function placeParts(i: number, g: number, left: number, from: number, newAtMost: number, blockSum: number) {
+    const q = (groupQty[g] as Float64Array)[0] as number;
+    if (left < q) {
+      if (!step()) return;
+      let bound = blockSum + left * (minUnit[g] as number) + (remainingMin[i + 1] as number) + constant;
+      // the rest needs a new shipment when none of the open blocks it may still use takes a unit
+      let joinable = false;
+      for (let j = from; j < blocks.length && !joinable; j++)
+        joinable = (blocks[j] as Block).joinable[g] === 1;
+      if (!joinable) {
+        if (blocks.length === shipmentsCap) return;
+        bound += minFixed[g] as number;
+      }
+      if (bound > limit()) return;
+    }
+    const place = (j: number, open: Block | undefined, units: number) => {
+      // the whole line keeps the key of a whole group, so its blocks are shared with unsplit plans
+      const grown = withGroup(open, g, units === q ? 0 : units);
+      if (grown.locs.length === 0) return;
+      const sum = blockSum - (open ? (open.topCost[0] as number) : 0) + (grown.topCost[0] as number);
+      if (open) blocks[j] = grown;
+      else blocks.push(grown);
+      if (units === left) branch(i + 1, sum);
+      else if (open) placeParts(i, g, left - units, j + 1, newAtMost, sum);
+      else placeParts(i, g, left - units, blocks.length, units, sum);
+      if (open) blocks[j] = open;
+      else blocks.pop();
+    };
+    for (let j = from; j < blocks.length; j++) {
+      const open = blocks[j] as Block;
+      if (open.joinable[g] !== 1) continue;
+      place(j, open, left);
+      if (left > 1)
+        for (let units = Math.min(left - 1, roomFor(open, g)); units >= 1 && !stopped; units--)
+          place(j, open, units);
+    }
+    if (blocks.length < shipmentsCap) {
+      if (left <= newAtMost) place(blocks.length, undefined, left);
+      if (left > 1 && blocks.length + 1 < shipmentsCap)
+        for (
+          let units = Math.min(left - 1, newAtMost, roomFor(undefined, g));
+          units >= 1 && !stopped;
+          units--
+        )
+          place(blocks.length, undefined, units);
+    }
+  }
+
   branch(0, 0);
   return { best, nextBest, nodes, work, complete: !stopped };
 }

@@ -24,6 +24,17 @@ export interface SourcingRequest {
   at: Date;
   /** shipments each location can still prepare today; a location missing here is not limited */
   capacityLeft?: ReadonlyMap<string, number> | undefined;
+  /**
+   * for a location whose slots for today are all taken: the first later day it has one, and how
+   * many carrier days later that is; such a location ships that day instead of being excluded
+   */
+  laterCapacity?: ReadonlyMap<string, LaterCapacity> | undefined;
+}
+
+export interface LaterCapacity {
+  /** YYYY-MM-DD */
+  day: string;
+  daysLate: number;
 }
 
 /** The carrier offer a planned parcel was priced with (`cheapestOffer`); what dispatch starts from. */
@@ -44,6 +55,8 @@ export interface PlannedShipment {
   cost: number;
   /** absent for click & collect and e-reservation: the store itself hands the goods over */
   carrier?: AssumedCarrier | undefined;
+  /** the later day whose preparation slot it takes, when the location's slots for today are taken */
+  capacityDay?: string | undefined;
 }
 
 export interface Exclusion {
