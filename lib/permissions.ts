@@ -54,7 +54,8 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   ListOrders: ['orders:read'],
   GetReturn: ['orders:read'],
   CancelOrder: ['orders:write', 'tasks:callback', 'events:put'],
-  ConfirmShipment: shipmentGrants,
+  // a parcel ready at the store is held as long as the store's holdMinutes say
+  ConfirmShipment: [...shipmentGrants, 'network:read'],
   RejectShipment: shipmentGrants,
   CollectShipment: shipmentGrants,
   GetShipmentLabel: ['orders:read', 'labels:read'],

@@ -1,6 +1,8 @@
 import { trackingNumberFor } from '../core/carriers/carriers.ts';
 import { movements } from '../core/inventory/movements.ts';
+import { holdUntil, secondsLeftOnHold } from '../core/orders/holds.ts';
 import { arrivalWait, findShipment, parcelWeightKg, updateShipment } from '../core/orders/order.ts';
+import type { Shipment } from '../core/orders/types.ts';
 import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
 import { pickCarrier } from './carrier-choice.ts';
 import { event, shipmentChanges } from './events.ts';
@@ -8,6 +10,22 @@ import { changeOrder, requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 
 type DispatchPorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'labels' | 'events' | 'clock'>;
+
+/**
+ * A parcel at the store waits for its customer as long as its hold lasts (taken when it became
+ * READY_FOR_PICKUP; one confirmed before holds existed takes it from now).
+ */
+async function collectionWait(
+  ports: DispatchPorts,
+  storeId: string | undefined,
+  shipment: Pick<Shipment, 'mode' | 'locationId' | 'holdUntil'>,
+) {
+  const now = ports.clock.now();
+  const until =
+    shipment.holdUntil ??
+    holdUntil(shipment.mode, await ports.network.getLocation(storeId ?? shipment.locationId), now);
+  return { stage: 'collection' as const, waitSeconds: secondsLeftOnHold(until, now), holdUntil: until };
+}
 
 /**
  * After the pick: a home parcel is handed to a carrier (carrier choice, tracking number, PDF
@@ -19,7 +37,7 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   const order = await requireOrder(ports.orders, orderId);
   const shipment = findShipment(order, shipmentId);
   if (!shipment) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
-  if (shipment.mode !== 'home') return { ...arrivalWait.collection };
+  if (shipment.mode !== 'home') return collectionWait(ports, order.delivery.storeId, shipment);
   if (shipment.trackingNumber)
     return {
       ...arrivalWait.delivery,

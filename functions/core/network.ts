@@ -27,6 +27,8 @@ export interface Location {
   /** ISO weekdays (1 Monday … 7 Sunday) it prepares and hands over parcels (default Monday–Saturday) */
   openingDays?: number[] | undefined;
   downtime?: { from: string; to: string }[] | undefined;
+  /** minutes a ready click & collect or e-reservation parcel is kept for the customer (see orders/holds.ts) */
+  holdMinutes?: number | undefined;
 }
 
 export interface KitComponent {

@@ -102,6 +102,7 @@ export const locationBody = z.object({
     )
     .max(100)
     .optional(),
+  holdMinutes: z.number().int().min(1).max(525_600).optional(),
 });
 
 export const productBody = z.object({

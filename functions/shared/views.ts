@@ -41,6 +41,7 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       })),
       attempts: s.attempts ?? 0,
       replacedBy: s.replacedBy,
+      holdUntil: s.holdUntil,
     })),
     incidents: (order.incidents ?? []).map(({ shipmentId, kind, at, resolution, replacementShipmentId }) => ({
       shipmentId,
@@ -55,6 +56,7 @@ export function orderView(order: StoredOrder, baseUrl: string) {
     promise: order.promise,
     history: order.history,
     rejection: order.rejection,
+    cancellation: order.cancellation,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

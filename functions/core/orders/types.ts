@@ -123,6 +123,8 @@ export interface Shipment {
   carrierChoice?: CarrierChoiceRecord | undefined;
   /** the day whose slot this shipment holds with its carrier (carrier daily capacity) */
   carrierCapacityDay?: string | undefined;
+  /** until when a parcel ready at the store is kept for the customer (set when it becomes READY_FOR_PICKUP) */
+  holdUntil?: string | undefined;
 }
 
 export interface CarrierAlternative {
@@ -173,6 +175,8 @@ export interface Order {
   rejection?: { reason: string } | undefined;
   incidents?: Incident[] | undefined;
   cancelRequested?: boolean | undefined;
+  /** why the order was cancelled: by the customer, or a hold that expired */
+  cancellation?: { reason: string } | undefined;
   createdAt: string;
   updatedAt: string;
   version: number;
