@@ -53,7 +53,8 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   GetOrder: ['orders:read'],
   ListOrders: ['orders:read'],
   GetReturn: ['orders:read'],
-  CancelOrder: ['orders:write', 'tasks:callback', 'events:put'],
+  // a partial cancellation releases its units in the order's transaction; a kit's components are read
+  CancelOrder: ['orders:write', 'inventory:write', 'network:read', 'tasks:callback', 'events:put'],
   // a parcel ready at the store is held as long as the store's holdMinutes say
   ConfirmShipment: [...shipmentGrants, 'network:read'],
   RejectShipment: shipmentGrants,

@@ -1,5 +1,6 @@
 import { capacityDay, claimSlots } from '../core/inventory/capacity.ts';
 import { holdingBack, movementsOf } from '../core/inventory/movements.ts';
+import { linesLeft } from '../core/orders/line-cancellation.ts';
 import {
   allocate,
   countSourcingAttempt,
@@ -50,7 +51,8 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
       );
 
     const at = clock.now();
-    const request = await sourcingRequestFor(ports, order.lines, order.delivery, {
+    // units cancelled before the order was allocated are not sourced
+    const request = await sourcingRequestFor(ports, linesLeft(order), order.delivery, {
       at,
       excluded: order.sourcing?.excludedLocations,
       channel: order.channel,

@@ -102,6 +102,14 @@ export class ShipmentReturning extends DomainError {
   override readonly name = 'ShipmentReturning';
   readonly statusCode = 409;
 }
+/**
+ * Every unit of the shipment was cancelled (a partial cancellation of the order): its waiting task
+ * fails with this name and its branch of the workflow ends; the rest of the order goes on.
+ */
+export class ShipmentLinesCancelled extends DomainError {
+  override readonly name = 'ShipmentLinesCancelled';
+  readonly statusCode = 409;
+}
 export class VersionConflict extends DomainError {
   override readonly name = 'VersionConflict';
   readonly statusCode = 409;
@@ -134,6 +142,7 @@ export const workflowErrors = {
   ShipmentRejected,
   ShipmentLost,
   ShipmentReturning,
+  ShipmentLinesCancelled,
   VersionConflict,
   IntegrityViolation,
 } as const;

@@ -42,6 +42,7 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       attempts: s.attempts ?? 0,
       replacedBy: s.replacedBy,
       holdUntil: s.holdUntil,
+      cancelledLines: s.cancelledLines,
     })),
     incidents: (order.incidents ?? []).map(({ shipmentId, kind, at, resolution, replacementShipmentId }) => ({
       shipmentId,
@@ -57,6 +58,7 @@ export function orderView(order: StoredOrder, baseUrl: string) {
     history: order.history,
     rejection: order.rejection,
     cancellation: order.cancellation,
+    cancelledLines: order.cancelledLines,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

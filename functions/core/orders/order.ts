@@ -236,13 +236,3 @@ export function parcelWeightKg(
 export const arrivalWait = {
   delivery: { stage: 'delivery', waitSeconds: 30 * 86_400 },
 } as const;
-
-/** Whether the requested lines cancel every unit of the order. */
-export function coversWholeOrder(
-  requested: { sku: string; quantity: number }[],
-  lines: { sku: string; quantity: number }[],
-): boolean {
-  const total = (ls: { sku: string; quantity: number }[], sku: string) =>
-    ls.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0);
-  return lines.every((l) => total(requested, l.sku) >= total(lines, l.sku));
-}

@@ -125,6 +125,8 @@ export interface Shipment {
   carrierCapacityDay?: string | undefined;
   /** until when a parcel ready at the store is kept for the customer (set when it becomes READY_FOR_PICKUP) */
   holdUntil?: string | undefined;
+  /** units the customer cancelled out of this shipment before it left (all of them when it is CANCELLED so) */
+  cancelledLines?: StockLine[] | undefined;
 }
 
 export interface CarrierAlternative {
@@ -177,6 +179,8 @@ export interface Order {
   cancelRequested?: boolean | undefined;
   /** why the order was cancelled: by the customer, or a hold that expired */
   cancellation?: { reason: string } | undefined;
+  /** units of the order's lines cancelled before they left (a partial cancellation), by order SKU */
+  cancelledLines?: StockLine[] | undefined;
   createdAt: string;
   updatedAt: string;
   version: number;
