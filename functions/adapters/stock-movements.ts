@@ -43,6 +43,11 @@ export function stockMovementItem(table: string, movement: StockMovement, now: s
         'SET reserved = reserved - :q, onHand = onHand - :q, updatedAt = :now',
         'reserved >= :q AND onHand >= :q',
       );
+    case 'dispose':
+      return update(
+        'SET onHand = onHand - :q, available = available - :q, updatedAt = :now',
+        'available >= :q',
+      );
     case 'restock':
       return {
         Update: {
@@ -73,6 +78,7 @@ export function stockMovementUndoItem(table: string, movement: StockMovement): T
     release: 'SET reserved = reserved + :q, available = available - :q',
     consume: 'SET reserved = reserved + :q, onHand = onHand + :q',
     restock: 'SET onHand = onHand - :q, available = available - :q',
+    dispose: 'SET onHand = onHand + :q, available = available + :q',
   };
   return {
     Update: {

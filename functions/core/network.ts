@@ -29,6 +29,8 @@ export interface Location {
   downtime?: { from: string; to: string }[] | undefined;
   /** minutes a ready click & collect or e-reservation parcel is kept for the customer (see orders/holds.ts) */
   holdMinutes?: number | undefined;
+  /** whether returned units may be restocked here (default: warehouses and stores, not suppliers) */
+  acceptsReturns?: boolean | undefined;
 }
 
 export interface KitComponent {

@@ -3,9 +3,11 @@ import type { StockLine } from '../orders/types.ts';
 /**
  * A change to one stock row that rides in a transaction with the order (or return, or supply) that
  * causes it. reserve: hold units (refused when fewer are available); release: give them back;
- * consume: the units leave the building (on hand and reserved both drop); restock: units come in.
+ * consume: the units leave the building (on hand and reserved both drop); restock: units come in;
+ * dispose: units on the shelf are written off (on hand and available drop; refused when fewer are
+ * available, as when a restocked return is graded C afterwards and its units were sold again).
  */
-export type StockMovementKind = 'reserve' | 'release' | 'consume' | 'restock';
+export type StockMovementKind = 'reserve' | 'release' | 'consume' | 'restock' | 'dispose';
 
 export interface StockMovement {
   kind: StockMovementKind;
