@@ -130,6 +130,6 @@ describe('autopilot: the other endings', { timeout: 30_000 }, () => {
       'IN_TRANSIT',
       'RETURN_RECEIVED',
     ]);
-    expect((carried[0]?.body as { trackingNumber: string }).trackingNumber).toBe('TRK-RET-1');
+    expect((carried[0]?.body as { trackingNumber?: string } | undefined)?.trackingNumber).toBe('TRK-RET-1');
   });
 });
