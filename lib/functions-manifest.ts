@@ -179,6 +179,12 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
     authorized: true,
   },
   {
+    id: 'InspectReturn',
+    route: 'POST /returns/{returnId}/inspection',
+    entry: 'functions/http/inspect-return.ts',
+    authorized: true,
+  },
+  {
     id: 'GetReturnLabel',
     route: 'GET /returns/{returnId}/label',
     entry: 'functions/http/get-return-label.ts',

@@ -54,12 +54,16 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   GetOrder: ['orders:read'],
   ListOrders: ['orders:read'],
   GetReturn: ['orders:read'],
-  CancelOrder: ['orders:write', 'tasks:callback', 'events:put'],
-  ConfirmShipment: shipmentGrants,
+  // a partial cancellation releases its units in the order's transaction; a kit's components are read
+  CancelOrder: ['orders:write', 'inventory:write', 'network:read', 'tasks:callback', 'events:put'],
+  // a parcel ready at the store is held as long as the store's holdMinutes say
+  ConfirmShipment: [...shipmentGrants, 'network:read'],
   RejectShipment: shipmentGrants,
   CollectShipment: shipmentGrants,
   GetShipmentLabel: ['orders:read', 'labels:read'],
   GetReturnLabel: ['orders:read', 'labels:read'],
+  // a new grade after processing restocks (where cover is lowest) or writes off the units
+  InspectReturn: ['orders:write', 'inventory:write', 'network:read'],
   CarrierWebhook: ['orders:read', 'events:put', 'webhookSecret:read'],
   CreateReturn: [
     'orders:write',
@@ -78,7 +82,8 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   TrackShipment: ['orders:write', 'tasks:callback'],
   ShipmentIncident: ['orders:write', 'inventory:write', 'network:read', 'events:put', 'tasks:callback'],
   Compensate: ['orders:write', 'inventory:write', 'events:put'],
-  Return: ['orders:write', 'inventory:write', 'events:put', 'tasks:callback'],
+  // restocks where cover is lowest: reads the locations and the SKU's stock across the network
+  Return: ['orders:write', 'inventory:write', 'network:read', 'events:put', 'tasks:callback'],
   CarrierTracking: shipmentGrants,
   NotifyCustomer: ['orders:write', 'network:read', 'email:send', 'events:put'],
   GetOrderNotifications: ['orders:read'],

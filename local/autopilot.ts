@@ -59,6 +59,12 @@ export interface AutopilotOptions {
   failedAttemptRate?: number;
   /** Share of parcels lost in transit. Default LOST_RATE. */
   lostRate?: number;
+  /** Share of click & collect customers who never come: the store's hold expires. Default 0. */
+  noShowRate?: number;
+  /** Share of allocated orders of several units whose customer cancels one unit before the pick. Default 0. */
+  partialCancelRate?: number;
+  /** Share of delivered orders sent back (a return graded by inspection or by its reason). Default 0. */
+  returnRate?: number;
   /** kg per SKU, for the packages a location declares; default: the demo catalogue. */
   productWeights?: ReadonlyMap<string, number>;
   /** Default: warnings to the console, actions silent. */
@@ -95,7 +101,15 @@ const shipmentDispatched = z.object({
   locationId: z.string().optional(),
 });
 
+const orderDelivered = z.object({ orderId: z.string(), status: z.string() });
+
+const returnCreated = z.object({ returnId: z.string(), carrierId: z.string(), trackingNumber: z.string() });
+
+/** Why demo customers send things back; `damaged` and `defective` grade C without an inspection. */
+const RETURN_REASONS = ['changed my mind', 'too small', 'not as described', 'damaged', 'defective'] as const;
+
 const orderShipments = z.object({
+  lines: z.array(z.object({ sku: z.string(), quantity: z.number() })).optional(),
   shipments: z.array(
     z.object({
       shipmentId: z.string(),
@@ -113,6 +127,8 @@ const DELAYS = {
   collect: [800, 2000],
   /** a supplier's purchase order reaching the warehouse after an order waits for it */
   supplyArrival: [4000, 9000],
+  /** a customer thinking it over before cancelling part of an order, or sending it back */
+  customer: [200, 1200],
   retry: [500, 1000],
 } as const satisfies Record<string, readonly [number, number]>;
 
@@ -139,6 +155,11 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
   const rejectRate = options.rejectRate ?? 0;
   const failedAttemptRate = options.failedAttemptRate ?? FAILED_ATTEMPT_RATE;
   const lostRate = options.lostRate ?? LOST_RATE;
+  const noShowRate = options.noShowRate ?? 0;
+  const partialCancelRate = options.partialCancelRate ?? 0;
+  const returnRate = options.returnRate ?? 0;
+  /** a draw only when the rate is set, so that a zero rate leaves the seeded sequence as it was */
+  const happens = (rate: number) => rate > 0 && random() < rate;
   const logger = options.logger ?? consoleLogger;
   const random = mulberry32(options.seed ?? randomInt(2 ** 31));
   const root = options.baseUrl.replace(/\/+$/, '');
@@ -301,6 +322,52 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
     );
   }
 
+  /** A customer takes one unit off an order of several before it is picked (a partial cancellation). */
+  async function cancelOneUnit(orderId: string): Promise<void> {
+    await wait(DELAYS.customer);
+    const answer = await call('GET', `/orders/${encodeURIComponent(orderId)}`);
+    const order = orderShipments.safeParse(answer?.body);
+    const lines = order.success ? (order.data.lines ?? []) : [];
+    const line = lines.find((l) => l.quantity > 1) ?? (lines.length > 1 ? lines[0] : undefined);
+    if (!line) return;
+    accepted(
+      `cancel 1 ${line.sku} of ${orderId}`,
+      await call('POST', `/orders/${encodeURIComponent(orderId)}/cancel`, {
+        lines: [{ sku: line.sku, quantity: 1 }],
+      }),
+    );
+  }
+
+  /**
+   * A customer sends a delivered order's first unit back: the return's carrier brings it to the
+   * network; now and then the warehouse inspects it (grade B) before it arrives, otherwise its
+   * reason grades it.
+   */
+  async function sendBack(orderId: string): Promise<void> {
+    await wait(DELAYS.customer);
+    const answer = await call('GET', `/orders/${encodeURIComponent(orderId)}`);
+    const order = orderShipments.safeParse(answer?.body);
+    const line = order.success ? order.data.shipments.flatMap((s) => s.lines ?? [])[0] : undefined;
+    if (!line) return;
+    const reason = RETURN_REASONS[Math.floor(random() * RETURN_REASONS.length)] ?? 'changed my mind';
+    const created = await call('POST', `/orders/${encodeURIComponent(orderId)}/returns`, {
+      lines: [{ sku: line.sku, quantity: 1, reason }],
+    });
+    if (!accepted(`return of ${orderId}`, created)) return;
+    const parcel = returnCreated.safeParse(created?.body);
+    if (!parcel.success) return;
+    const { returnId, carrierId, trackingNumber } = parcel.data;
+    if (random() < 0.3)
+      accepted(
+        `inspect ${returnId}`,
+        await call('POST', `/returns/${encodeURIComponent(returnId)}/inspection`, { grade: 'B' }),
+      );
+    for (const status of ['IN_TRANSIT', 'RETURN_RECEIVED']) {
+      await wait(DELAYS.carrierDay);
+      if (!(await report(carrierId, trackingNumber, status))) return;
+    }
+  }
+
   /** Runs one simulated actor; at most one per key at a time, and nothing escapes it. */
   function act(key: string, actor: () => Promise<void>): void {
     if (busy.has(key)) return;
@@ -332,8 +399,11 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
         return;
       }
       const { orderId, shipmentId, status } = detail.data;
-      if (status === 'ALLOCATED') act(`pick-pack ${shipmentId}`, () => pickAndPack(orderId, shipmentId));
-      else if (status === 'READY_FOR_PICKUP') act(`collect ${shipmentId}`, () => collect(shipmentId));
+      if (status === 'ALLOCATED') {
+        if (happens(partialCancelRate)) act(`cancel-unit ${orderId}`, () => cancelOneUnit(orderId));
+        act(`pick-pack ${shipmentId}`, () => pickAndPack(orderId, shipmentId));
+      } else if (status === 'READY_FOR_PICKUP' && !happens(noShowRate))
+        act(`collect ${shipmentId}`, () => collect(shipmentId));
     } else if (type === 'OrderBackordered.v1') {
       const detail = orderBackordered.safeParse(event.detail);
       if (!detail.success) {
@@ -342,6 +412,10 @@ export function startAutopilot(options: AutopilotOptions): Autopilot {
       }
       for (const { supplyId } of detail.data.supply)
         act(`receive ${supplyId}`, () => receiveSupply(supplyId));
+    } else if (type === 'OrderDelivered.v1') {
+      const detail = orderDelivered.safeParse(event.detail);
+      if (detail.success && happens(returnRate))
+        act(`return ${detail.data.orderId}`, () => sendBack(detail.data.orderId));
     } else if (type === 'ShipmentDispatched.v1') {
       const detail = shipmentDispatched.safeParse(event.detail);
       if (!detail.success) {

@@ -248,6 +248,10 @@ async function main(): Promise<void> {
         ...(settings.apiToken ? { token: settings.apiToken } : {}),
         webhookSecret: settings.webhookSecret,
         bus: cloud.bus,
+        // the demo shows every ending now and then: a hold that expires, a partial cancel, a return
+        noShowRate: 0.1,
+        partialCancelRate: 0.05,
+        returnRate: 0.1,
         ...(settings.verbose
           ? {
               logger: {

@@ -44,6 +44,7 @@ export function stockMovementItem(table: string, movement: StockMovement, now: s
         'reserved >= :q AND onHand >= :q',
       );
     case 'withdraw':
+    case 'dispose':
       return update(
         'SET onHand = onHand - :q, available = available - :q, updatedAt = :now',
         'available >= :q',
@@ -97,6 +98,7 @@ export function stockMovementUndoItem(table: string, movement: StockMovement): T
     restock: 'SET onHand = onHand - :q, available = available - :q',
     withdraw: 'SET onHand = onHand + :q, available = available + :q',
     arrive: 'SET onHand = onHand - :q, reserved = reserved - :q',
+    dispose: 'SET onHand = onHand + :q, available = available + :q',
   };
   return {
     Update: {

@@ -1,6 +1,7 @@
 import { claimChanges } from '../core/inventory/backorders.ts';
 import { capacityDay, claimSlots } from '../core/inventory/capacity.ts';
 import { holdingBack, movementsOf } from '../core/inventory/movements.ts';
+import { linesLeft } from '../core/orders/line-cancellation.ts';
 import {
   allocate,
   countSourcingAttempt,
@@ -59,7 +60,8 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
     const plan = await planFulfilment(
       ports,
       {
-        lines: order.lines,
+        // units cancelled before the order was allocated (or while it waited for supply) are not sourced
+        lines: linesLeft(order),
         delivery: order.delivery,
         at,
         excluded: order.sourcing?.excludedLocations,

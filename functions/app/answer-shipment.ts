@@ -1,4 +1,5 @@
 import { movements, type StockMovement } from '../core/inventory/movements.ts';
+import { holdUntil } from '../core/orders/holds.ts';
 import { findShipment, holdingLocation, isAwaitingPick, updateShipment } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { Conflict } from '../shared/errors.ts';
@@ -8,6 +9,7 @@ import { changeOrder, requireOrderOfShipment } from './order-access.ts';
 import type { AppPorts, StoredOrder, WaitingStage } from './ports.ts';
 
 type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'events' | 'clock'>;
+type ConfirmPorts = AnswerPorts & Pick<AppPorts, 'network'>;
 
 /** What the outside world says about a shipment the workflow waits on (a location, a customer). */
 interface ShipmentAnswer {
@@ -56,18 +58,30 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
 const statusAfterPick = (shipment: Shipment) =>
   shipment.mode === 'home' || shipment.transferTo ? ('PACKED' as const) : ('READY_FOR_PICKUP' as const);
 
-/** The location has picked and packed: packed for a carrier, or ready for the customer to collect. */
+/**
+ * The location has picked and packed: packed for a carrier, or ready for the customer to collect,
+ * which starts the store's hold (how long the parcel is kept for the customer).
+ */
 export async function confirmShipment(
-  ports: AnswerPorts,
+  ports: ConfirmPorts,
   shipmentId: string,
   packages: { weightKg: number }[] | undefined,
 ) {
+  const order = await requireOrderOfShipment(ports.orders, shipmentId);
+  const mode = findShipment(order, shipmentId)?.mode ?? order.delivery.mode;
+  const store = mode === 'home' ? undefined : await ports.network.getLocation(order.delivery.storeId ?? '');
   const shipment = await answerShipment(ports, shipmentId, {
     stages: ['pick'],
     accepts: isAwaitingPick,
     holds: (s) => s.status === statusAfterPick(s),
     refusal: 'is not awaiting a pick confirmation',
-    change: (s) => ({ ...s, status: statusAfterPick(s), packages }),
+    change: (s) => ({
+      ...s,
+      status: statusAfterPick(s),
+      packages,
+      // a transfer is held from its arrival at the store, not from its pick at the origin
+      holdUntil: s.mode === 'home' || s.transferTo ? undefined : holdUntil(s.mode, store, ports.clock.now()),
+    }),
     detail: (s) => `${shipmentId} ${statusAfterPick(s)}`,
   });
   return { shipmentId, status: shipment?.status };

@@ -1,6 +1,7 @@
 import { type WaitSignal, waitSignal } from '../core/orders/incidents.ts';
+import { wasEmptiedByCancellation } from '../core/orders/line-cancellation.ts';
 import { findShipment } from '../core/orders/order.ts';
-import { OrderCancelled } from '../shared/errors.ts';
+import { OrderCancelled, ShipmentLinesCancelled } from '../shared/errors.ts';
 import { changeOrder, withoutWaiting } from './order-access.ts';
 import type { AppPorts, StoredOrder, WaitingStage } from './ports.ts';
 import { taskFailureCause } from './workflow-failure.ts';
@@ -22,6 +23,8 @@ export async function awaitPick(ports: WaitPorts, orderId: string, shipmentId: s
   const { after: order } = await changeOrder(ports.orders, orderId, (current) => {
     if (current.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
     const live = findShipment(current, shipmentId);
+    if (wasEmptiedByCancellation(current, live))
+      throw new ShipmentLinesCancelled(`every unit of ${shipmentId} was cancelled`);
     if (live?.status !== 'ALLOCATED' || live.rejection) return undefined; // the location answered first
     return { order: waitingOn(current, shipmentId, 'pick', token) };
   });
@@ -60,6 +63,8 @@ async function send(ports: WaitPorts, token: string, signal: WaitSignal | PickSi
       return ports.workflows.failTask(token, 'ShipmentReturning', taskFailureCause(signal.reason));
     case 'cancelled':
       return ports.workflows.failTask(token, 'OrderCancelled', taskFailureCause('cancelled'));
+    case 'lines-cancelled':
+      return ports.workflows.failTask(token, 'ShipmentLinesCancelled', taskFailureCause('cancelled'));
   }
 }
 

@@ -29,7 +29,9 @@ export async function compensateOrder(
     if (isTerminal(order.status) && held.length === 0 && claims.length === 0) return undefined;
     const unprepared = order.shipments.filter((s) => s.capacityDay && !isDispatched(s));
     const freed = new Set(unprepared.map((s) => s.shipmentId));
-    const closed = closeOrder(order, closing.status, closing.reason, ports.clock.now());
+    // a cancellation says why it was asked for (the customer, a hold that expired)
+    const reason = (closing.status === 'CANCELLED' && order.cancellation?.reason) || closing.reason;
+    const closed = closeOrder(order, closing.status, reason, ports.clock.now());
     const shipments = closed.shipments.map((s) =>
       freed.has(s.shipmentId) ? { ...s, capacityDay: undefined } : s,
     );
@@ -48,7 +50,7 @@ export async function compensateOrder(
     // counted once: a compensation that only releases what a REJECTED order still held is no rejection
     if (after.status === 'REJECTED' && before.status !== 'REJECTED') ports.metrics.count('OrdersRejected');
     const at = after.updatedAt;
-    const { reason } = closing;
+    const reason = (closing.status === 'CANCELLED' && after.cancellation?.reason) || closing.reason;
     await ports.events.publish([
       closing.status === 'CANCELLED'
         ? event('OrderCancelled.v1', { orderId, reason, at })

@@ -1,15 +1,42 @@
 import { trackingNumberFor } from '../core/carriers/carriers.ts';
 import { movements } from '../core/inventory/movements.ts';
 import type { Location } from '../core/network.ts';
+import { holdUntil, secondsLeftOnHold } from '../core/orders/holds.ts';
+import { wasEmptiedByCancellation } from '../core/orders/line-cancellation.ts';
 import { arrivalWait, findShipment, parcelWeightKg, updateShipment } from '../core/orders/order.ts';
-import type { Order } from '../core/orders/types.ts';
-import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
+import type { Order, Shipment, StockLine } from '../core/orders/types.ts';
+import {
+  IntegrityViolation,
+  OrderCancelled,
+  ShipmentLinesCancelled,
+  VersionConflict,
+} from '../shared/errors.ts';
 import { pickCarrier } from './carrier-choice.ts';
 import { event, shipmentChanges } from './events.ts';
 import { changeOrder, requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 
 type DispatchPorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'labels' | 'events' | 'clock'>;
+
+function sameLines(a: readonly StockLine[], b: readonly StockLine[]): boolean {
+  return a.length === b.length && a.every((l, i) => l.sku === b[i]?.sku && l.quantity === b[i]?.quantity);
+}
+
+/**
+ * A parcel at the store waits for its customer as long as its hold lasts (taken when it became
+ * READY_FOR_PICKUP; one confirmed before holds existed takes it from now).
+ */
+async function collectionWait(
+  ports: DispatchPorts,
+  storeId: string | undefined,
+  shipment: Pick<Shipment, 'mode' | 'locationId' | 'holdUntil'>,
+) {
+  const now = ports.clock.now();
+  const until =
+    shipment.holdUntil ??
+    holdUntil(shipment.mode, await ports.network.getLocation(storeId ?? shipment.locationId), now);
+  return { stage: 'collection' as const, waitSeconds: secondsLeftOnHold(until, now), holdUntil: until };
+}
 
 /**
  * After the pick: a home parcel is handed to a carrier (carrier choice, tracking number, PDF
@@ -21,7 +48,10 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   const order = await requireOrder(ports.orders, orderId);
   const shipment = findShipment(order, shipmentId);
   if (!shipment) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
-  if (shipment.mode !== 'home' && !shipment.transferTo) return { ...arrivalWait.collection };
+  if (wasEmptiedByCancellation(order, shipment))
+    throw new ShipmentLinesCancelled(`every unit of ${shipmentId} was cancelled`);
+  if (shipment.mode !== 'home' && !shipment.transferTo)
+    return collectionWait(ports, order.delivery.storeId, shipment);
   const wait = shipment.transferTo ? arrivalWait.transfer : arrivalWait.delivery;
   if (shipment.trackingNumber)
     return {
@@ -64,11 +94,16 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   const { before, after } = await changeOrder(ports.orders, orderId, (current) => {
     const live = findShipment(current, shipmentId);
     if (!live || live.trackingNumber) return undefined;
+    if (wasEmptiedByCancellation(current, live))
+      throw new ShipmentLinesCancelled(`every unit of ${shipmentId} was cancelled before it left`);
     // an accepted cancel wins over a dispatch that has not written yet: the parcel never leaves
     if (current.cancelRequested || live.status !== 'PACKED')
       throw new OrderCancelled(
         `shipment ${shipmentId} is no longer to dispatch (${live.status}, cancel requested)`,
       );
+    // units cancelled since the label was made: made again for what the parcel now holds
+    if (!sameLines(live.lines, shipment.lines))
+      throw new VersionConflict(`the lines of ${shipmentId} changed while it was being dispatched`);
     const next = updateShipment(
       current,
       shipmentId,

@@ -1,9 +1,30 @@
-import { movements } from '../core/inventory/movements.ts';
-import { gradeFromReasons, isRestockable, refundAmount, restockLocation } from '../core/returns/returns.ts';
+import { movements, type StockMovement } from '../core/inventory/movements.ts';
+import type { Order } from '../core/orders/types.ts';
+import {
+  demandBySite,
+  recentDemandDays,
+  restockLocationFor,
+  shippedFromOf,
+  takesReturns,
+} from '../core/returns/restock.ts';
+import {
+  gradeOf,
+  isRestockable,
+  type ReturnGrade,
+  type ReturnLine,
+  type ReturnRecord,
+  refundOf,
+} from '../core/returns/returns.ts';
+import { Conflict } from '../shared/errors.ts';
 import { event } from './events.ts';
 import { requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { requireReturn } from './return-intake.ts';
+
+type ReturnPorts = Pick<AppPorts, 'orders' | 'returns' | 'events' | 'network' | 'stock' | 'clock'>;
+
+/** How many of the latest orders are read to measure recent demand. */
+const demandSampleOrders = 200;
 
 /** The workflow waits for the carrier's RETURN_RECEIVED; a parcel that arrived first settles it at once. */
 export async function awaitReturnReceipt(
@@ -18,43 +39,143 @@ export async function awaitReturnReceipt(
 }
 
 /**
- * The parcel is back: graded from the reasons, restocked where it shipped from (grades A and B;
- * C is disposed of), then refunded at the order's prices (RefundRequested.v1). Each move is
- * conditional on the status before it, so a retry goes on from where the last attempt stopped.
+ * Each line to the location whose cover of its SKU is lowest (available units against the units it
+ * served in the latest orders of the last weeks), among those that take returns.
  */
-export async function processReturn(
-  ports: Pick<AppPorts, 'orders' | 'returns' | 'events'>,
-  returnId: string,
-) {
+async function restockedLines(ports: ReturnPorts, order: Order, lines: ReturnLine[]): Promise<ReturnLine[]> {
+  const [locations, recent] = await Promise.all([
+    ports.network.listLocations(),
+    ports.orders.list({ limit: demandSampleOrders }),
+  ]);
+  const sites = locations.filter(takesReturns);
+  const since = new Date(ports.clock.now().getTime() - recentDemandDays * 86_400_000);
+  return Promise.all(
+    lines.map(async (line) => {
+      const rows = new Map((await ports.stock.rowsOfSku(line.sku)).map((r) => [r.locationId, r]));
+      const demand = demandBySite(recent.items, line.sku, since);
+      const shippedFrom = shippedFromOf(order, line.sku);
+      const chosen = restockLocationFor(
+        sites.map((l) => ({
+          locationId: l.locationId,
+          available: rows.get(l.locationId)?.available ?? 0,
+          demand: demand.get(l.locationId) ?? 0,
+        })),
+        shippedFrom,
+      );
+      return { ...line, restockLocationId: chosen ?? shippedFrom };
+    }),
+  );
+}
+
+const stockOf = (kind: 'restock' | 'dispose', lines: ReturnLine[]): StockMovement[] =>
+  lines.flatMap((l) => (l.restockLocationId ? movements(kind, l.restockLocationId, [l]) : []));
+
+/**
+ * The parcel is back: graded (the inspection's grade, else the reasons'), each line restocked where
+ * its SKU is needed most (grades A and B; C is disposed of), then refunded at the order's prices
+ * (one RefundRequested.v1). Each move is conditional on the status before it, so a retry goes on
+ * from where the last attempt stopped.
+ */
+export async function processReturn(ports: ReturnPorts, returnId: string) {
   let record = await requireReturn(ports, returnId);
   const order = await requireOrder(ports.orders, record.orderId);
   if (record.status === 'RECEIVED') {
-    const grade = gradeFromReasons(record.lines);
-    const locationId = isRestockable(grade)
-      ? (restockLocation(order, record.lines[0]?.sku ?? '') ?? order.shipments[0]?.locationId)
-      : undefined;
-    const stock = locationId ? record.lines.flatMap((l) => movements('restock', locationId, [l])) : [];
+    const grade = gradeOf(record);
+    const lines = isRestockable(grade) ? await restockedLines(ports, order, record.lines) : record.lines;
     record =
       (await ports.returns.update(
         record,
-        { status: 'RESTOCKED', grade, restockLocationId: locationId },
+        {
+          status: 'RESTOCKED',
+          grade,
+          lines,
+          restockLocationId: lines.find((l) => l.restockLocationId)?.restockLocationId,
+          refund: refundOf(order, record.lines),
+        },
         ['RECEIVED'],
-        stock,
+        isRestockable(grade) ? stockOf('restock', lines) : [],
       )) ?? (await requireReturn(ports, returnId));
+    // an inspection recorded while this one was deciding: its grade holds
+    if (record.status === 'RESTOCKED' && gradeOf(record) !== record.grade)
+      record = await regrade(ports, order, record, gradeOf(record));
   }
   if (record.status !== 'RESTOCKED') return { status: record.status };
   const refunded = await ports.returns.update(record, { status: 'REFUNDED' }, ['RESTOCKED']);
-  if (refunded)
+  if (refunded) {
+    const refund = record.refund ?? refundOf(order, record.lines);
     await ports.events.publish([
       event('RefundRequested.v1', {
         returnId,
         orderId: record.orderId,
         lines: record.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-        amount: refundAmount(order, record.lines),
+        amount: refund.amount,
+        currency: refund.currency,
         at: refunded.updatedAt,
       }),
     ]);
+  }
   return { status: refunded?.status ?? record.status };
+}
+
+/**
+ * A graded return graded again: A and B trade places freely; C after A or B writes the restocked
+ * units off again (409 when they were sold meanwhile); A or B after C restocks them now. The refund
+ * does not change: it was requested once.
+ */
+async function regrade(ports: ReturnPorts, order: Order, record: ReturnRecord, grade: ReturnGrade) {
+  const was = record.grade;
+  if (!was || was === grade) return record;
+  let lines = record.lines;
+  let stock: StockMovement[] = [];
+  if (!isRestockable(was) && isRestockable(grade)) {
+    lines = await restockedLines(ports, order, record.lines);
+    stock = stockOf('restock', lines);
+  } else if (isRestockable(was) && !isRestockable(grade)) {
+    stock = stockOf('dispose', record.lines);
+  }
+  const updated = await ports.returns.update(
+    record,
+    { grade, lines, restockLocationId: lines.find((l) => l.restockLocationId)?.restockLocationId },
+    [record.status],
+    stock,
+  );
+  if (updated) return updated;
+  const now = await requireReturn(ports, record.returnId);
+  if (now.status === record.status)
+    throw new Conflict(
+      `return ${record.returnId} cannot be graded ${grade}: its restocked units were sold or reserved since`,
+    );
+  return now;
+}
+
+const beforeProcessing: ReadonlySet<ReturnRecord['status']> = new Set([
+  'REQUESTED',
+  'IN_TRANSIT',
+  'RECEIVED',
+]);
+
+/**
+ * The warehouse inspected the parcel: its grade (or none: the reasons decide) is recorded. Before
+ * the return is processed, processing uses it; after, a different grade restocks or writes off the
+ * units accordingly. Repeating the same inspection changes nothing.
+ */
+export async function inspectReturn(ports: ReturnPorts, returnId: string, grade: ReturnGrade | undefined) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const record = await requireReturn(ports, returnId);
+    if (record.status === 'REJECTED')
+      throw new Conflict(`return ${returnId} was closed without the parcel: there is nothing to inspect`);
+    if (!beforeProcessing.has(record.status)) {
+      const order = await requireOrder(ports.orders, record.orderId);
+      return regrade(ports, order, record, grade ?? record.grade ?? gradeOf(record));
+    }
+    if (record.inspection && record.inspection.grade === grade) return record;
+    const at = ports.clock.now().toISOString();
+    const updated = await ports.returns.update(record, { inspection: grade ? { grade, at } : { at } }, [
+      record.status,
+    ]);
+    if (updated) return updated;
+  }
+  throw new Conflict(`return ${returnId} kept changing while it was inspected; try again`);
 }
 
 /** The parcel never came back within the wait: the return closes REJECTED, nothing restocked or refunded. */

@@ -1,5 +1,6 @@
 import { capacityDay, claimSlots, slotsHeldBy } from '../core/inventory/capacity.ts';
 import { holdingBack, movements, movementsOf } from '../core/inventory/movements.ts';
+import { wasEmptiedByCancellation } from '../core/orders/line-cancellation.ts';
 import {
   countSourcingAttempt,
   findShipment,
@@ -13,7 +14,13 @@ import { isDispatched } from '../core/orders/status.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { sourceOptimal } from '../core/sourcing/optimal.ts';
 import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
-import { IntegrityViolation, NoSourcingPlan, OrderCancelled, ReservationConflict } from '../shared/errors.ts';
+import {
+  IntegrityViolation,
+  NoSourcingPlan,
+  OrderCancelled,
+  ReservationConflict,
+  ShipmentLinesCancelled,
+} from '../shared/errors.ts';
 import { shipmentChanges } from './events.ts';
 import { requireOrder } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
@@ -83,6 +90,8 @@ export async function resourceShipment(
     const done = replacementOf(order, shipmentId);
     if (done) return workflowItem(done);
     const rejected = findShipment(order, shipmentId);
+    if (wasEmptiedByCancellation(order, rejected))
+      throw new ShipmentLinesCancelled(`every unit of ${shipmentId} was cancelled`);
     if (!rejected) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
     if (isDispatched(rejected))
       throw new IntegrityViolation(

@@ -27,6 +27,10 @@ export interface Location {
   /** ISO weekdays (1 Monday … 7 Sunday) it prepares and hands over parcels (default Monday–Saturday) */
   openingDays?: number[] | undefined;
   downtime?: { from: string; to: string }[] | undefined;
+  /** minutes a ready click & collect or e-reservation parcel is kept for the customer (see orders/holds.ts) */
+  holdMinutes?: number | undefined;
+  /** whether returned units may be restocked here (default: warehouses and stores, not suppliers) */
+  acceptsReturns?: boolean | undefined;
 }
 
 export interface KitComponent {

@@ -115,6 +115,15 @@ export class AwaitingSupply extends DomainError {
     return new AwaitingSupply(JSON.stringify({ waitSeconds }));
   }
 }
+
+/**
+ * Every unit of the shipment was cancelled (a partial cancellation of the order): its waiting task
+ * fails with this name and its branch of the workflow ends; the rest of the order goes on.
+ */
+export class ShipmentLinesCancelled extends DomainError {
+  override readonly name = 'ShipmentLinesCancelled';
+  readonly statusCode = 409;
+}
 export class VersionConflict extends DomainError {
   override readonly name = 'VersionConflict';
   readonly statusCode = 409;
@@ -147,6 +156,7 @@ export const workflowErrors = {
   ShipmentRejected,
   ShipmentLost,
   ShipmentReturning,
+  ShipmentLinesCancelled,
   VersionConflict,
   IntegrityViolation,
   AwaitingSupply,

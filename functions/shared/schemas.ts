@@ -104,7 +104,12 @@ export const locationBody = z.object({
     )
     .max(100)
     .optional(),
+  holdMinutes: z.number().int().min(1).max(525_600).optional(),
+  acceptsReturns: z.boolean().optional(),
 });
+
+/** POST /returns/{returnId}/inspection: the grade, or none (the reasons decide). */
+export const inspectionBody = z.object({ grade: z.enum(['A', 'B', 'C']).optional() }).default({});
 
 export const productBody = z.object({
   name: text(200),

@@ -1,5 +1,5 @@
 import type { NotificationRecord, StoredOrder } from '../app/ports.ts';
-import type { ReturnRecord } from '../core/returns/returns.ts';
+import { isRestockable, type ReturnRecord } from '../core/returns/returns.ts';
 
 /** The API's own absolute base URL, as the caller reached it. */
 export function baseUrlOf(event: {
@@ -42,6 +42,8 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       attempts: s.attempts ?? 0,
       replacedBy: s.replacedBy,
       transferTo: s.transferTo,
+      holdUntil: s.holdUntil,
+      cancelledLines: s.cancelledLines,
     })),
     incidents: (order.incidents ?? []).map(({ shipmentId, kind, at, resolution, replacementShipmentId }) => ({
       shipmentId,
@@ -69,6 +71,8 @@ export function orderView(order: StoredOrder, baseUrl: string) {
       : undefined,
     history: order.history,
     rejection: order.rejection,
+    cancellation: order.cancellation,
+    cancelledLines: order.cancelledLines,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };
@@ -90,17 +94,27 @@ export function returnCreatedView(record: ReturnRecord, baseUrl: string) {
   return { returnId, status, carrierId, trackingNumber, labelUrl: `${baseUrl}/returns/${returnId}/label` };
 }
 
-/** A return as GET /returns/{id} shows it: no task token. */
+/** A return as GET /returns/{id} shows it: no task token; where it was restocked only when it was. */
 export function returnView(r: ReturnRecord) {
+  const restocked = r.grade !== undefined && isRestockable(r.grade);
   return {
     returnId: r.returnId,
     orderId: r.orderId,
     status: r.status,
-    lines: r.lines,
+    lines: r.lines.map(({ sku, quantity, reason, restockLocationId }) => ({
+      sku,
+      quantity,
+      reason,
+      restockLocationId: restocked ? restockLocationId : undefined,
+    })),
     carrierId: r.carrierId,
     trackingNumber: r.trackingNumber,
-    restockLocationId: r.restockLocationId,
+    restockLocationId: restocked ? r.restockLocationId : undefined,
     grade: r.grade,
+    refund: r.refund
+      ? { amount: r.refund.amount, currency: r.refund.currency, lines: r.refund.lines }
+      : undefined,
+    inspection: r.inspection,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };

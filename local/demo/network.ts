@@ -26,6 +26,7 @@ export interface DemoLocation {
   performance?: number;
   handling?: Handling[];
   cutoffTime?: string;
+  holdMinutes?: number;
 }
 
 /** The body of `PUT /inventory/{locationId}/{sku}`, plus its keys. */
@@ -80,6 +81,8 @@ const STORE_COUNT = 20;
 /** Seats of government (capital, region, department, arrondissement): real city centres, not agglomerations. */
 const STORE_CITY_FEATURES = new Set(['PPLC', 'PPLA', 'PPLA2', 'PPLA3']);
 const STORE_CAPABILITIES: Capability[] = ['ship', 'click_collect', 'e_reservation'];
+/** How long a demo store keeps a ready parcel (the contract's default is two days, or a week). */
+export const DEMO_HOLD_MINUTES = 3;
 
 function canHandle(location: DemoLocation, product: DemoProduct): boolean {
   return (product.handling ?? []).every((need) => location.handling?.includes(need));
@@ -125,6 +128,8 @@ function buildLocations(random: Random): DemoLocation[] {
         priority: 5,
         performance: round(0.85 + random() * 0.14, 2),
         cutoffTime: random() < 0.5 ? '12:00' : '13:00',
+        // in the demo's compressed time a customer who never comes is seen to expire within minutes
+        holdMinutes: DEMO_HOLD_MINUTES,
       });
     }
   }

@@ -98,6 +98,7 @@ describe('statemachines/*.asl.json', () => {
         'fulfilment.asl.json:Compensate',
         'fulfilment.asl.json:FulfilShipments/AwaitParcelBack',
         'fulfilment.asl.json:FulfilShipments/DispatchCarrier',
+        'fulfilment.asl.json:FulfilShipments/ExpireHold',
         'fulfilment.asl.json:FulfilShipments/PickPack',
         'fulfilment.asl.json:FulfilShipments/ResolveIncident',
         'fulfilment.asl.json:FulfilShipments/ReportUnfilled',

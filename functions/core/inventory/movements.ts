@@ -6,9 +6,18 @@ import type { StockLine } from '../orders/types.ts';
  * consume: the units leave the building (on hand and reserved both drop); restock: units come in;
  * withdraw: unreserved units leave (a transfer leaving its origin: on hand and available drop,
  * refused when fewer are available); arrive: units come in held for an order (a transfer reaching
- * the store its customer collects from: on hand and reserved grow together).
+ * the store its customer collects from: on hand and reserved grow together); dispose: units on the
+ * shelf are written off (as withdraw: on hand and available drop, refused when fewer are available,
+ * as when a restocked return is graded C afterwards and its units were sold again).
  */
-export type StockMovementKind = 'reserve' | 'release' | 'consume' | 'restock' | 'withdraw' | 'arrive';
+export type StockMovementKind =
+  | 'reserve'
+  | 'release'
+  | 'consume'
+  | 'restock'
+  | 'withdraw'
+  | 'arrive'
+  | 'dispose';
 
 export interface StockMovement {
   kind: StockMovementKind;

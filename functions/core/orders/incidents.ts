@@ -1,4 +1,5 @@
 import type { CarrierStatus, TrackingReason } from '../carriers/tracking.ts';
+import { wasEmptiedByCancellation } from './line-cancellation.ts';
 import { findShipment, updateShipment, withDerivedStatus } from './order.ts';
 import type { Incident, IncidentKind, Order, Shipment } from './types.ts';
 
@@ -99,7 +100,8 @@ export type WaitSignal =
   | { kind: 'arrived'; status: 'DELIVERED' | 'COLLECTED' | 'REFUNDED' }
   | { kind: 'lost'; reason: string }
   | { kind: 'returning'; reason: string }
-  | { kind: 'cancelled' };
+  | { kind: 'cancelled' }
+  | { kind: 'lines-cancelled' };
 
 export function waitSignal(
   order: Pick<Order, 'shipments' | 'incidents' | 'cancelRequested'>,
@@ -110,7 +112,8 @@ export function waitSignal(
   if (!shipment) return undefined;
   if (stage === 'collection') {
     if (shipment.status === 'COLLECTED') return { kind: 'arrived', status: 'COLLECTED' };
-    return order.cancelRequested ? { kind: 'cancelled' } : undefined;
+    if (order.cancelRequested) return { kind: 'cancelled' };
+    return wasEmptiedByCancellation(order, shipment) ? { kind: 'lines-cancelled' } : undefined;
   }
   const incident = incidentOf(order, shipmentId);
   if (stage === 'return')

@@ -205,8 +205,9 @@ export function closeOrder(order: Order, status: 'CANCELLED' | 'REJECTED', reaso
         },
   );
   const rejection = status === 'REJECTED' ? { reason } : order.rejection;
+  const cancellation = status === 'CANCELLED' ? { reason } : order.cancellation;
   return withStatus(
-    { ...order, shipments, rejection, cancelRequested: order.cancelRequested },
+    { ...order, shipments, rejection, cancellation, cancelRequested: order.cancelRequested },
     status,
     now,
     reason,
@@ -256,22 +257,11 @@ export function parcelWeightKg(
 }
 
 /**
- * How long the workflow waits for a shipment's arrival after it leaves the location: a parcel's
- * delivery, or the customer's collection at the store.
+ * How long the workflow waits for a parcel's delivery after it leaves the location (the wait for a
+ * collection at the store is the hold's: see holds.ts).
  */
 export const arrivalWait = {
   delivery: { stage: 'delivery', waitSeconds: 30 * 86_400 },
-  collection: { stage: 'collection', waitSeconds: 14 * 86_400 },
   /** a click & collect transfer: its journey to the store, then its collection there, in one wait */
   transfer: { stage: 'delivery', waitSeconds: 44 * 86_400 },
 } as const;
-
-/** Whether the requested lines cancel every unit of the order. */
-export function coversWholeOrder(
-  requested: { sku: string; quantity: number }[],
-  lines: { sku: string; quantity: number }[],
-): boolean {
-  const total = (ls: { sku: string; quantity: number }[], sku: string) =>
-    ls.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0);
-  return lines.every((l) => total(requested, l.sku) >= total(lines, l.sku));
-}

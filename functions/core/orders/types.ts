@@ -126,6 +126,10 @@ export interface Shipment {
   carrierCapacityDay?: string | undefined;
   /** click & collect served from elsewhere: the store this shipment travels to, where it is collected */
   transferTo?: string | undefined;
+  /** until when a parcel ready at the store is kept for the customer (set when it becomes READY_FOR_PICKUP) */
+  holdUntil?: string | undefined;
+  /** units the customer cancelled out of this shipment before it left (all of them when it is CANCELLED so) */
+  cancelledLines?: StockLine[] | undefined;
 }
 
 export interface CarrierAlternative {
@@ -178,6 +182,10 @@ export interface Order {
   cancelRequested?: boolean | undefined;
   /** what a BACKORDERED order waits for (expected supply, a release date) */
   backorder?: Backorder | undefined;
+  /** why the order was cancelled: by the customer, or a hold that expired */
+  cancellation?: { reason: string } | undefined;
+  /** units of the order's lines cancelled before they left (a partial cancellation), by order SKU */
+  cancelledLines?: StockLine[] | undefined;
   createdAt: string;
   updatedAt: string;
   version: number;

@@ -14,6 +14,15 @@ export interface ReturnLine {
   sku: string;
   quantity: number;
   reason: string;
+  /** where this line's units went back on the shelf (grades A and B) */
+  restockLocationId?: string | undefined;
+}
+
+/** What the customer is paid back: the order's unit prices times the units returned, per line. */
+export interface Refund {
+  amount: number;
+  currency: 'EUR';
+  lines: { sku: string; quantity: number; unitPrice: number; amount: number }[];
 }
 
 export interface ReturnRecord {
@@ -26,6 +35,9 @@ export interface ReturnRecord {
   labelKey: string;
   restockLocationId?: string | undefined;
   grade?: 'A' | 'B' | 'C' | undefined;
+  /** the grade the inspection gave (absent: none given, the reasons decide) */
+  inspection?: { grade?: 'A' | 'B' | 'C' | undefined; at: string } | undefined;
+  refund?: Refund | undefined;
   waitingToken?: string | undefined;
   createdAt: string;
   updatedAt: string;
@@ -61,14 +73,6 @@ export function isWithinReturnWindow(order: Order, now: Date): boolean {
   return Boolean(delivered && now.getTime() - delivered.getTime() <= returnWindowDays * 86_400_000);
 }
 
-/** Where returned units go back: the location that shipped them (the restock issue makes this need-based). */
-export function restockLocation(order: Order, sku: string): string | undefined {
-  return (
-    order.shipments.find((s) => s.lines.some((l) => l.sku === sku) && s.status === 'DELIVERED')?.locationId ??
-    order.shipments.find((s) => s.lines.some((l) => l.sku === sku))?.locationId
-  );
-}
-
 export type ReturnGrade = NonNullable<ReturnRecord['grade']>;
 
 /**
@@ -79,9 +83,26 @@ export function gradeFromReasons(lines: readonly Pick<ReturnLine, 'reason'>[]): 
   return lines.some((l) => /damaged|defective/i.test(l.reason)) ? 'C' : 'A';
 }
 
+/** The inspection's grade when it gave one, else the reasons'. */
+export function gradeOf(record: Pick<ReturnRecord, 'inspection' | 'lines'>): ReturnGrade {
+  return record.inspection?.grade ?? gradeFromReasons(record.lines);
+}
+
 /** A and B go back on the shelf; C is disposed of. */
 export function isRestockable(grade: ReturnGrade): boolean {
   return grade !== 'C';
+}
+
+/** The refund of returned lines at the order's unit prices (a SKU without a price refunds nothing). */
+export function refundOf(
+  order: Pick<Order, 'lines'>,
+  lines: readonly Pick<ReturnLine, 'sku' | 'quantity'>[],
+): Refund {
+  const priced = lines.map(({ sku, quantity }) => {
+    const unitPrice = order.lines.find((l) => l.sku === sku && l.unitPrice !== undefined)?.unitPrice ?? 0;
+    return { sku, quantity, unitPrice, amount: Math.round(unitPrice * quantity * 100) / 100 };
+  });
+  return { amount: refundAmount(order, lines), currency: 'EUR', lines: priced };
 }
 
 /** What the customer gets back: the order's unit prices times the units returned, to the cent. */
