@@ -27,7 +27,7 @@ export async function serveApiDocs(request: IncomingMessage, response: ServerRes
     'content-type': asset.type,
     'content-length': String(body.length),
     'cache-control': 'no-cache',
-    'content-security-policy': "default-src 'self'; style-src 'self'; script-src 'self'",
+    'content-security-policy': "default-src 'self'; img-src 'self' data:",
   });
   response.end(request.method === 'HEAD' ? undefined : body);
   return true;

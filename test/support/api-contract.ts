@@ -135,3 +135,17 @@ export function apiContract(document: ApiDocument) {
 
   return { violations };
 }
+
+/** Every exchange fits the description the cloud serves at `/openapi.json`. */
+export async function expectDescribed(url: string, exchanges: readonly Exchange[]): Promise<void> {
+  const answer = await fetch(`${url}/openapi.json`);
+  if (answer.status !== 200)
+    throw new Error(`GET /openapi.json answered ${answer.status}: ${await answer.text()}`);
+  const { violations } = apiContract((await answer.json()) as ApiDocument);
+  const found = [...new Set(exchanges.flatMap(violations))];
+  if (found.length > 0)
+    throw new Error(
+      `${found.length} exchanges the OpenAPI description does not describe ` +
+        `(functions/shared/api-description/routes.ts, functions/shared/responses.ts):\n${found.join('\n')}`,
+    );
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { AppPorts } from '../../functions/app/ports.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
-import { type ApiDocument, apiContract, type Exchange } from './api-contract.ts';
+import { type Exchange, expectDescribed } from './api-contract.ts';
 import { type ApiClient, apiClient, startTestCloud } from './cloud.ts';
 import { type SmallNetworkIds, seedSmallNetwork, smallNetworkIds } from './journey.ts';
 import { localPorts } from './ports.ts';
@@ -82,18 +82,4 @@ export function useTestCloud({ network, ...cloudOptions }: TestCloudOptions = {}
     exchanges,
     ...(network === undefined ? {} : { ids: smallNetworkIds(network) }),
   };
-}
-
-/** Every exchange fits the description the cloud serves at `/openapi.json`. */
-export async function expectDescribed(url: string, exchanges: readonly Exchange[]): Promise<void> {
-  const answer = await fetch(`${url}/openapi.json`);
-  if (answer.status !== 200)
-    throw new Error(`GET /openapi.json answered ${answer.status}: ${await answer.text()}`);
-  const { violations } = apiContract((await answer.json()) as ApiDocument);
-  const found = [...new Set(exchanges.flatMap(violations))];
-  if (found.length > 0)
-    throw new Error(
-      `${found.length} exchanges the OpenAPI description does not describe ` +
-        `(functions/shared/api-description/routes.ts, functions/shared/responses.ts):\n${found.join('\n')}`,
-    );
 }
