@@ -9,7 +9,7 @@ export interface HttpRouteFunction {
   id: string;
   route: `${'GET' | 'PUT' | 'POST'} /${string}`;
   entry: string;
-  /** false only for /health, /openapi.json and the carrier webhooks, which authenticate themselves or not at all */
+  /** false only for /health and the carrier webhooks, which authenticate themselves or not at all */
   authorized: boolean;
 }
 
@@ -35,7 +35,7 @@ export function detailTypesOf(spec: EventFunction): readonly string[] {
 
 export const httpRoutes: readonly HttpRouteFunction[] = [
   { id: 'Health', route: 'GET /health', entry: 'functions/http/health.ts', authorized: false },
-  { id: 'GetOpenApi', route: 'GET /openapi.json', entry: 'functions/http/get-openapi.ts', authorized: false },
+  { id: 'GetOpenApi', route: 'GET /openapi.json', entry: 'functions/http/get-openapi.ts', authorized: true },
   {
     id: 'PutLocation',
     route: 'PUT /locations/{locationId}',

@@ -41,9 +41,6 @@ const accessLogFormat = AccessLogFormat.custom(
 /** Why a route may go without the JWT authorizer; any other public route must be argued here first. */
 function publicRouteReason(route: string, path: string): string {
   if (path === '/health') return `${route} is a liveness probe: it answers {status:"ok"} and reads no data.`;
-  if (path === '/openapi.json') {
-    return `${route} serves the API's OpenAPI description, built from the deployed code: it reads no data.`;
-  }
   if (path.startsWith('/webhooks/carriers/')) {
     return (
       `${route} is called by carriers, which hold no JWT: the handler authenticates every request by its ` +

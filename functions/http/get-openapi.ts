@@ -11,5 +11,5 @@ const byServer = new Map<string, unknown>();
 export const handler = httpRoute(APIGatewayProxyEventV2Schema, async (event) => {
   const server = baseUrlOf(event);
   if (!byServer.has(server)) byServer.set(server, apiDescription(httpRoutes, server));
-  return json(200, byServer.get(server), { 'cache-control': 'public, max-age=300' });
+  return json(200, byServer.get(server), { 'cache-control': 'private, max-age=300' });
 });

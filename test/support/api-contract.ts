@@ -137,8 +137,14 @@ export function apiContract(document: ApiDocument) {
 }
 
 /** Every exchange fits the description the cloud serves at `/openapi.json`. */
-export async function expectDescribed(url: string, exchanges: readonly Exchange[]): Promise<void> {
-  const answer = await fetch(`${url}/openapi.json`);
+export async function expectDescribed(
+  url: string,
+  exchanges: readonly Exchange[],
+  token?: string,
+): Promise<void> {
+  const answer = await fetch(`${url}/openapi.json`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   if (answer.status !== 200)
     throw new Error(`GET /openapi.json answered ${answer.status}: ${await answer.text()}`);
   const { violations } = apiContract((await answer.json()) as ApiDocument);

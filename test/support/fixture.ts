@@ -62,7 +62,8 @@ export function useTestCloud({ network, ...cloudOptions }: TestCloudOptions = {}
 
   afterAll(async () => {
     try {
-      if (running !== undefined && exchanges.length > 0) await expectDescribed(running.url, exchanges);
+      if (running !== undefined && exchanges.length > 0)
+        await expectDescribed(running.url, exchanges, cloudOptions.apiToken);
     } finally {
       await running?.stop();
     }

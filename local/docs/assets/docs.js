@@ -276,11 +276,17 @@ function operationSection(path, method, operation) {
   );
 }
 
-async function main() {
+async function showDescription() {
   const main = document.getElementById('operations');
-  const answer = await fetch('/openapi.json');
+  const headers = tokenInput.value ? { authorization: `Bearer ${tokenInput.value}` } : {};
+  const answer = await fetch('/openapi.json', { headers });
   if (!answer.ok) {
-    main.replaceChildren(el('p', { class: 'error' }, `GET /openapi.json answered ${answer.status}`));
+    const why =
+      answer.status === 401
+        ? 'GET /openapi.json needs the bearer token (RELAIS_API_TOKEN): type it above.'
+        : `GET /openapi.json answered ${answer.status}.`;
+    main.replaceChildren(el('p', { class: 'error' }, why));
+    tokenInput.addEventListener('change', showDescription, { once: true });
     return;
   }
   spec = await answer.json();
@@ -336,4 +342,4 @@ async function main() {
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 }
 
-main();
+showDescription();
