@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiDescription } from '../../functions/shared/api-description/document.ts';
 import { httpRoutes } from '../../lib/functions-manifest.ts';
-import { type ApiDocument, apiContract } from '../support/api-contract.ts';
+import { type ApiDocument, apiContract, expectDescribed } from '../support/api-contract.ts';
 
 const root = join(import.meta.dirname, '../..');
 const document = apiDescription(httpRoutes, 'http://127.0.0.1:3000');
@@ -123,5 +126,33 @@ describe('checking exchanges against the description', () => {
     expect(violations({ method: 'GET', path: '/orders?limit=500', ...page }).join()).toMatch(/limit/);
     expect(violations({ method: 'GET', path: '/orders?colour=red', ...page }).join()).toMatch(/colour/);
     expect(violations({ ...get(order), path: '/orders/not%20an%20id' }).join()).toMatch(/orderId/);
+  });
+});
+
+describe('expectDescribed, run after each file that drives a cloud', () => {
+  it('reads the description the server serves, with the token, and fails naming each undescribed exchange', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const health = { method: 'GET', path: '/health', status: 200, contentType: 'application/json' };
+      await expectDescribed(url, [{ ...health, body: { status: 'ok' } }], 'sesame');
+      expect(seen).toEqual(['Bearer sesame']);
+      await expect(
+        expectDescribed(url, [
+          { ...health, body: { status: 'ok' } },
+          { ...health, body: { status: 'tired' } },
+          { ...health, path: '/alerts', body: {} },
+        ]),
+      ).rejects.toThrow(
+        /2 exchanges[\s\S]*GET \/health → 200: answer[\s\S]*GET \/alerts → 200: no such operation/,
+      );
+    } finally {
+      server.close();
+    }
   });
 });
