@@ -35,6 +35,7 @@ export function detailTypesOf(spec: EventFunction): readonly string[] {
 
 export const httpRoutes: readonly HttpRouteFunction[] = [
   { id: 'Health', route: 'GET /health', entry: 'functions/http/health.ts', authorized: false },
+  { id: 'GetOpenApi', route: 'GET /openapi.json', entry: 'functions/http/get-openapi.ts', authorized: true },
   {
     id: 'PutLocation',
     route: 'PUT /locations/{locationId}',

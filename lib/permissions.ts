@@ -25,6 +25,7 @@ const shipmentGrants: readonly Grant[] = ['orders:write', 'inventory:write', 'ta
 
 export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   Health: [],
+  GetOpenApi: [],
   PutLocation: ['network:write'],
   PutProduct: ['network:write'],
   ListLocations: ['network:read'],

@@ -21,6 +21,7 @@ import {
 } from '../lib/functions-manifest.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { localAccount } from './account.ts';
+import { serveApiDocs } from './docs/server.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
 import { type EventBridgeEvent, LocalEventBus, type LocalEventBusOptions } from './eventbus/bus.ts';
 import { startEventBridgeServer } from './eventbus/server.ts';
@@ -303,6 +304,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       subscribe: (listener) => bus.subscribe(listener),
     });
     front.mount((request, response) => pages.handle(request, response));
+    front.mount(serveApiDocs);
     stops.push(async () => pages.close());
 
     const arnOf = (key: string): string => {

@@ -15,13 +15,12 @@ import {
   type ReturnRecord,
   refundOf,
 } from '../core/returns/returns.ts';
-import { Conflict } from '../shared/errors.ts';
 import { event } from './events.ts';
 import { requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { requireReturn } from './return-intake.ts';
 
-type ReturnPorts = Pick<AppPorts, 'orders' | 'returns' | 'events' | 'network' | 'stock' | 'clock'>;
+export type ReturnPorts = Pick<AppPorts, 'orders' | 'returns' | 'events' | 'network' | 'stock' | 'clock'>;
 
 /** How many of the latest orders are read to measure recent demand. */
 const demandSampleOrders = 200;
@@ -97,7 +96,7 @@ export async function processReturn(ports: ReturnPorts, returnId: string) {
       )) ?? (await requireReturn(ports, returnId));
     // an inspection recorded while this one was deciding: its grade holds
     if (record.status === 'RESTOCKED' && gradeOf(record) !== record.grade)
-      record = await regrade(ports, order, record, gradeOf(record));
+      record = (await regrade(ports, order, record, gradeOf(record))) ?? record;
   }
   if (record.status !== 'RESTOCKED') return { status: record.status };
   const refunded = await ports.returns.update(record, { status: 'REFUNDED' }, ['RESTOCKED']);
@@ -119,10 +118,10 @@ export async function processReturn(ports: ReturnPorts, returnId: string) {
 
 /**
  * A graded return graded again: A and B trade places freely; C after A or B writes the restocked
- * units off again (409 when they were sold meanwhile); A or B after C restocks them now. The refund
+ * units off again (refused, `undefined`, when they were sold meanwhile); A or B after C restocks them now. The refund
  * does not change: it was requested once.
  */
-async function regrade(ports: ReturnPorts, order: Order, record: ReturnRecord, grade: ReturnGrade) {
+export async function regrade(ports: ReturnPorts, order: Order, record: ReturnRecord, grade: ReturnGrade) {
   const was = record.grade;
   if (!was || was === grade) return record;
   let lines = record.lines;
@@ -141,41 +140,8 @@ async function regrade(ports: ReturnPorts, order: Order, record: ReturnRecord, g
   );
   if (updated) return updated;
   const now = await requireReturn(ports, record.returnId);
-  if (now.status === record.status)
-    throw new Conflict(
-      `return ${record.returnId} cannot be graded ${grade}: its restocked units were sold or reserved since`,
-    );
-  return now;
-}
-
-const beforeProcessing: ReadonlySet<ReturnRecord['status']> = new Set([
-  'REQUESTED',
-  'IN_TRANSIT',
-  'RECEIVED',
-]);
-
-/**
- * The warehouse inspected the parcel: its grade (or none: the reasons decide) is recorded. Before
- * the return is processed, processing uses it; after, a different grade restocks or writes off the
- * units accordingly. Repeating the same inspection changes nothing.
- */
-export async function inspectReturn(ports: ReturnPorts, returnId: string, grade: ReturnGrade | undefined) {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const record = await requireReturn(ports, returnId);
-    if (record.status === 'REJECTED')
-      throw new Conflict(`return ${returnId} was closed without the parcel: there is nothing to inspect`);
-    if (!beforeProcessing.has(record.status)) {
-      const order = await requireOrder(ports.orders, record.orderId);
-      return regrade(ports, order, record, grade ?? record.grade ?? gradeOf(record));
-    }
-    if (record.inspection && record.inspection.grade === grade) return record;
-    const at = ports.clock.now().toISOString();
-    const updated = await ports.returns.update(record, { inspection: grade ? { grade, at } : { at } }, [
-      record.status,
-    ]);
-    if (updated) return updated;
-  }
-  throw new Conflict(`return ${returnId} kept changing while it was inspected; try again`);
+  // refused: the restocked units were sold or reserved since (the caller says so, or keeps the grade)
+  return now.status === record.status ? undefined : now;
 }
 
 /** The parcel never came back within the wait: the return closes REJECTED, nothing restocked or refunded. */

@@ -1,5 +1,5 @@
 import { ports } from '../adapters/aws-ports.ts';
-import { inspectReturn } from '../app/process-return.ts';
+import { inspectReturn } from '../app/inspect-return.ts';
 import { httpRoute, json } from '../shared/middleware.ts';
 import { apiRequest, id, inspectionBody } from '../shared/schemas.ts';
 import { returnView } from '../shared/views.ts';

@@ -1,10 +1,11 @@
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
 import { z } from 'zod';
+import { isOrdersPageCursor } from '../adapters/keys.ts';
 import { zones } from '../core/carriers/carriers.ts';
 import { supplyKinds } from '../core/inventory/supply.ts';
 import { capabilities, handlingKinds, locationTypes } from '../core/network.ts';
-import { channels, deliveryModes, services } from '../core/orders/types.ts';
+import { channels, deliveryModes, orderStatuses, services } from '../core/orders/types.ts';
 import { carrierStatuses, trackingReasons } from './events.ts';
 
 /** Ids in paths and bodies (DESIGN.md section 6). */
@@ -156,6 +157,25 @@ export const supplyBody = z
   });
 
 export const channelQuery = { channel: z.enum(channels).optional() };
+
+/** GET /availability: a comma-separated list of SKUs, an optional origin, an optional channel. */
+export const availabilityQuery = {
+  skus: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(id).min(1).max(50)),
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  lon: z.coerce.number().min(-180).max(180).optional(),
+  /** with a channel, net of what each location holds back from it */
+  ...channelQuery,
+};
+
+/** GET /orders: a page of orders, newest first, optionally of one status. */
+export const ordersQuery = {
+  status: z.enum(orderStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  next: z.string().max(2048).refine(isOrdersPageCursor, 'is not a cursor this API returned').optional(),
+};
 
 export const adjustmentBody = z.object({
   adjustmentId: id,

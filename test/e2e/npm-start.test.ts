@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Exchange, expectDescribed } from '../support/api-contract.ts';
 import { apiClient, eventually } from '../support/cloud.ts';
 import {
   homeOrder,
@@ -108,7 +109,9 @@ afterAll(async () => {
 describe('npm start', () => {
   it('takes one order from intake to DELIVERED through the HTTP contract alone, then stops cleanly', async () => {
     const relais = await startRelais(['--seed', 'none', '--autopilot', 'off', '--in-memory']);
-    const api = apiClient(relais.url);
+    const exchanges: Exchange[] = [];
+    const onExchange = (exchange: Exchange) => exchanges.push(exchange);
+    const api = apiClient(relais.url, undefined, onExchange);
     expect((await api.get('/health')).body).toEqual({ status: 'ok' });
     const ids = await seedSmallNetwork(api, 'e2e');
     const before = await stockOf(api, ids.mug, ids.lyon);
@@ -131,14 +134,14 @@ describe('npm start', () => {
       relais.url,
       carrierId,
       { trackingNumber, status: 'DELIVERED' },
-      { secret: 'wrong' },
+      { secret: 'wrong', onExchange },
     );
     expect(forged.status).toBe(401);
     const delivered = await postCarrierEvent(
       relais.url,
       carrierId,
       { trackingNumber, status: 'DELIVERED' },
-      { secret },
+      { secret, onExchange },
     );
     expect(delivered.status).toBe(202);
     await untilStatus(api, orderId, 'DELIVERED');
@@ -148,13 +151,18 @@ describe('npm start', () => {
     const again = await api.placeOrder(homeOrder([{ sku: ids.mug, quantity: 2 }]), 'e2e-order-1');
     expect(again.body.orderId).toBe(orderId);
 
+    // every request of this journey and every answer are as GET /openapi.json describes them
+    expect(exchanges.length).toBeGreaterThan(15);
+    await expectDescribed(relais.url, exchanges);
+
     expect(relais.output()).toMatch(/DELIVERED/);
     await stopCleanly(relais, 'SIGTERM');
   }, 300_000);
 
   it('with the demo seed and the autopilot, an order placed with curl reaches DELIVERED on its own', async () => {
     const relais = await startRelais(['--in-memory']);
-    const api = apiClient(relais.url);
+    const exchanges: Exchange[] = [];
+    const api = apiClient(relais.url, undefined, (exchange) => exchanges.push(exchange));
     const locations = await api.get('/locations');
     expect(locations.body.items.length).toBeGreaterThan(20);
     const placed = await api.placeOrder({
@@ -187,6 +195,7 @@ describe('npm start', () => {
     const lines = new RegExp(`${placed.body.orderId}\\s+DELIVERED`);
     await eventually(async () => (lines.test(relais.output()) ? true : undefined), 'the DELIVERED log line');
     expect(relais.output()).toMatch(new RegExp(`${placed.body.orderId}\\s+ALLOCATED`));
+    await expectDescribed(relais.url, exchanges);
     await stopCleanly(relais, 'SIGINT');
   }, 300_000);
 });

@@ -151,3 +151,39 @@ describe("the operator's pages", () => {
     await page.close();
   });
 });
+
+describe('the API docs page (/docs)', () => {
+  it('shows every operation of /openapi.json and sends one with the token typed in, offline', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    const outside: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(fixture.cloud.url)) outside.push(request.url());
+    });
+    await page.goto(`${fixture.cloud.url}/docs`);
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: 15_000 });
+
+    const description = (await fixture.api.get('/openapi.json')).body as { paths: Record<string, object> };
+    const operations = Object.values(description.paths).flatMap((item) => Object.keys(item));
+    expect(await page.locator('section.operation').count()).toBe(operations.length);
+    expect(await page.locator('#CreateOrder .required').count()).toBeGreaterThan(3);
+
+    const inventory = page.locator('section#GetInventory');
+    await inventory.locator('summary', { hasText: 'Try it' }).click();
+    await inventory.locator('input[data-name="sku"]').fill('SKU-0002');
+    await inventory.locator('button', { hasText: 'Send GET' }).click();
+    const answer = inventory.locator('pre.answer[data-status]');
+    await answer.waitFor({ timeout: 10_000 });
+    expect(await answer.getAttribute('data-status')).toBe('200');
+    expect(await answer.textContent()).toContain('"sku": "SKU-0002"');
+    await page.screenshot({ path: `${screenshots}/docs.png` });
+
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

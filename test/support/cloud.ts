@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.ts';
 import { defaultCdkOutDir, synthTemplate } from '../../local/synth.ts';
+import type { Exchange } from './api-contract.ts';
 
 export const testWebhookSecret = 'test-webhook-secret';
 
@@ -28,9 +29,14 @@ export interface ApiAnswer<T = any> {
 
 /**
  * A thin client for the HTTP contract, as an outside caller uses it. The base URL may be given as a
- * function, read at each call, for a client made before its server has started.
+ * function, read at each call, for a client made before its server has started. `onExchange` sees
+ * every request and its answer (to check them against the OpenAPI description).
  */
-export function apiClient(baseUrl: string | (() => string), token?: string) {
+export function apiClient(
+  baseUrl: string | (() => string),
+  token?: string,
+  onExchange?: (exchange: Exchange) => void,
+) {
   async function call<T = any>(
     method: string,
     path: string,
@@ -61,6 +67,14 @@ export function apiClient(baseUrl: string | (() => string), token?: string) {
     } catch {
       // not JSON: keep the text
     }
+    onExchange?.({
+      method,
+      path,
+      ...(body === undefined ? {} : { requestBody: typeof body === 'string' ? parseOrText(body) : body }),
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: parsed,
+    });
     return { status: response.status, body: parsed as T, headers: response.headers } satisfies ApiAnswer<T>;
   }
   return {
@@ -75,6 +89,14 @@ export function apiClient(baseUrl: string | (() => string), token?: string) {
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 /** Polls until `check` returns a value (not undefined), or fails with the last value seen. */
 export async function eventually<T>(

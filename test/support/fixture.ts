@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { AppPorts } from '../../functions/app/ports.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import type { EventBridgeEvent } from '../../local/eventbus/bus.ts';
+import { type Exchange, expectDescribed } from './api-contract.ts';
 import { type ApiClient, apiClient, startTestCloud } from './cloud.ts';
 import { type SmallNetworkIds, seedSmallNetwork, smallNetworkIds } from './journey.ts';
 import { localPorts } from './ports.ts';
@@ -20,6 +21,8 @@ export interface TestCloudFixture {
   readonly events: EventBridgeEvent[];
   /** the use cases' ports on their real adapters, pointed at this cloud (read inside a test or hook) */
   readonly ports: AppPorts;
+  /** every request `api` sent and its answer, checked against `GET /openapi.json` after the file's tests */
+  readonly exchanges: Exchange[];
 }
 
 /**
@@ -27,6 +30,8 @@ export interface TestCloudFixture {
  * registered here, stopped in an `afterAll`. Vitest runs a file's `beforeAll` hooks in the order
  * they are registered, so a hook the file registers after this call finds the cloud running and
  * the functions' environment set: an adapter imported there reads the local tables and endpoints.
+ * After the file's tests, every exchange of `api` is checked against the OpenAPI description the
+ * cloud serves: an answer (or an accepted request) it does not describe fails the file.
  */
 export function useTestCloud(options: TestCloudOptions & { network: string }): TestCloudFixture & {
   /** the seeded network's ids, known before it is seeded */
@@ -42,7 +47,12 @@ export function useTestCloud({ network, ...cloudOptions }: TestCloudOptions = {}
     }
     return running;
   };
-  const api = apiClient(() => started().url);
+  const exchanges: Exchange[] = [];
+  const api = apiClient(
+    () => started().url,
+    undefined,
+    (exchange) => exchanges.push(exchange),
+  );
 
   beforeAll(async () => {
     running = await startTestCloud(cloudOptions);
@@ -51,7 +61,12 @@ export function useTestCloud({ network, ...cloudOptions }: TestCloudOptions = {}
   }, 120_000);
 
   afterAll(async () => {
-    await running?.stop();
+    try {
+      if (running !== undefined && exchanges.length > 0)
+        await expectDescribed(running.url, exchanges, cloudOptions.apiToken);
+    } finally {
+      await running?.stop();
+    }
   });
 
   let ports: AppPorts | undefined;
@@ -65,6 +80,7 @@ export function useTestCloud({ network, ...cloudOptions }: TestCloudOptions = {}
     },
     api,
     events,
+    exchanges,
     ...(network === undefined ? {} : { ids: smallNetworkIds(network) }),
   };
 }

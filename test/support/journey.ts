@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signWebhook } from '../../functions/core/carriers/webhook-signature.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
+import type { Exchange } from './api-contract.ts';
 import { type ApiClient, eventually, testWebhookSecret } from './cloud.ts';
 
 /** The ids of the small network seeded under `prefix`: its locations and its products. */
@@ -130,7 +131,7 @@ export async function stockOf(api: ApiClient, sku: string, locationId: string) {
 }
 
 /** Posts a carrier event the way a carrier does: signed over the raw body. */
-export function postCarrierEvent(
+export async function postCarrierEvent(
   cloudUrl: string,
   carrierId: string,
   event: {
@@ -141,14 +142,21 @@ export function postCarrierEvent(
     reason?: string;
     rawCode?: string;
   },
-  options: { secret?: string; timestamp?: number; signature?: string | null } = {},
+  options: {
+    secret?: string;
+    timestamp?: number;
+    signature?: string | null;
+    /** sees the request and its answer (to check them against the OpenAPI description) */
+    onExchange?: (exchange: Exchange) => void;
+  } = {},
 ) {
   const body = JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), ...event });
   const signature =
     options.signature === undefined
       ? signWebhook(options.secret ?? testWebhookSecret, body, options.timestamp)
       : options.signature;
-  return fetch(`${cloudUrl}/webhooks/carriers/${carrierId}`, {
+  const path = `/webhooks/carriers/${carrierId}`;
+  const response = await fetch(`${cloudUrl}${path}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -156,6 +164,18 @@ export function postCarrierEvent(
     },
     body,
   });
+  if (options.onExchange) {
+    const text = await response.clone().text();
+    options.onExchange({
+      method: 'POST',
+      path,
+      requestBody: JSON.parse(body),
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: text ? JSON.parse(text) : undefined,
+    });
+  }
+  return response;
 }
 
 export function fulfilmentExecutionArn(cloud: LocalCloud, orderId: string): string {
