@@ -26,7 +26,12 @@ export class EventRouting extends Construct {
     });
   }
 
-  route(spec: EventFunction, target: IFunction): void {
+  private readonly deadLetterQueues = new Map<string, Queue>();
+
+  /** The dead-letter queue of an event function's rule (created on first ask, so the functions can name it). */
+  deadLetterQueue(spec: EventFunction): Queue {
+    const existing = this.deadLetterQueues.get(spec.id);
+    if (existing) return existing;
     const deadLetters = new Queue(this, `${spec.id}DeadLetters`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -36,6 +41,12 @@ export class EventRouting extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of an EventBridge rule target.',
     });
+    this.deadLetterQueues.set(spec.id, deadLetters);
+    return deadLetters;
+  }
+
+  route(spec: EventFunction, target: IFunction): void {
+    const deadLetters = this.deadLetterQueue(spec);
 
     new Rule(this, `${spec.id}Rule`, {
       eventBus: this.bus,
