@@ -71,10 +71,12 @@ export function locationChart(rows: KpisView['byLocation'], max = 14): Html {
     .slice(0, max);
   const columnWidth = 34;
   const chartHeight = 120;
+  // room for the first rotated label, and a fixed scale: a few columns are not blown up to the card's width
+  const left = 70;
   const most = Math.max(1, ...shown.map((r) => r.shipments));
   const columns = shown
     .map((row, i) => {
-      const x = i * columnWidth + 4;
+      const x = left + i * columnWidth;
       const h = Math.max(2, Math.round((row.shipments / most) * chartHeight));
       const r = Math.round((row.rejections / most) * chartHeight);
       return `<g data-location="${svgText(row.locationId)}">
@@ -85,7 +87,7 @@ export function locationChart(rows: KpisView['byLocation'], max = 14): Html {
     })
     .join('');
   return trusted(
-    `<svg class="chart locations" viewBox="0 0 ${shown.length * columnWidth + 8} ${chartHeight + 70}" width="100%" role="img" aria-label="shipments and rejections per location">${columns}</svg>`,
+    `<svg class="chart locations" viewBox="0 0 ${left + max * columnWidth} ${chartHeight + 80}" width="100%" preserveAspectRatio="xMinYMin meet" role="img" aria-label="shipments and rejections per location">${columns}</svg>`,
   );
 }
 
@@ -118,7 +120,7 @@ export function analyticsFragment(kpis: KpisView, alerts: readonly AlertView[]):
       <div class="card"><h2>Parcels per carrier</h2>${carrierChart(kpis.byCarrier)}</div>
       <div class="card"><h2>Shipments per location <span class="legend"><span><i class="swatch"></i>taken</span><span><i class="swatch rejected"></i>rejected</span></span></h2>${locationChart(kpis.byLocation)}</div>
     </div>
-    <p class="muted">${when(kpis.from)} → ${when(kpis.to)}${kpis.channel ? `, channel ${kpis.channel}` : ', every channel'}. The definitions are in the README ("KPIs").</p>`;
+    <p class="muted">${when(kpis.from)} → ${when(kpis.to)}${kpis.channel ? `, channel ${kpis.channel}` : ', every channel'}. The definitions are in the README ("KPIs and alerts").</p>`;
 }
 
 export function analyticsPage(filters: AnalyticsFilters, content: Html): string {
