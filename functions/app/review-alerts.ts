@@ -34,7 +34,7 @@ export async function reviewAlerts(
   const now = ports.clock.now();
   const [stock, orders, deliveries, deadLetters, open] = await Promise.all([
     ports.stockOverview.allRows(),
-    recentOrders(ports, now, thresholds.windowHours),
+    recentOrders(ports, now, Math.max(thresholds.windowHours, thresholds.promiseWindowHours)),
     ports.carriers.deliveryCounts(),
     ports.deadLetters.depths(),
     ports.alerts.open(),

@@ -54,18 +54,28 @@ describe('alertConditions', () => {
       {
         orderId: 'A',
         status: 'SHIPPED' as const,
+        createdAt: '2026-03-12T08:00:00.000Z',
         shipments: [rejected('A-S1', 'ST-1'), shipment('A-S2', 'WH-1')],
       },
       {
         orderId: 'B',
         status: 'SHIPPED' as const,
+        createdAt: '2026-03-12T08:00:00.000Z',
         shipments: [rejected('B-S1', 'ST-1'), rejected('B-S2', 'ST-2')],
       },
     ];
     expect(alertConditions({ ...quiet, recentOrders })).toEqual([]);
-    const third = { orderId: 'C', status: 'REJECTED' as const, shipments: [rejected('C-S1', 'ST-1')] };
+    const third = {
+      orderId: 'C',
+      status: 'REJECTED' as const,
+      createdAt: '2026-03-12T08:00:00.000Z',
+      shipments: [rejected('C-S1', 'ST-1')],
+    };
     const found = alertConditions({ ...quiet, recentOrders: [...recentOrders, third] });
     expect(found.map((a) => a.alertId)).toEqual(['location_rejecting:ST-1']);
+    // the same third rejection on an order of two days ago is out of the window
+    const old = { ...third, createdAt: '2026-03-10T08:00:00.000Z' };
+    expect(alertConditions({ ...quiet, recentOrders: [...recentOrders, old] })).toEqual([]);
   });
 
   it('flags a carrier below the on-time rate once it has delivered enough to say', () => {
@@ -85,7 +95,14 @@ describe('alertConditions', () => {
   it('flags parcels not yet delivered on or past their promised day, critical once one is overdue', () => {
     const open = (id: string, promisedDate: string, extra: Partial<Shipment> = {}) =>
       shipment(id, 'WH-1', { status: 'IN_TRANSIT', promisedDate, ...extra });
-    const dueToday = [{ orderId: 'A', status: 'SHIPPED' as const, shipments: [open('A-S1', '2026-03-12')] }];
+    const dueToday = [
+      {
+        orderId: 'A',
+        status: 'SHIPPED' as const,
+        createdAt: '2026-03-12T08:00:00.000Z',
+        shipments: [open('A-S1', '2026-03-12')],
+      },
+    ];
     expect(alertConditions({ ...quiet, recentOrders: dueToday })[0]).toMatchObject({
       alertId: 'promises_at_risk:network',
       severity: 'warning',
@@ -94,6 +111,7 @@ describe('alertConditions', () => {
       {
         orderId: 'B',
         status: 'SHIPPED' as const,
+        createdAt: '2026-03-12T08:00:00.000Z',
         shipments: [
           open('B-S1', '2026-03-10', { status: 'DELIVERED' }),
           open('B-S2', '2026-03-10', { status: 'LOST', replacedBy: 'B-S3' }),
@@ -104,7 +122,12 @@ describe('alertConditions', () => {
     expect(alertConditions({ ...quiet, recentOrders: settled })).toEqual([]);
     const overdue = [
       ...dueToday,
-      { orderId: 'C', status: 'SHIPPED' as const, shipments: [open('C-S1', '2026-03-11')] },
+      {
+        orderId: 'C',
+        status: 'SHIPPED' as const,
+        createdAt: '2026-03-12T08:00:00.000Z',
+        shipments: [open('C-S1', '2026-03-11')],
+      },
     ];
     const [alert] = alertConditions({ ...quiet, recentOrders: overdue });
     expect(alert).toMatchObject({ severity: 'critical' });

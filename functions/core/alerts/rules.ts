@@ -29,8 +29,8 @@ export interface AlertReadings {
   now: Date;
   /** every stock row: a SKU's units available at a location */
   stock: readonly { sku: string; locationId: string; available: number }[];
-  /** the orders received within `thresholds.windowHours` before now */
-  recentOrders: readonly Pick<Order, 'orderId' | 'shipments' | 'status'>[];
+  /** the orders received within `thresholds.promiseWindowHours` before now (the longer window) */
+  recentOrders: readonly Pick<Order, 'orderId' | 'shipments' | 'status' | 'createdAt'>[];
   /** each carrier's counted deliveries since it started, and how many were on time */
   deliveries: ReadonlyMap<string, { delivered: number; onTime: number }>;
   /** messages waiting in each dead-letter queue, by queue name */
@@ -47,8 +47,10 @@ export interface AlertThresholds {
   lateCriticalRate: number;
   /** …over at least this many deliveries, so that two late parcels of a new carrier say nothing */
   minDeliveries: number;
-  /** how far back the order-based rules look */
+  /** how far back the rejection rule looks */
   windowHours: number;
+  /** how far back the promise rule looks: a parcel may travel for days after its order */
+  promiseWindowHours: number;
 }
 
 export const defaultThresholds: AlertThresholds = {
@@ -58,6 +60,7 @@ export const defaultThresholds: AlertThresholds = {
   lateCriticalRate: 0.75,
   minDeliveries: 20,
   windowHours: 24,
+  promiseWindowHours: 14 * 24,
 };
 
 /** The id of a condition: the same kind and subject is the same alert for as long as it lasts. */
@@ -88,7 +91,8 @@ export function lowStock(readings: AlertReadings, t: AlertThresholds): AlertCond
 
 export function rejectingLocations(readings: AlertReadings, t: AlertThresholds): AlertCondition[] {
   const byLocation = new Map<string, number>();
-  for (const s of readings.recentOrders.flatMap((o) => o.shipments))
+  const since = new Date(readings.now.getTime() - t.windowHours * 3_600_000).toISOString();
+  for (const s of readings.recentOrders.filter((o) => o.createdAt >= since).flatMap((o) => o.shipments))
     if (s.rejection) byLocation.set(s.locationId, (byLocation.get(s.locationId) ?? 0) + 1);
   return [...byLocation.entries()]
     .filter(([, rejections]) => rejections >= t.rejectionsPerLocation)
