@@ -28,7 +28,12 @@ export class EventRouting extends Construct {
     });
   }
 
-  route(spec: EventFunction, target: IFunction): void {
+  private readonly deadLetterQueueOf = new Map<string, Queue>();
+
+  /** The dead-letter queue of an event function's rule (created on first ask, so the functions can name it). */
+  deadLetterQueue(spec: EventFunction): Queue {
+    const existing = this.deadLetterQueueOf.get(spec.id);
+    if (existing) return existing;
     const deadLetters = new Queue(this, `${spec.id}DeadLetters`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -38,6 +43,13 @@ export class EventRouting extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of an EventBridge rule target.',
     });
+    this.deadLetterQueueOf.set(spec.id, deadLetters);
+    this.deadLetterQueues.push({ name: `${spec.id}DeadLetters`, resource: deadLetters });
+    return deadLetters;
+  }
+
+  route(spec: EventFunction, target: IFunction): void {
+    const deadLetters = this.deadLetterQueue(spec);
 
     new Rule(this, `${spec.id}Rule`, {
       eventBus: this.bus,
@@ -60,7 +72,5 @@ export class EventRouting extends Construct {
       maxEventAge: Duration.hours(2),
       onFailure: new SqsDestination(deadLetters),
     });
-
-    this.deadLetterQueues.push({ name: `${spec.id}DeadLetters`, resource: deadLetters });
   }
 }

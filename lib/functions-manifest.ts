@@ -191,6 +191,14 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
     entry: 'functions/http/get-return-label.ts',
     authorized: true,
   },
+  { id: 'GetKpis', route: 'GET /analytics/kpis', entry: 'functions/http/get-kpis.ts', authorized: true },
+  {
+    id: 'ExportOrders',
+    route: 'GET /analytics/orders',
+    entry: 'functions/http/export-orders.ts',
+    authorized: true,
+  },
+  { id: 'GetAlerts', route: 'GET /alerts', entry: 'functions/http/get-alerts.ts', authorized: true },
 ];
 
 export const stepFunctions: readonly StepFunction[] = [
@@ -249,4 +257,6 @@ export const env = {
   webhookSecretArn: 'WEBHOOK_SECRET_ARN',
   notificationSender: 'NOTIFICATION_SENDER',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** the bus rules' dead-letter queues, their URLs comma-separated */
+  deadLetterQueues: 'DEAD_LETTER_QUEUE_URLS',
 } as const;

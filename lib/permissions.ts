@@ -19,7 +19,8 @@ export type Grant =
   | 'fulfilment:start'
   | 'return:start'
   | 'tasks:callback'
-  | 'email:send';
+  | 'email:send'
+  | 'deadLetters:read';
 
 const shipmentGrants: readonly Grant[] = ['orders:write', 'inventory:write', 'tasks:callback', 'events:put'];
 
@@ -89,6 +90,10 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   NotifyCustomer: ['orders:write', 'network:read', 'email:send', 'events:put'],
   GetOrderNotifications: ['orders:read'],
   DeliveryOutcome: ['orders:read', 'network:write', 'events:put'],
+  GetKpis: ['orders:read'],
+  ExportOrders: ['orders:read'],
+  // reviewing the alerts reads the network's state, writes the open alerts and raises AlertRaised.v1
+  GetAlerts: ['orders:write', 'inventory:read', 'network:read', 'events:put', 'deadLetters:read'],
 };
 
 /** Fails synth when a manifest entry has no row here (or a row names no function), so nothing ships unreviewed. */

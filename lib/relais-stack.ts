@@ -72,6 +72,7 @@ export class RelaisStack extends Stack {
     const fulfilmentArn = workflowArn(this, this.fulfilmentStateMachineName);
     const returnArn = workflowArn(this, this.returnStateMachineName);
 
+    const deadLetterQueues = eventFunctions.map((spec) => events.deadLetterQueue(spec));
     const environment: Record<(typeof env)[keyof typeof env], string> = {
       [env.ordersTable]: tables.orders.tableName,
       [env.inventoryTable]: tables.inventory.tableName,
@@ -85,6 +86,7 @@ export class RelaisStack extends Stack {
       // literal names, not references: the local cloud reads them from the template as they are
       [env.notificationSender]: email.sender,
       [env.sesConfigurationSet]: email.configurationSetName,
+      [env.deadLetterQueues]: deadLetterQueues.map((q) => q.queueUrl).join(','),
     };
 
     const labelObjects = `${labels.bucketArn}/*`;
@@ -119,6 +121,12 @@ export class RelaisStack extends Stack {
       // A task token names no resource: SendTask* take no resource-level permission.
       'tasks:callback': (fn) => allow(fn, ['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']),
       'email:send': (fn) => email.grantSend(fn.role),
+      'deadLetters:read': (fn) =>
+        allow(
+          fn,
+          ['sqs:GetQueueAttributes'],
+          deadLetterQueues.map((q) => q.queueArn),
+        ),
     };
 
     const build = (id: string, entry: string, timeout: Duration): RelaisFunction => {

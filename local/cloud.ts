@@ -36,6 +36,7 @@ import { type OperatorPages, operatorPages } from './pages/server.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 import { generatedSecretValue, type LocalSecret, startSecretsManagerServer } from './secrets-manager.ts';
 import { type LocalSes, startLocalSes } from './ses.ts';
+import { deadLetterQueuesOf, startSqsServer } from './sqs.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
 import type { CfnTemplate } from './template/intrinsics.ts';
@@ -189,7 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       value: webhookSecretArns.has(secret.arn) ? options.webhookSecret : generatedSecretValue(),
     }));
 
-    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer, secretsManagerServer, ses] =
+    const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer, secretsManagerServer, ses, sqsServer] =
       await allStarted([
         options.dynamoDb
           ? Promise.resolve(options.dynamoDb)
@@ -231,6 +232,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           stops.push(() => started.stop());
           return started;
         }),
+        startSqsServer(deadLetterQueuesOf(model.rules), () => bus.deadLetters()).then((server) => {
+          stops.push(() => server.close());
+          return server;
+        }),
       ]);
     const endpoints: LocalEndpoints = {
       dynamodb: dynamoDb.endpoint,
@@ -239,6 +244,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       s3: s3.endpoint,
       secretsmanager: secretsManagerServer.url,
       ses: ses.endpoint,
+      sqs: sqsServer.url,
     };
 
     await timed('tables', options.onPhase, () => createTables(dynamoDb.endpoint, model.tables));

@@ -30,6 +30,7 @@ export interface LocalEndpoints {
   s3: string;
   secretsmanager: string;
   ses: string;
+  sqs: string;
 }
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -67,6 +68,7 @@ export function localRuntimeEnvironment(
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     // s3rver predates the SDK's default CRC32 checksums on every upload and download.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',

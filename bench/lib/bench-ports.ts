@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsPorts } from '../../functions/adapters/aws-ports.ts';
 import type { AwsClients } from '../../functions/adapters/clients.ts';
@@ -44,6 +45,7 @@ export function benchPorts(dynamodbEndpoint: string, tables: Tables, clock: Cloc
     s3: new S3Client({ ...base, endpoint: nowhere, forcePathStyle: true }),
     secrets: new SecretsManagerClient({ ...base, endpoint: nowhere }),
     ses: new SESv2Client({ ...base, endpoint: nowhere }),
+    sqs: new SQSClient({ ...base, endpoint: nowhere }),
   };
   const unused = () => {
     throw new Error('the reservation benchmark names no bus, state machine or bucket');
@@ -56,6 +58,7 @@ export function benchPorts(dynamodbEndpoint: string, tables: Tables, clock: Cloc
     labelsBucket: unused,
     notificationSender: unused,
     sesConfigurationSet: unused,
+    deadLetterQueues: unused,
   });
   const offstage = new Map<string, number>();
   const count = (name: string) => offstage.set(name, (offstage.get(name) ?? 0) + 1);

@@ -1,10 +1,12 @@
 import { env } from '../../lib/functions-manifest.ts';
 import type { AppPorts } from '../app/ports.ts';
 import { metrics } from '../shared/powertools.ts';
+import { dynamoAlerts } from './alert-store.ts';
 import { powertoolsBusinessMetrics } from './business-metrics.ts';
 import { dynamoCarrierLedger } from './carrier-ledger.ts';
 import { type AwsClients, awsClients } from './clients.ts';
 import { requiredVariable } from './config.ts';
+import { sqsDeadLetters } from './dead-letters.ts';
 import type { DynamoContext, Tables } from './dynamo-tables.ts';
 import { eventBridgePublisher } from './events.ts';
 import { dynamoStock } from './inventory-store.ts';
@@ -12,9 +14,11 @@ import { s3Labels } from './labels.ts';
 import { sesMailer } from './mailer.ts';
 import { dynamoNetwork } from './network-store.ts';
 import { dynamoNotificationLog } from './notification-log.ts';
+import { dynamoOrderHistory } from './order-history.ts';
 import { dynamoCarrierEvents, dynamoOrders } from './order-store.ts';
 import { dynamoReturns } from './return-store.ts';
 import { dynamoSourcingReads } from './sourcing-reads.ts';
+import { dynamoStockOverview } from './stock-overview.ts';
 import { dynamoSupply } from './supply-store.ts';
 import { stepFunctionsWorkflows } from './workflow.ts';
 
@@ -27,6 +31,7 @@ export interface Resources {
   labelsBucket: () => string;
   notificationSender: () => string;
   sesConfigurationSet: () => string;
+  deadLetterQueues: () => string[];
 }
 
 /**
@@ -56,6 +61,7 @@ export function resourcesNamedBy(read: (variable: string) => string): Resources 
     labelsBucket: () => read(env.labelsBucket),
     notificationSender: () => read(env.notificationSender),
     sesConfigurationSet: () => read(env.sesConfigurationSet),
+    deadLetterQueues: () => read(env.deadLetterQueues).split(',').filter(Boolean),
   };
 }
 
@@ -93,6 +99,10 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
       }),
     clock: () => ({ now: () => new Date() }),
     metrics: () => powertoolsBusinessMetrics(metrics),
+    orderHistory: () => dynamoOrderHistory(dynamo()),
+    stockOverview: () => dynamoStockOverview(dynamo()),
+    alerts: () => dynamoAlerts(dynamo()),
+    deadLetters: () => sqsDeadLetters(clients.sqs, resources.deadLetterQueues),
   };
   const built: Partial<AppPorts> = {};
   const ports = {} as AppPorts;

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../shared/powertools.ts';
 
@@ -19,6 +20,7 @@ export interface AwsClients {
   s3: S3Client;
   secrets: SecretsManagerClient;
   ses: SESv2Client;
+  sqs: SQSClient;
 }
 
 const builders: { [K in keyof AwsClients]: () => AwsClients[K] } = {
@@ -31,6 +33,8 @@ const builders: { [K in keyof AwsClients]: () => AwsClients[K] } = {
   s3: () => tracer.captureAWSv3Client(new S3Client({})),
   secrets: () => tracer.captureAWSv3Client(new SecretsManagerClient({})),
   ses: () => tracer.captureAWSv3Client(new SESv2Client({})),
+  // the endpoint, not the queue URL's host: locally the URL names the queue, the endpoint is the cloud's
+  sqs: () => tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false })),
 };
 
 const built: Partial<AwsClients> = {};
@@ -59,5 +63,8 @@ export const awsClients: AwsClients = {
   },
   get ses() {
     return client('ses');
+  },
+  get sqs() {
+    return client('sqs');
   },
 };

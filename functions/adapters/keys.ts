@@ -33,6 +33,8 @@ export const keys = {
   stock: (sku: string, locationId: string) => ({ PK: `SKU#${sku}`, SK: `LOC#${locationId}` }),
   stockOfSku: (sku: string) => ({ PK: `SKU#${sku}` }),
   adjustment: (adjustmentId: string) => ({ PK: `ADJUSTMENT#${adjustmentId}`, SK: 'ADJUSTMENT' }),
+  /** every stock row of the network (a scan's filter): SKU partitions, location sort keys */
+  allStockRows: { PKPrefix: 'SKU#', SKPrefix: 'LOC#' },
   /** the stock rows of a SKU, without the other items of its partition */
   stockRowsOfSku: (sku: string) => ({ PK: `SKU#${sku}`, SKPrefix: 'LOC#' }),
   /** a supply record, found by its id */
@@ -72,6 +74,9 @@ export const keys = {
   allCarrierPerformance: () => ({ PK: 'CARRIER_PERFORMANCE' }),
   /** marks a shipment's delivery as counted, so that a repeated event counts once */
   countedDelivery: (shipmentId: string) => ({ PK: `DELIVERY_COUNTED#${shipmentId}`, SK: 'DELIVERY' }),
+  /** an open business alert, in the Orders table's one partition of alerts (read whole: few are open) */
+  alert: (alertId: string) => ({ PK: 'ALERTS', SK: `ALERT#${alertId}` }),
+  openAlerts: () => ({ PK: 'ALERTS', SKPrefix: 'ALERT#' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
   /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */
   label: (labelId: string) => `labels/${labelId}.pdf`,
@@ -106,4 +111,10 @@ export function isOrdersPageCursor(cursor: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Where a cursor of the orders index stands: its `<createdAt>#<orderId>` sort key (a checked cursor only). */
+export function ordersPageCursorPosition(cursor: string): string {
+  const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { GSI1SK: string };
+  return key.GSI1SK;
 }

@@ -5,6 +5,7 @@
  * adapters pointed at the local cloud. Nothing here knows about an AWS SDK type.
  */
 import type { BusinessMetricName } from '../../lib/business-metrics.ts';
+import type { Alert } from '../core/alerts/lifecycle.ts';
 import type { Carrier } from '../core/carriers/carriers.ts';
 import type { ClaimableArrival, SupplyClaimChange } from '../core/inventory/backorders.ts';
 import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
@@ -327,6 +328,41 @@ export interface BusinessMetrics {
   count(metric: BusinessMetricName, times?: number): void;
 }
 
+/** Orders by the instant they were received, for analytics: without the sourcing explanation. */
+export interface OrderHistory {
+  /** orders created in [from, to) (ISO instants), oldest first, a page at a time */
+  createdBetween(range: {
+    from: string;
+    to: string;
+    limit: number;
+    next?: string | undefined;
+  }): Promise<{ items: Order[]; next?: string }>;
+  /** the cursor that resumes the read right after this order */
+  cursorAfter(order: Pick<Order, 'orderId' | 'createdAt'>): string;
+}
+
+/** Every stock row of the network at a glance (what the low-stock rule reads). */
+export interface StockOverview {
+  allRows(): Promise<{ sku: string; locationId: string; available: number }[]>;
+}
+
+/** The open business alerts. */
+export interface AlertStore {
+  open(): Promise<Alert[]>;
+  /** false when an alert of that id is open already: a condition is raised once */
+  raise(alert: Alert): Promise<boolean>;
+  /** keeps an open alert's severity and detail current */
+  refresh(alert: Alert): Promise<void>;
+  /** false when it was not open (another review cleared it first) */
+  clear(alertId: string): Promise<boolean>;
+}
+
+/** Events that failed every retry, waiting in the bus rules' dead-letter queues. */
+export interface DeadLetterQueues {
+  /** messages waiting, by queue name */
+  depths(): Promise<Map<string, number>>;
+}
+
 export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
@@ -343,4 +379,8 @@ export interface AppPorts {
   mailer: Mailer;
   clock: Clock;
   metrics: BusinessMetrics;
+  orderHistory: OrderHistory;
+  stockOverview: StockOverview;
+  alerts: AlertStore;
+  deadLetters: DeadLetterQueues;
 }

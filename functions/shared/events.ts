@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertKinds, alertSeverities } from '../core/alerts/rules.ts';
 import { carrierStatuses, trackingReasons } from '../core/carriers/tracking.ts';
 import { incidentKinds, incidentResolutions, orderStatuses, shipmentStatuses } from '../core/orders/types.ts';
 
@@ -129,6 +130,17 @@ export const eventSchemas = {
     shipmentId: z.string().optional(),
     at,
   }),
+  'AlertRaised.v1': z.object({
+    alertId: z.string(),
+    kind: z.enum(alertKinds),
+    severity: z.enum(alertSeverities),
+    /** what it is about: a SKU, a location, a carrier, a queue, or `network` */
+    subject: z.string(),
+    detail: z.string(),
+    /** when the condition was first seen: the alert is open from then until it clears */
+    since: at,
+    at,
+  }),
   'StockChanged.v1': z.object({
     locationId: z.string(),
     sku: z.string(),
@@ -160,4 +172,5 @@ export const eventSources: Record<DetailType, 'relais.orders' | 'relais.carriers
   'ShipmentIncident.v1': 'relais.orders',
   'PromiseAtRisk.v1': 'relais.orders',
   'NotificationSent.v1': 'relais.orders',
+  'AlertRaised.v1': 'relais.orders',
 };

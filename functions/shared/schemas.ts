@@ -313,3 +313,38 @@ export const returnBody = z.object({
 
 /** What a state machine's Catch puts at its ResultPath: the error's name and its cause. */
 export const workflowFailure = z.object({ Error: z.string(), Cause: z.string().optional() }).loose();
+
+/** The longest period the analytics routes read at once (a month and a day: any calendar month fits). */
+export const maxAnalyticsDays = 31;
+
+/** An instant (ISO 8601 with an offset) or a day (`YYYY-MM-DD`, its UTC midnight), as a UTC ISO instant. */
+const instantOrDay = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be an ISO 8601 instant (2026-12-01T08:00:00Z) or a day (2026-12-01)',
+  })
+  .transform((value) => new Date(value.length === 10 ? `${value}T00:00:00.000Z` : value).toISOString());
+
+/**
+ * A period of the order history, [from, to): `to` defaults to now, `from` to a day before `to`; at
+ * most `maxAnalyticsDays` long. The extra query fields ride along.
+ */
+export function analyticsQuery<Q extends z.ZodRawShape>(extra: Q) {
+  type Fields = z.infer<z.ZodObject<Q>> & { from?: string | undefined; to?: string | undefined };
+  const period = z
+    .object({ from: instantOrDay.optional(), to: instantOrDay.optional(), ...extra })
+    .prefault({} as never)
+    .transform((parsed, context) => {
+      const q = parsed as Fields;
+      const to = q.to ?? new Date().toISOString();
+      const from = q.from ?? new Date(Date.parse(to) - 86_400_000).toISOString();
+      if (from >= to) context.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+      else if (Date.parse(to) - Date.parse(from) > maxAnalyticsDays * 86_400_000)
+        context.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `must be at most ${maxAnalyticsDays} days after from`,
+        });
+      return { ...q, from, to } as Omit<Fields, 'from' | 'to'> & { from: string; to: string };
+    });
+  return APIGatewayProxyEventV2Schema.extend({ queryStringParameters: period });
+}

@@ -15,7 +15,7 @@ export function layout(title: string, body: Html): string {
 <body>
 <header>
   <a class="brand" href="/">Relais</a>
-  <nav><a href="/">Orders</a><a href="/_pages/stock">Stock</a></nav>
+  <nav><a href="/">Orders</a><a href="/_pages/stock">Stock</a><a href="/_pages/analytics">KPIs &amp; alerts</a></nav>
   <span id="live-status" class="offline">connecting</span>
 </header>
 <main>${body}</main>

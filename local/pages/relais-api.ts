@@ -148,6 +148,41 @@ export class ApiError extends Error {
 /** How many orders the list, the counts and the chart read, newest first. */
 export const recentOrdersRead = 500;
 
+/** `GET /analytics/kpis` as it answers. */
+export interface KpisView {
+  from: string;
+  to: string;
+  channel?: string;
+  orders: number;
+  delivered: number;
+  rejected: number;
+  cancelled: number;
+  fillRatePct: number | null;
+  splitRatePct: number | null;
+  parcelsPerOrder: number | null;
+  promiseKeptPct: number | null;
+  avgCostEur: number | null;
+  avgCo2Kg: number | null;
+  byCarrier: {
+    carrierId: string;
+    parcels: number;
+    onTimePct: number | null;
+    avgCostEur: number | null;
+    avgCo2Kg: number | null;
+  }[];
+  byLocation: { locationId: string; shipments: number; rejections: number }[];
+}
+
+/** One item of `GET /alerts`. */
+export interface AlertView {
+  alertId: string;
+  kind: string;
+  severity: string;
+  subject: string;
+  since: string;
+  detail: string;
+}
+
 export function relaisApi(options: {
   apiUrl: () => string;
   apiToken?: string | undefined;
@@ -221,6 +256,8 @@ export function relaisApi(options: {
       return orders;
     },
     locations: async () => (await get<{ items: LocationView[] }>('/locations')).items,
+    kpis: (query: string) => get<KpisView>(`/analytics/kpis?${query}`),
+    alerts: async () => (await get<{ items: AlertView[] }>('/alerts')).items,
     inventory: (sku: string) => get<SkuInventoryView>(`/inventory/${encodeURIComponent(sku)}`),
     /** the order's notifications, or undefined where the route does not exist (yet) */
     async notifications(orderId: string): Promise<NotificationView[] | undefined> {

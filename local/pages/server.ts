@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventBridgeEvent } from '../eventbus/bus.ts';
 import type { TrafficControl } from '../traffic.ts';
+import { analyticsFiltersFrom, analyticsFragment, analyticsPage, kpiQuery } from './analytics-page.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { type OrderPicture, orderFragment, orderPage } from './order-page.ts';
@@ -259,6 +260,14 @@ export function operatorPages(options: OperatorPagesOptions): OperatorPages {
     if (method === 'GET' && orderMatch?.[2]) {
       const picture = await orderPicture(orderMatch[2]);
       send(response, 200, orderMatch[1] ? orderFragment(picture).text : orderPage(picture));
+      return;
+    }
+    const analyticsMatch = /^\/_pages\/(fragments\/)?analytics$/.exec(path);
+    if (method === 'GET' && analyticsMatch) {
+      const filters = analyticsFiltersFrom(url.searchParams);
+      const [kpis, alerts] = await Promise.all([api.kpis(kpiQuery(filters, now)), api.alerts()]);
+      const content = analyticsFragment(kpis, alerts);
+      send(response, 200, analyticsMatch[1] ? content.text : analyticsPage(filters, content));
       return;
     }
     const stockMatch = /^\/_pages\/(fragments\/)?stock$/.exec(path);

@@ -150,6 +150,40 @@ describe("the operator's pages", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('show the KPIs and the open alerts, with charts drawn from the API, live', async () => {
+    const { page, errors } = await openPage('/_pages/analytics');
+    const kpi = async (name: string) => (await page.locator(`[data-kpi="${name}"]`).textContent())?.trim();
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const kpis = (await fixture.api.get(`/analytics/kpis?from=${since}`)).body;
+    expect(Number(await kpi('orders'))).toBe(kpis.orders);
+    expect(kpis.orders).toBeGreaterThanOrEqual(4);
+    expect(await kpi('fillRatePct')).toBe(`${kpis.fillRatePct} %`);
+    // the order dispatched above went with a carrier: one bar per carrier, each named
+    const carriers = kpis.byCarrier.map((c: { carrierId: string }) => c.carrierId);
+    expect(carriers.length).toBeGreaterThanOrEqual(1);
+    for (const carrierId of carriers)
+      expect(await page.locator(`svg.chart.carriers [data-carrier="${carrierId}"] rect`).count()).toBe(1);
+    expect(await page.locator('svg.chart.locations g[data-location]').count()).toBe(
+      Math.min(14, kpis.byLocation.length),
+    );
+    const alerts = (await fixture.api.get('/alerts')).body.items;
+    expect(await page.locator('#alerts tr[data-alert]').count()).toBe(alerts.length);
+    await page.screenshot({ path: `${screenshots}/analytics.png`, fullPage: true });
+
+    // a new order counts in the figures without a reload
+    const placed = await fixture.api.placeOrder({
+      orderId: 'PAGES-KPIS',
+      channel: 'web',
+      customer: { id: 'pages-customer' },
+      delivery: { mode: 'home', address: parisAddress },
+      lines: [{ sku: 'SKU-0002', quantity: 1 }],
+    });
+    expect(placed.status).toBe(202);
+    await expect.poll(async () => Number(await kpi('orders')), { timeout: 20_000 }).toBe(kpis.orders + 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('the API docs page (/docs)', () => {

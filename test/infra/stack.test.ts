@@ -119,6 +119,7 @@ const tableIds = {
   ),
 };
 const busId = byType('AWS::Events::EventBus')[0]?.[0] ?? '';
+const deadLetterQueueIds = byType('AWS::SQS::Queue').map(([id]) => id);
 const bucketId = byType('AWS::S3::Bucket')[0]?.[0] ?? '';
 const secretId = byType('AWS::SecretsManager::Secret')[0]?.[0] ?? '';
 const fulfilmentArn = `:stateMachine:${relais.fulfilmentStateMachineName}`;
@@ -190,6 +191,8 @@ describe('Lambda functions', () => {
       expect(variables[env.webhookSecretArn]).toEqual({ Ref: secretId });
       expect(literalText(variables[env.fulfilmentStateMachine])).toMatch(new RegExp(`${fulfilmentArn}$`));
       expect(literalText(variables[env.returnStateMachine])).toMatch(new RegExp(`${returnArn}$`));
+      // every rule's dead-letter queue by its URL (a queue's Ref), for the alerts to read their depth
+      expect(referencedIds(variables[env.deadLetterQueues]).sort()).toEqual([...deadLetterQueueIds].sort());
       expect(variables).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'relais',
@@ -252,6 +255,24 @@ describe('IAM', () => {
     expect(can('DeliveryOutcome', 'events:PutEvents', busId)).toBe(true);
   });
 
+  it('lets the analytics routes read the order history and nothing else, and GET /alerts review the network', () => {
+    for (const id of ['GetKpis', 'ExportOrders']) {
+      expect(can(id, 'dynamodb:Query', tableIds.orders)).toBe(true);
+      for (const action of writeActions) expect(can(id, action, tableIds.orders)).toBe(false);
+      expect(can(id, 'dynamodb:Scan', tableIds.inventory)).toBe(false);
+      expect(can(id, 'events:PutEvents', busId)).toBe(false);
+    }
+    // the open alerts live in the orders table; stock is scanned, carrier counters read, AlertRaised.v1 put
+    expect(can('GetAlerts', 'dynamodb:PutItem', tableIds.orders)).toBe(true);
+    expect(can('GetAlerts', 'dynamodb:DeleteItem', tableIds.orders)).toBe(true);
+    expect(can('GetAlerts', 'dynamodb:Scan', tableIds.inventory)).toBe(true);
+    for (const action of writeActions) expect(can('GetAlerts', action, tableIds.inventory)).toBe(false);
+    expect(can('GetAlerts', 'dynamodb:Query', tableIds.network)).toBe(true);
+    expect(can('GetAlerts', 'events:PutEvents', busId)).toBe(true);
+    expect(deadLetterQueueIds).toHaveLength(eventFunctions.length);
+    expect(permissionsOf('GetAlerts').get('sqs:GetQueueAttributes')).toEqual(new Set(deadLetterQueueIds));
+  });
+
   it('lets the query index be read by name, not through index/*', () => {
     const ordersReaders = permissionsOf('GetOrder').get('dynamodb:Query') ?? new Set();
     expect(ordersReaders.has(tableIds.orders)).toBe(true);
@@ -290,6 +311,10 @@ describe('IAM', () => {
       expect(can(id, 's3:GetObject', bucketId)).toBe(grants.has('labels:read') || grants.has('labels:write'));
       expect(can(id, 's3:PutObject', bucketId)).toBe(grants.has('labels:write'));
       expect(can(id, 'secretsmanager:GetSecretValue', secretId)).toBe(grants.has('webhookSecret:read'));
+      // an event function may ask about its own dead-letter queue (its failure destination's grant), no other
+      const readable = deadLetterQueueIds.filter((queueId) => can(id, 'sqs:GetQueueAttributes', queueId));
+      if (grants.has('deadLetters:read')) expect(readable).toEqual(deadLetterQueueIds);
+      else expect(readable.length).toBeLessThanOrEqual(eventFunctions.some((f) => f.id === id) ? 1 : 0);
     });
   });
 
@@ -392,6 +417,8 @@ describe('HTTP API', () => {
         expect(route.AuthorizationType, spec.route).toBe('NONE');
       }
     }
+    for (const operators of ['GET /analytics/kpis', 'GET /analytics/orders', 'GET /alerts'])
+      expect(routeFor(operators).AuthorizationType).toBe('JWT');
     expect(routeFor('GET /health').AuthorizationType).toBe('NONE');
     expect(routeFor('POST /webhooks/carriers/{carrierId}').AuthorizationType).toBe('NONE');
   });

@@ -22,6 +22,7 @@ const endpoints = {
   s3: 'http://127.0.0.1:4',
   secretsmanager: 'http://127.0.0.1:5',
   ses: 'http://127.0.0.1:6',
+  sqs: 'http://127.0.0.1:7',
 };
 
 /** The function behind a route answers what the test puts here, and records the events it got. */

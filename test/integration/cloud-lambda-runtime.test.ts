@@ -14,6 +14,7 @@ const endpoints = {
   s3: 'http://127.0.0.1:8004',
   secretsmanager: 'http://127.0.0.1:8005',
   ses: 'http://127.0.0.1:8006',
+  sqs: 'http://127.0.0.1:8007',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'relais-runtime-test-'));

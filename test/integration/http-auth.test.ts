@@ -100,6 +100,7 @@ describe('with RELAIS_API_TOKEN set', () => {
       s3: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       secretsmanager: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       ses: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      sqs: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
     });
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const dynamodb = new DynamoDBClient({ endpoint: answer.body.dynamodb, region: 'eu-west-1', credentials });

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsPorts, type Resources, resourcesNamedBy } from '../../functions/adapters/aws-ports.ts';
 import type { AwsClients } from '../../functions/adapters/clients.ts';
@@ -26,6 +27,7 @@ export function localClients(cloud: Pick<LocalCloud, 'endpoints'>): AwsClients {
     s3: new S3Client({ ...base, endpoint: cloud.endpoints.s3, forcePathStyle: true }),
     secrets: new SecretsManagerClient({ ...base, endpoint: cloud.endpoints.secretsmanager }),
     ses: new SESv2Client({ ...base, endpoint: cloud.endpoints.ses }),
+    sqs: new SQSClient({ ...base, endpoint: cloud.endpoints.sqs, useQueueUrlAsEndpoint: false }),
   };
 }
 

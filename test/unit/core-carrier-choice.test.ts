@@ -44,6 +44,15 @@ describe('chooseCarrier', () => {
     const others = choice?.record.alternatives.map((a) => a.carrierId).sort();
     expect(others).toEqual(['colis-standard', 'fret-lourd', 'relais-points']);
     for (const a of choice?.record.alternatives ?? []) expect(a.deliveryDate > '2025-03-05').toBe(true);
+    // the record keeps the offer taken, priced as the alternatives are: what the parcel cost
+    expect(choice?.record.chosen).toEqual({
+      carrierId: 'express-24',
+      service: 'express',
+      cost: Math.round((choice?.chosen.price ?? 0) * 100) / 100,
+      co2Kg: Math.round((choice?.chosen.co2Kg ?? 0) * 1000) / 1000,
+      deliveryDate: '2025-03-05',
+    });
+    expect(choice?.record.chosen?.cost).toBeGreaterThan(0);
   });
 
   it('a carrier at capacity on its departure day is passed over', () => {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { analyticsFiltersFrom, analyticsFragment, kpiQuery } from '../../local/pages/analytics-page.ts';
 import { drawSourcingMap } from '../../local/pages/france-map.ts';
 import { html } from '../../local/pages/html.ts';
 import { countsByStatus, ordersPerMinute } from '../../local/pages/kpis.ts';
@@ -12,6 +13,68 @@ import { operatorPages } from '../../local/pages/server.ts';
 describe('the pages render', () => {
   it('escapes what it interpolates', () => {
     expect(html`<td>${'<script>"&'}</td>`.text).toBe('<td>&lt;script&gt;&quot;&amp;</td>');
+  });
+
+  it('draws the KPIs, a bar per carrier, a column per location and the alerts, escaped', () => {
+    const kpis = {
+      from: '2026-03-01T00:00:00.000Z',
+      to: '2026-03-02T00:00:00.000Z',
+      orders: 12,
+      delivered: 9,
+      rejected: 1,
+      cancelled: 1,
+      fillRatePct: 83.3,
+      splitRatePct: 10,
+      parcelsPerOrder: 1.1,
+      promiseKeptPct: null,
+      avgCostEur: 7.5,
+      avgCo2Kg: 0.31,
+      byCarrier: [
+        { carrierId: 'colis-standard', parcels: 8, onTimePct: 95, avgCostEur: 7, avgCo2Kg: 0.3 },
+        { carrierId: 'express-24', parcels: 2, onTimePct: 50, avgCostEur: 12, avgCo2Kg: 0.6 },
+      ],
+      byLocation: [
+        { locationId: 'WH-LYON', shipments: 9, rejections: 0 },
+        { locationId: 'ST-PARIS-01', shipments: 4, rejections: 3 },
+      ],
+    };
+    const alert = {
+      alertId: 'location_rejecting:ST-PARIS-01',
+      kind: 'location_rejecting',
+      severity: 'warning',
+      subject: '<b>ST-PARIS-01</b>',
+      since: '2026-03-01T10:00:00.000Z',
+      detail: '3 shipment(s) rejected',
+    };
+    const text = analyticsFragment(kpis, [alert]).text;
+    expect(text).toContain('data-kpi="fillRatePct">83.3 %<');
+    expect(text).toContain('data-kpi="promiseKeptPct">—<');
+    expect(text.match(/<g data-carrier=/g)).toHaveLength(2);
+    // a carrier under 90 % on time is drawn late; the busiest location comes first, its rejections in red
+    expect(text).toMatch(/data-carrier="express-24">[\s\S]*?class="bar late"/);
+    expect(text).not.toMatch(/data-carrier="colis-standard">[^<]*<text[^>]*>[^<]*<\/text>\s*<rect[^>]*late/);
+    expect(text.indexOf('data-location="WH-LYON"')).toBeLessThan(text.indexOf('data-location="ST-PARIS-01"'));
+    expect(text.match(/class="bar rejected"/g)).toHaveLength(1);
+    expect(text).toContain('&lt;b&gt;ST-PARIS-01&lt;/b&gt;');
+    expect(analyticsFragment({ ...kpis, byCarrier: [], byLocation: [] }, []).text).toContain(
+      'No open alert.',
+    );
+  });
+
+  it('reads the KPI page filters, ignoring what it does not know', () => {
+    expect(analyticsFiltersFrom(new URLSearchParams('period=7d&channel=web'))).toEqual({
+      period: '7d',
+      channel: 'web',
+    });
+    expect(analyticsFiltersFrom(new URLSearchParams('period=1y&channel=fax'))).toEqual({
+      period: '24h',
+      channel: undefined,
+    });
+    const query = new URLSearchParams(
+      kpiQuery({ period: '7d', channel: 'store' }, new Date('2026-03-08T00:00:00Z')),
+    );
+    expect(query.get('from')).toBe('2026-03-01T00:00:00.000Z');
+    expect(query.get('channel')).toBe('store');
   });
 
   it('counts orders per status and per minute', () => {

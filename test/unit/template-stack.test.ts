@@ -92,9 +92,19 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
       [env.webhookSecretArn]: model.secrets[0]?.arn,
       [env.notificationSender]: defaultNotificationSender,
       [env.sesConfigurationSet]: 'Relais-notifications',
+      // each bus rule's dead-letter queue by its local URL (the queue's Ref), for the alerts
+      [env.deadLetterQueues]: model.rules
+        .flatMap((rule) => rule.targets.flatMap((t) => (t.deadLetterArn ? [t.deadLetterArn] : [])))
+        .map((arn) => `http://sqs.eu-west-1.localhost/000000000000/${arn.slice(arn.lastIndexOf(':') + 1)}`)
+        .sort()
+        .join(','),
     };
     for (const value of Object.values(expected)) expect(value).toEqual(expect.stringMatching(/\S/));
-    for (const name of Object.values(env)) expect(environment[name], name).toBe(expected[name]);
+    const inOrder = (name: string, value: string | undefined) =>
+      name === env.deadLetterQueues ? value?.split(',').sort().join(',') : value;
+    for (const name of Object.values(env))
+      expect(inOrder(name, environment[name]), name).toBe(expected[name]);
+    expect(expected[env.deadLetterQueues]?.split(',')).toHaveLength(eventFunctions.length);
     for (const fn of rest) {
       for (const name of Object.values(env))
         expect(fn.environment[name], `${fn.logicalId} ${name}`).toBe(environment[name]);

@@ -128,6 +128,7 @@ export function chooseCarrier(input: CarrierChoiceInput): CarrierChoice | undefi
     record: {
       reason: notes.join('; '),
       alternatives: offers.filter((o) => o !== chosen).map(alternativeOf),
+      chosen: alternativeOf(chosen),
     },
   };
 }

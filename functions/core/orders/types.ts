@@ -143,6 +143,8 @@ export interface CarrierAlternative {
 export interface CarrierChoiceRecord {
   reason: string;
   alternatives: CarrierAlternative[];
+  /** the offer taken: its rate-card price and CO2 are the parcel's cost (absent on parcels dispatched before it was kept) */
+  chosen?: CarrierAlternative | undefined;
 }
 
 /** What the customer was promised when the order was received (DESIGN.md section 6.1). */

@@ -20,6 +20,7 @@
         fire('relais-order');
         fire(`relais-order-${event.orderId}`);
       }
+      if (event.type === 'AlertRaised.v1') fire('relais-alert');
       if (event.sku) {
         fire('relais-stock');
         fire(`relais-stock-${event.sku}`);
