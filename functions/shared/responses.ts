@@ -215,17 +215,20 @@ const delivery = z.object({
   service: z.enum(services).optional(),
 });
 
+const carrierOffer = z.object({
+  carrierId: z.string(),
+  service: z.enum(services),
+  cost: z.number(),
+  co2Kg: z.number(),
+  deliveryDate: day,
+});
+
 const carrierChoice = z.object({
   reason: z.string(),
-  alternatives: z.array(
-    z.object({
-      carrierId: z.string(),
-      service: z.enum(services),
-      cost: z.number(),
-      co2Kg: z.number(),
-      deliveryDate: day,
-    }),
-  ),
+  alternatives: z.array(carrierOffer),
+  chosen: carrierOffer
+    .optional()
+    .meta({ description: "the offer taken: its price and CO2 are the parcel's" }),
 });
 
 const shipment = z.object({
@@ -418,3 +421,50 @@ export const returnAnswer = z
     updatedAt: instant,
   })
   .meta({ id: 'Return' });
+
+const share = z.number().nullable().meta({ description: 'null when there is nothing to divide by' });
+
+export const kpisAnswer = z
+  .object({
+    from: instant,
+    to: instant,
+    channel: z.enum(channels).optional(),
+    orders: z.number().int(),
+    delivered: z.number().int(),
+    rejected: z.number().int(),
+    cancelled: z.number().int(),
+    fillRatePct: share,
+    splitRatePct: share,
+    parcelsPerOrder: share,
+    promiseKeptPct: share,
+    avgCostEur: share,
+    avgCo2Kg: share,
+    byCarrier: z.array(
+      z.object({
+        carrierId: z.string(),
+        parcels: z.number().int(),
+        onTimePct: share,
+        avgCostEur: share,
+        avgCo2Kg: share,
+      }),
+    ),
+    byLocation: z.array(
+      z.object({ locationId: z.string(), shipments: z.number().int(), rejections: z.number().int() }),
+    ),
+  })
+  .meta({ id: 'Kpis' });
+
+export const alertsAnswer = z.object({
+  items: z.array(
+    z
+      .object({
+        alertId: z.string(),
+        kind: z.string(),
+        severity: z.string(),
+        subject: z.string(),
+        since: instant,
+        detail: z.string(),
+      })
+      .meta({ id: 'Alert' }),
+  ),
+});

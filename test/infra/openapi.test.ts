@@ -50,7 +50,7 @@ describe('the OpenAPI description against the synthesized template', () => {
     }
   });
 
-  it('gives each route its answer with a schema (a PDF for labels) and problem+json 4xx answers', () => {
+  it('gives each route its answer with a schema (a PDF for labels, NDJSON for the export) and problem+json 4xx answers', () => {
     for (const { key } of templateRoutes) {
       const { responses } = operationOf(key);
       const success = Object.keys(responses).filter((status) => status.startsWith('2'));
@@ -58,7 +58,9 @@ describe('the OpenAPI description against the synthesized template', () => {
       const content = responses[success[0] ?? '']?.content ?? {};
       const answer = key.endsWith('/label')
         ? content['application/pdf']
-        : content['application/json']?.schema;
+        : key === 'GET /analytics/orders'
+          ? content['application/x-ndjson']?.schema
+          : content['application/json']?.schema;
       expect(answer, key).toBeDefined();
       const problems = Object.entries(responses).filter(
         ([status]) => /^4\d\d$/.test(status) && status !== '429',

@@ -19,8 +19,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the OpenAPI description', () => {
   it('refuses a manifest route that has no description, and a description of no route', () => {
-    const undescribed = { id: 'GetAlerts', route: 'GET /alerts', authorized: true };
-    expect(() => apiDescription([...httpRoutes, undescribed], 'http://x')).toThrow(/GET \/alerts/);
+    const undescribed = { id: 'GetWidgets', route: 'GET /widgets', authorized: true };
+    expect(() => apiDescription([...httpRoutes, undescribed], 'http://x')).toThrow(/GET \/widgets/);
     expect(() => apiDescription(httpRoutes.slice(1), 'http://x')).toThrow(/GET \/health/);
   });
 
@@ -89,7 +89,7 @@ describe('checking exchanges against the description', () => {
   it('finds an undescribed status, content type or route', () => {
     expect(violations(get(order, 418)).join()).toMatch(/418 is not described/);
     expect(violations({ ...get(order), contentType: 'text/html' }).join()).toMatch(/"text\/html"/);
-    expect(violations({ ...get(order), path: '/alerts' }).join()).toMatch(/no such operation/);
+    expect(violations({ ...get(order), path: '/widgets' }).join()).toMatch(/no such operation/);
   });
 
   it('checks problem+json answers against the Problem schema', () => {
@@ -146,10 +146,10 @@ describe('expectDescribed, run after each file that drives a cloud', () => {
         expectDescribed(url, [
           { ...health, body: { status: 'ok' } },
           { ...health, body: { status: 'tired' } },
-          { ...health, path: '/alerts', body: {} },
+          { ...health, path: '/widgets', body: {} },
         ]),
       ).rejects.toThrow(
-        /2 exchanges[\s\S]*GET \/health → 200: answer[\s\S]*GET \/alerts → 200: no such operation/,
+        /2 exchanges[\s\S]*GET \/health → 200: answer[\s\S]*GET \/widgets → 200: no such operation/,
       );
     } finally {
       server.close();

@@ -58,7 +58,13 @@ function responsesOf(route: DescribedRoute, description: RouteDescription): ZodO
       content:
         'pdf' in answer
           ? { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } }
-          : { 'application/json': { schema: answer.schema } },
+          : 'ndjson' in answer
+            ? {
+                'application/x-ndjson': {
+                  schema: { type: 'string', description: 'one JSON object per line' },
+                },
+              }
+            : { 'application/json': { schema: answer.schema } },
     },
   };
   if (validated !== undefined)

@@ -39,6 +39,7 @@ export const tags = {
   Returns: 'Returns, their labels and their grading.',
   Webhooks: 'Signed carrier tracking events.',
   Service: 'Liveness and this description.',
+  Analytics: 'KPIs and the order history for an analytics pipeline; business alerts.',
 } as const;
 
 export interface RouteDescription {
@@ -51,13 +52,24 @@ export interface RouteDescription {
   /** a JSON body; `optional` when a missing body means `{}` and `{}` is a valid request */
   body?: { schema: z.ZodType; optional?: boolean };
   /** the success answer: JSON with its schema, or a PDF */
-  answer: { status: 200 | 201 | 202; description: string } & ({ schema: z.ZodType } | { pdf: true });
+  answer: { status: 200 | 201 | 202; description: string } & (
+    | { schema: z.ZodType }
+    | { pdf: true }
+    | { ndjson: true }
+  );
   /**
    * The problem+json answers this route gives besides the ones every route of its kind gives
    * (400 with a path, query or body; 413 with a body; 401 behind the authorizer; 500), by status.
    */
   problems?: Partial<Record<401 | 404 | 409 | 422, string>>;
 }
+
+/** A period of the order history (ISO instants or days; default the last 24 hours), and a channel. */
+const analyticsPeriod = {
+  from: z.string().optional().meta({ description: 'ISO instant or YYYY-MM-DD (default: `to` minus 24 h)' }),
+  to: z.string().optional().meta({ description: 'ISO instant or YYYY-MM-DD (default: now)' }),
+  channel: channelQuery.channel,
+};
 
 const unknownReference = 'an unknown SKU or location (errors[] names it)';
 
@@ -332,6 +344,30 @@ export const routeDescriptions: Record<string, RouteDescription> = {
       404: 'no such return',
       409: 'the return closed without its parcel, or its units were sold since',
     },
+  },
+  'GET /analytics/kpis': {
+    summary: 'KPIs of the orders received in a period',
+    description: 'Defaults: the last 24 hours; a period is at most 31 days. Definitions in the README.',
+    tag: 'Analytics',
+    query: analyticsPeriod,
+    answer: { status: 200, description: 'the KPIs', schema: answers.kpisAnswer },
+  },
+  'GET /analytics/orders': {
+    summary: 'The order history of a period, as NDJSON',
+    description: 'One order per line, oldest first; `Link: <…>; rel="next"` while more remain.',
+    tag: 'Analytics',
+    query: {
+      from: analyticsPeriod.from,
+      to: analyticsPeriod.to,
+      limit: z.coerce.number().int().min(1).max(10_000).optional(),
+      cursor: z.string().max(2048).optional(),
+    },
+    answer: { status: 200, description: 'a page of the history', ndjson: true },
+  },
+  'GET /alerts': {
+    summary: 'The open business alerts',
+    tag: 'Analytics',
+    answer: { status: 200, description: 'the open alerts', schema: answers.alertsAnswer },
   },
   'GET /returns/{returnId}/label': {
     summary: "The return's prepaid PDF label",
