@@ -360,7 +360,12 @@ export const ordersPageAnswer = z.object({
 
 export const orderAcceptedAnswer = z.object({ orderId: z.string(), status: z.enum(orderStatuses) });
 
-export const cancelAcceptedAnswer = orderAcceptedAnswer.extend({ cancelRequested: z.literal(true) });
+export const cancelAcceptedAnswer = z.union([
+  orderAcceptedAnswer.extend({ cancelRequested: z.literal(true) }).meta({ description: 'the whole order' }),
+  orderAcceptedAnswer
+    .extend({ cancelledLines: z.array(stockLine) })
+    .meta({ description: 'some lines: every unit cancelled so far' }),
+]);
 
 export const shipmentAnswerAccepted = z.object({
   shipmentId: z.string(),

@@ -90,14 +90,11 @@ describe('PUT /supply/{supplyId}', () => {
     const other = await newProduct('isp-LIST-2');
     const supplies = [
       ['isp-L-late', ids.lille, '2030-07-01T00:00:00Z', 'purchase_order', 5],
-      ['isp-L-early', ids.store, '2030-06-01T08:00:00Z', 'transfer', 2],
+      ['isp-L-early', ids.store, '2030-06-01T08:00:00Z', 'purchase_order', 2],
       ['isp-L-mid', ids.lyon, '2030-06-15T00:00:00Z', 'purchase_order', 9],
     ] as const;
     for (const [supplyId, locationId, expectedAt, kind, quantity] of supplies) {
-      const from = kind === 'transfer' ? { fromLocationId: ids.lyon } : {};
-      expect(
-        (await putSupply(supplyId, { locationId, sku, quantity, expectedAt, kind, ...from })).status,
-      ).toBe(200);
+      expect((await putSupply(supplyId, { locationId, sku, quantity, expectedAt, kind })).status).toBe(200);
     }
     const expected = await expectedOf(sku);
     expect(expected.map((e: { supplyId: string }) => e.supplyId)).toEqual([
@@ -110,8 +107,7 @@ describe('PUT /supply/{supplyId}', () => {
       locationId: ids.store,
       quantity: 2,
       expectedAt: '2030-06-01T08:00:00.000Z',
-      kind: 'transfer',
-      fromLocationId: ids.lyon,
+      kind: 'purchase_order',
     });
 
     // keyed in its SKU's partition: a corrected SKU moves the entry
@@ -186,8 +182,7 @@ describe('POST /supply/{supplyId}/receive', () => {
       sku,
       quantity: 25,
       expectedAt: '2030-02-01T06:00:00Z',
-      kind: 'transfer',
-      fromLocationId: ids.lyon,
+      kind: 'purchase_order',
     };
     expect((await putSupply('isp-RCV-1', body)).status).toBe(200);
 
@@ -201,8 +196,7 @@ describe('POST /supply/{supplyId}/receive', () => {
       sku,
       quantity: 25,
       expectedAt: '2030-02-01T06:00:00.000Z',
-      kind: 'transfer',
-      fromLocationId: ids.lyon,
+      kind: 'purchase_order',
       status: 'received',
       receivedAt: expect.any(String),
       stock: { locationId: ids.lille, sku, onHand: 28, reserved: 0, safetyStock: 1, available: 27 },
