@@ -93,10 +93,13 @@ export function useFaultInjection(local: TestCloudFixture) {
           seen.faulted++;
           return Promise.reject(new TypeError(`injected crash in ${target.step.state}`));
         case 'timeout':
-          if (target.remaining-- <= 0) break;
-          seen.faulted++;
+          if (target.remaining <= 0) break;
           return scope.run({ viaProxy: false }, async () => {
+            // the work must be done for the timeout to be the scripted one: an invocation that fails
+            // on its own (a version conflict with a concurrent write) fails as it would, unfaulted
             await invoke(functionArn, event);
+            target.remaining--;
+            seen.faulted++;
             throw new LambdaTimeout(`Task timed out after ${fn?.timeoutSeconds ?? 0}.00 seconds`);
           });
         default:
