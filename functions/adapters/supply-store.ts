@@ -21,6 +21,24 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
     ...keys.expectedSupply(supply.sku, supply.expectedAt, supply.supplyId),
     ...expectedArrival(supply),
   });
+  /** A new supply: its record (every unit unclaimed) and its dated entry, written only if it is new. */
+  const firstRecordItems = (next: Supply, now: string): TransactItem[] => [
+    {
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.supply(next.supplyId),
+          ...next,
+          unclaimed: next.quantity,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    { Put: { TableName: table, Item: entryOf(next) } },
+  ];
   /** false when an item moved under us: the caller reads again */
   const committed = async (items: TransactItem[]) => {
     try {
@@ -40,21 +58,7 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
     async put(previous, next, now, leaving) {
       if (!previous && leaving) {
         const failed = await writeTransaction(db, [
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                ...keys.supply(next.supplyId),
-                ...next,
-                unclaimed: next.quantity,
-                version: 1,
-                createdAt: now,
-                updatedAt: now,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          { Put: { TableName: table, Item: entryOf(next) } },
+          ...firstRecordItems(next, now),
           stockMovementItem(table, leaving, now),
         ]).catch((error) => {
           if (error instanceof VersionConflict) return [0];
@@ -63,24 +67,7 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
         if (failed === undefined) return true;
         return failed.includes(2) && !failed.includes(0) ? 'short' : false;
       }
-      if (!previous)
-        return committed([
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                ...keys.supply(next.supplyId),
-                ...next,
-                unclaimed: next.quantity,
-                version: 1,
-                createdAt: now,
-                updatedAt: now,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          { Put: { TableName: table, Item: entryOf(next) } },
-        ]);
+      if (!previous) return committed(firstRecordItems(next, now));
       const before = keys.expectedSupply(previous.sku, previous.expectedAt, previous.supplyId);
       const after = keys.expectedSupply(next.sku, next.expectedAt, next.supplyId);
       const moved = before.PK !== after.PK || before.SK !== after.SK;
