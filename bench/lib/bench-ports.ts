@@ -9,7 +9,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsPorts } from '../../functions/adapters/aws-ports.ts';
 import type { AwsClients } from '../../functions/adapters/clients.ts';
 import type { Tables } from '../../functions/adapters/dynamo-tables.ts';
-import type { AppPorts, Clock, EventPublisher, Labels, Workflows } from '../../functions/app/ports.ts';
+import type {
+  AppPorts,
+  BusinessMetrics,
+  Clock,
+  EventPublisher,
+  Labels,
+  Workflows,
+} from '../../functions/app/ports.ts';
 import { eventSchemas } from '../../functions/shared/events.ts';
 import { localAccount } from '../../local/account.ts';
 import { PortMeter } from './port-meter.ts';
@@ -17,7 +24,7 @@ import { PortMeter } from './port-meter.ts';
 /**
  * The use cases' ports as a handler builds them (`awsPorts`), their DynamoDB adapters on a client
  * pointed at DynamoDB Local, and the ports that are not DynamoDB and not under test (the event bus,
- * the workflows, the labels) in this process: they count what they are asked. The publisher still
+ * the workflows, the labels, the business metrics) in this process: they count what they are asked. The publisher still
  * validates every detail against its published schema, as the EventBridge adapter does before it
  * sends. The repositories are metered (calls and time per method), a pass-through.
  */
@@ -76,6 +83,7 @@ export function benchPorts(dynamodbEndpoint: string, tables: Tables, clock: Cloc
       events: countingPublisher(count),
       workflows: countingWorkflows(count),
       labels: countingLabels(count),
+      metrics: countingMetrics(offstage),
       clock,
     },
   };
@@ -88,6 +96,15 @@ function countingPublisher(count: (name: string) => void): EventPublisher {
         eventSchemas[detailType].parse(detail);
         count(`events.${detailType}`);
       }
+    },
+  };
+}
+
+/** Business metrics by name, as CloudWatch would sum them, instead of EMF lines on stdout. */
+function countingMetrics(offstage: Map<string, number>): BusinessMetrics {
+  return {
+    count(metric, times = 1) {
+      if (times > 0) offstage.set(`metrics.${metric}`, (offstage.get(`metrics.${metric}`) ?? 0) + times);
     },
   };
 }
