@@ -84,10 +84,16 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
         await orders.save({ order: sourced });
         throw new NoSourcingPlan(result.ok ? 'no plan' : result.reason);
       }
-      if (plan.kind === 'supply') return await backorderOrder(ports, order, sourced, plan, at);
+      // a preorder whose units are all in stock is sold now, on the promise its release date gave
+      if (plan.kind === 'supply' && plan.claims.length > 0)
+        return await backorderOrder(ports, order, sourced, plan, at);
       const capacityOf = new Map(request.locations.map((l) => [l.locationId, l.dailyCapacity]));
       const { shipments, claims } = claimSlots(
-        shipmentsFromPlan(sourced, plan.result.shipments, plan.transferTo),
+        shipmentsFromPlan(
+          sourced,
+          plan.result.shipments,
+          plan.kind === 'stock' ? plan.transferTo : undefined,
+        ),
         (locationId) => capacityOf.get(locationId),
         capacityDay(at),
       );

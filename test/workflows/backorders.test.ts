@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { allocateOrder } from '../../functions/app/allocate-order.ts';
 import { isoDay } from '../../functions/core/carriers/calendar.ts';
-import { AwaitingSupply } from '../../functions/shared/errors.ts';
 import { eventually } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { fulfilmentExecutionArn, homeOrder, orderOf, stockOf, untilStatus } from '../support/journey.ts';
 
-/** Preorders allocated on a clock the test moves (the release date comes without waiting a day). */
-const allocationClock = new Map<string, Date>();
-/** Preorders whose waits the test shortens to a second, so that the timeout loop runs in the test. */
-const shortWaits = new Set<string>();
-
-const local = useTestCloud({
-  network: 'bo',
-  handlerOverrides: {
-    AllocateOrder: async (event): Promise<unknown> => {
-      const { orderId } = event as { orderId: string };
-      const at = allocationClock.get(orderId);
-      try {
-        return await allocateOrder(at ? { ...local.ports, clock: { now: () => at } } : local.ports, orderId);
-      } catch (error) {
-        if (error instanceof AwaitingSupply && shortWaits.has(orderId)) throw AwaitingSupply.waiting(1);
-        throw error;
-      }
-    },
-  },
-});
+const local = useTestCloud({ network: 'bo' });
 const { api, ids } = local;
 
 const days = (n: number) => new Date(Date.now() + n * 86_400_000);
@@ -188,14 +167,13 @@ describe('backorders: an order that expected supply can fill waits for it in the
 });
 
 describe('preorders: before its release date a product is sold against expected supply', () => {
-  it('stays BACKORDERED when its stock arrives before the release date, and is allocated on that date', async () => {
+  it('stays BACKORDERED until its stock arrives, then is allocated on the promise its release date gave', async () => {
     const sku = 'bo-GAME';
     const releaseDate = isoDay(days(3));
     await newProduct(sku, { releaseDate });
     await expectSupply('bo-PO-6', sku, 10, days(1));
 
     const orderId = await place(sku, 2);
-    shortWaits.add(orderId);
     const preordered = await untilStatus(api, orderId, 'BACKORDERED');
     expect(preordered.backorder).toMatchObject({
       releaseDate,
@@ -204,20 +182,18 @@ describe('preorders: before its release date a product is sold against expected 
     expect(preordered.promise.earliestDate > releaseDate).toBe(true);
     expect(await lyonStock(sku)).toEqual({ onHand: 0, reserved: 0, available: 0 });
 
-    // the stock arrives early: on hand, but not sold before the release date
+    // the stock arrives before the release date: the preorder is sold from it at once
     expect((await api.post('/supply/bo-PO-6/receive', {})).status).toBe(200);
-    await eventually(async () => {
-      const order = await orderOf(api, orderId);
-      return order.backorder.supply.length === 0 ? order : undefined;
-    }, 'the preorder to count on the stock received');
-    await new Promise((r) => setTimeout(r, 2500)); // two more waits time out and decide again
-    expect((await orderOf(api, orderId)).status).toBe('BACKORDERED');
-    expect(await lyonStock(sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
-
-    // the release date comes: the next decision allocates it from the stock there
-    allocationClock.set(orderId, new Date(`${releaseDate}T09:00:00Z`));
     const allocated = await untilStatus(api, orderId, 'ALLOCATED');
     expect(allocated.shipments[0]).toMatchObject({ locationId: ids.lyon, lines: [{ sku, quantity: 2 }] });
+    expect(allocated.promise).toEqual(preordered.promise);
+    expect(allocated.shipments[0].promisedDate).toBe(preordered.promise.latestDate);
     expect(await lyonStock(sku)).toEqual({ onHand: 10, reserved: 2, available: 8 });
+
+    // a later order before the release date finds the stock there: allocated at once, promised from the release date too
+    const next = await place(sku, 1);
+    const sold = await untilStatus(api, next, 'ALLOCATED');
+    expect(sold.promise.earliestDate > releaseDate).toBe(true);
+    expect(await lyonStock(sku)).toEqual({ onHand: 10, reserved: 3, available: 7 });
   });
 });

@@ -181,18 +181,11 @@ export function claimChanges(
 }
 
 /**
- * How long the workflow waits before it decides again, in seconds: until the release date for a
- * preorder whose units are all there, otherwise until the grace after the date it is ready by
- * (a receipt wakes it before). Never less than a minute.
+ * How long the workflow waits before it decides again, in seconds: until the grace after the date
+ * it is ready by (a receipt wakes it before). Never less than a minute.
  */
-export function backorderWaitSeconds(
-  backorder: Pick<Backorder, 'claims' | 'readyAt' | 'releaseDate'>,
-  at: Date,
-) {
-  const until =
-    backorder.claims.length === 0 && backorder.releaseDate
-      ? releaseInstant(backorder.releaseDate).getTime()
-      : Date.parse(backorder.readyAt) + backorderGraceDays * 86_400_000;
+export function backorderWaitSeconds(backorder: Pick<Backorder, 'readyAt'>, at: Date) {
+  const until = Date.parse(backorder.readyAt) + backorderGraceDays * 86_400_000;
   return Math.max(60, Math.ceil((until - at.getTime()) / 1000));
 }
 
