@@ -8,6 +8,7 @@ import { CustomerEmail } from './customer-email.ts';
 import { EventRouting } from './event-routing.ts';
 import { env, eventFunctions, httpRoutes, stepFunctions } from './functions-manifest.ts';
 import { RelaisHttpApi } from './http-api.ts';
+import { OutboxPipe } from './outbox-pipe.ts';
 import { assertPermissionsCoverManifest, type Grant, grantsFor } from './permissions.ts';
 import { RelaisFunction } from './relais-function.ts';
 import { RelaisTables } from './tables.ts';
@@ -35,6 +36,7 @@ export class RelaisStack extends Stack {
 
     const tables = new RelaisTables(this, 'Tables');
     const events = new EventRouting(this, 'Events');
+    new OutboxPipe(this, 'OutboxPipe', { outbox: tables.outbox, bus: events.bus });
     const labels = new Bucket(this, 'Labels', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -74,6 +76,7 @@ export class RelaisStack extends Stack {
       [env.inventoryTable]: tables.inventory.tableName,
       [env.networkTable]: tables.network.tableName,
       [env.idempotencyTable]: tables.idempotency.tableName,
+      [env.outboxTable]: tables.outbox.tableName,
       [env.eventBus]: events.bus.eventBusName,
       [env.fulfilmentStateMachine]: fulfilmentArn,
       [env.returnStateMachine]: returnArn,
@@ -109,7 +112,8 @@ export class RelaisStack extends Stack {
       'idempotency:write': (fn) => tables.idempotency.grantReadWrite(fn.role),
       'labels:read': (fn) => labelAccess(fn, ['s3:GetObject']),
       'labels:write': (fn) => labelAccess(fn, ['s3:GetObject', 's3:PutObject']),
-      'events:put': (fn) => events.bus.grantPutEventsTo(fn.role),
+      // events are published through the outbox: written with their change, the pipe puts them on the bus
+      'events:put': (fn) => tables.outbox.grantPut(fn.role),
       'webhookSecret:read': (fn) => webhookSecret.grantRead(fn.role),
       'fulfilment:start': (fn) => allow(fn, ['states:StartExecution'], [fulfilmentArn]),
       'return:start': (fn) => allow(fn, ['states:StartExecution'], [returnArn]),

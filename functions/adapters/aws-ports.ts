@@ -4,13 +4,13 @@ import { dynamoCarrierLedger } from './carrier-ledger.ts';
 import { type AwsClients, awsClients } from './clients.ts';
 import { requiredVariable } from './config.ts';
 import type { DynamoContext, Tables } from './dynamo-tables.ts';
-import { eventBridgePublisher } from './events.ts';
 import { dynamoStock } from './inventory-store.ts';
 import { s3Labels } from './labels.ts';
 import { sesMailer } from './mailer.ts';
 import { dynamoNetwork } from './network-store.ts';
 import { dynamoNotificationLog } from './notification-log.ts';
 import { dynamoCarrierEvents, dynamoOrders } from './order-store.ts';
+import { outboxPublisher } from './outbox.ts';
 import { dynamoReturns } from './return-store.ts';
 import { dynamoSupply } from './supply-store.ts';
 import { stepFunctionsWorkflows } from './workflow.ts';
@@ -46,6 +46,9 @@ export function resourcesNamedBy(read: (variable: string) => string): Resources 
       get idempotency() {
         return read(env.idempotencyTable);
       },
+      get outbox() {
+        return read(env.outboxTable);
+      },
     },
     eventBus: () => read(env.eventBus),
     fulfilmentStateMachine: () => read(env.fulfilmentStateMachine),
@@ -74,7 +77,7 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
     stock: () => dynamoStock(dynamo()),
     supply: () => dynamoSupply(dynamo()),
     returns: () => dynamoReturns(dynamo()),
-    events: () => eventBridgePublisher(clients.eventBridge, resources.eventBus),
+    events: () => outboxPublisher(dynamo()),
     workflows: () =>
       stepFunctionsWorkflows(clients.sfn, {
         fulfilment: resources.fulfilmentStateMachine,

@@ -65,6 +65,8 @@ export const keys = {
   /** marks a shipment's delivery as counted, so that a repeated event counts once */
   countedDelivery: (shipmentId: string) => ({ PK: `DELIVERY_COUNTED#${shipmentId}`, SK: 'DELIVERY' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
+  /** one event waiting in the Outbox table for the stream to carry it to the bus (then TTL) */
+  outboxEvent: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' }),
   /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */
   label: (labelId: string) => `labels/${labelId}.pdf`,
 } as const;

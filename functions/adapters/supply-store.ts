@@ -3,7 +3,9 @@ import type { StoredSupply, SupplyRepository } from '../app/ports.ts';
 import { byArrival, type ExpectedArrival, expectedArrival, type Supply } from '../core/inventory/supply.ts';
 import { VersionConflict } from '../shared/errors.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
+import { unchangedSince } from './inventory-store.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { outboxItems } from './outbox.ts';
 import { queryPrefix } from './queries.ts';
 import { stockMovementItem } from './stock-movements.ts';
 import { type TransactItem, writeTransaction } from './transactions.ts';
@@ -71,7 +73,30 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
         { Put: { TableName: table, Item: entryOf(next) } },
       ]);
     },
-    receive(stored, now) {
+    receive(stored, now, row, events = []) {
+      const restock = stockMovementItem(
+        table,
+        { kind: 'restock', locationId: stored.locationId, sku: stored.sku, quantity: stored.quantity },
+        now,
+      );
+      // with events, the row must still be the one they were computed from
+      const update = restock.Update as NonNullable<TransactItem['Update']>;
+      const rowCondition = unchangedSince(row);
+      const restockIf: TransactItem =
+        events.length === 0
+          ? restock
+          : {
+              Update: {
+                ...update,
+                ConditionExpression: rowCondition.ConditionExpression,
+                ExpressionAttributeValues: {
+                  ...update.ExpressionAttributeValues,
+                  ...('ExpressionAttributeValues' in rowCondition
+                    ? rowCondition.ExpressionAttributeValues
+                    : {}),
+                },
+              },
+            };
       return committed([
         {
           Update: {
@@ -95,11 +120,8 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
             Key: keys.expectedSupply(stored.sku, stored.expectedAt, stored.supplyId),
           },
         },
-        stockMovementItem(
-          table,
-          { kind: 'restock', locationId: stored.locationId, sku: stored.sku, quantity: stored.quantity },
-          now,
-        ),
+        restockIf,
+        ...outboxItems(tables.outbox, events),
       ]);
     },
     async expectedOf(sku) {

@@ -20,12 +20,12 @@ import {
   ReservationConflict,
   VersionConflict,
 } from '../shared/errors.ts';
-import { event, shipmentChanges } from './events.ts';
-import { requireOrder } from './order-access.ts';
+import { event } from './events.ts';
+import { requireOrder, saveOrderChange } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { sourcingRequestFor } from './sourcing-inputs.ts';
 
-type AllocationPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'events' | 'clock'>;
+type AllocationPorts = Pick<AppPorts, 'orders' | 'network' | 'stock' | 'clock'>;
 
 /** How many times a concurrent change of the order itself (a cancel request) makes us read it again. */
 const maxOrderReads = 5;
@@ -38,7 +38,7 @@ const maxOrderReads = 5;
  * Throws OrderInvalid or NoSourcingPlan (business outcomes) and OrderCancelled.
  */
 export async function allocateOrder(ports: AllocationPorts, orderId: string) {
-  const { orders, events, clock } = ports;
+  const { orders, clock } = ports;
   let order = await requireOrder(orders, orderId);
   for (let reads = 1; ; ) {
     if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
@@ -75,22 +75,22 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
         (locationId) => capacityOf.get(locationId),
         capacityDay(at),
       );
-      const saved = await orders.save({
-        order: allocate(sourced, shipments, at),
+      const allocated = allocate(sourced, shipments, at);
+      await saveOrderChange(orders, order, {
+        order: allocated,
         stock: holdingBack(movementsOf('reserve', shipments), request.holdBack),
         shipmentPointers: shipments.map((s) => s.shipmentId),
         capacity: { claim: claims },
+        events: [
+          event('OrderAllocated.v1', {
+            orderId,
+            channel: allocated.channel,
+            cost: result.cost,
+            shipments: shipments.map(workflowItem),
+            at: allocated.updatedAt,
+          }),
+        ],
       });
-      await events.publish([
-        event('OrderAllocated.v1', {
-          orderId,
-          channel: saved.channel,
-          cost: result.cost,
-          shipments: shipments.map(workflowItem),
-          at: saved.updatedAt,
-        }),
-        ...shipmentChanges(order, saved),
-      ]);
       return { shipments: shipments.map(workflowItem) };
     } catch (error) {
       order = await nextAttempt(ports, orderId, sourced, error, reads++);

@@ -2,12 +2,11 @@ import { movements, type StockMovement } from '../core/inventory/movements.ts';
 import { findShipment, isAwaitingPick, updateShipment } from '../core/orders/order.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { Conflict } from '../shared/errors.ts';
-import { orderChanges } from './events.ts';
 import { changeOrder, requireOrderOfShipment, withoutWaiting } from './order-access.ts';
 import type { AppPorts, StoredOrder, WaitingStage } from './ports.ts';
 import { taskFailureCause } from './workflow-failure.ts';
 
-type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'events' | 'clock'>;
+type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'clock'>;
 
 /** What the outside world says about a shipment the workflow waits on (a location, a customer). */
 interface ShipmentAnswer {
@@ -29,7 +28,7 @@ interface ShipmentAnswer {
 async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: ShipmentAnswer) {
   const { orderId } = await requireOrderOfShipment(ports.orders, shipmentId);
   let token: string | undefined;
-  const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+  const { after } = await changeOrder(ports.orders, orderId, (order) => {
     const shipment = findShipment(order, shipmentId);
     if (!shipment || !answer.accepts(shipment, order))
       throw new Conflict(`shipment ${shipmentId} ${answer.refusal} (status ${shipment?.status})`);
@@ -45,7 +44,6 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
     return { order: token ? withoutWaiting(next, shipmentId) : next, stock: answer.stock?.(shipment) };
   });
   if (token) await answer.settle(token);
-  await ports.events.publish(orderChanges(before, after));
   return findShipment(after, shipmentId);
 }
 

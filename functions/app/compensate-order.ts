@@ -3,7 +3,7 @@ import { movementsOf } from '../core/inventory/movements.ts';
 import { closingFor } from '../core/orders/compensation.ts';
 import { closeOrder, heldReservations } from '../core/orders/order.ts';
 import { isDispatched, isTerminal } from '../core/orders/status.ts';
-import { event, shipmentChanges } from './events.ts';
+import { event } from './events.ts';
 import { changeOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
@@ -14,14 +14,15 @@ import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
  * Retried safely: a closed order changes no more. `failed` tells the workflow to end visibly.
  */
 export async function compensateOrder(
-  ports: Pick<AppPorts, 'orders' | 'events' | 'clock'>,
+  ports: Pick<AppPorts, 'orders' | 'clock'>,
   orderId: string,
   failure: WorkflowFailure,
 ) {
   const closing = closingFor(failure.Error, failureReason(failure));
   // a change cut off half-written (a crash between its parts) leaves nothing reserved either
   await ports.orders.releaseUncommitted(orderId);
-  const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+  const { reason } = closing;
+  const { after } = await changeOrder(ports.orders, orderId, (order) => {
     const held = heldReservations(order);
     if (isTerminal(order.status) && held.length === 0) return undefined;
     const unprepared = order.shipments.filter((s) => s.capacityDay && !isDispatched(s));
@@ -30,21 +31,17 @@ export async function compensateOrder(
     const shipments = closed.shipments.map((s) =>
       freed.has(s.shipmentId) ? { ...s, capacityDay: undefined } : s,
     );
+    const at = closed.updatedAt;
     return {
       order: { ...closed, shipments, waiting: {} },
       stock: movementsOf('release', held),
       capacity: { release: slotsHeldBy(unprepared) },
+      events: [
+        closing.status === 'CANCELLED'
+          ? event('OrderCancelled.v1', { orderId, reason, at })
+          : event('OrderRejected.v1', { orderId, reason, at }),
+      ],
     };
   });
-  if (after.version !== before.version) {
-    const at = after.updatedAt;
-    const { reason } = closing;
-    await ports.events.publish([
-      closing.status === 'CANCELLED'
-        ? event('OrderCancelled.v1', { orderId, reason, at })
-        : event('OrderRejected.v1', { orderId, reason, at }),
-      ...shipmentChanges(before, after),
-    ]);
-  }
   return { status: after.status, failed: closing.failed };
 }

@@ -22,10 +22,7 @@ export async function awaitReturnReceipt(
  * C is disposed of), then refunded at the order's prices (RefundRequested.v1). Each move is
  * conditional on the status before it, so a retry goes on from where the last attempt stopped.
  */
-export async function processReturn(
-  ports: Pick<AppPorts, 'orders' | 'returns' | 'events'>,
-  returnId: string,
-) {
+export async function processReturn(ports: Pick<AppPorts, 'orders' | 'returns' | 'clock'>, returnId: string) {
   let record = await requireReturn(ports, returnId);
   const order = await requireOrder(ports.orders, record.orderId);
   if (record.status === 'RECEIVED') {
@@ -43,17 +40,22 @@ export async function processReturn(
       )) ?? (await requireReturn(ports, returnId));
   }
   if (record.status !== 'RESTOCKED') return { status: record.status };
-  const refunded = await ports.returns.update(record, { status: 'REFUNDED' }, ['RESTOCKED']);
-  if (refunded)
-    await ports.events.publish([
+  const at = ports.clock.now().toISOString();
+  const refunded = await ports.returns.update(
+    record,
+    { status: 'REFUNDED', updatedAt: at },
+    ['RESTOCKED'],
+    [],
+    [
       event('RefundRequested.v1', {
         returnId,
         orderId: record.orderId,
         lines: record.lines.map(({ sku, quantity }) => ({ sku, quantity })),
         amount: refundAmount(order, record.lines),
-        at: refunded.updatedAt,
+        at,
       }),
-    ]);
+    ],
+  );
   return { status: refunded?.status ?? record.status };
 }
 

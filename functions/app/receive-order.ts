@@ -17,7 +17,7 @@ export type OrderRequest = Omit<NewOrder, 'orderId'> & { orderId?: string | unde
  * order id) and announces it. Run once per idempotency key by the caller.
  */
 export async function receiveOrder(
-  ports: Pick<AppPorts, 'orders' | 'network' | 'stock' | 'workflows' | 'events' | 'clock'>,
+  ports: Pick<AppPorts, 'orders' | 'network' | 'stock' | 'workflows' | 'clock'>,
   request: OrderRequest,
   newOrderId: () => string,
 ) {
@@ -37,7 +37,16 @@ export async function receiveOrder(
       carrierId: option.carrierId,
     },
   };
-  if (!(await ports.orders.create(order))) {
+  const received = event('OrderReceived.v1', {
+    orderId,
+    channel: order.channel,
+    customerId: order.customer.id,
+    deliveryMode: order.delivery.mode,
+    lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    at: order.createdAt,
+  });
+  // announced with the order it reports, once: a retried intake finds the order and adds nothing
+  if (!(await ports.orders.create(order, [received]))) {
     const existing = await ports.orders.get(orderId);
     // the same request again, after a first try that stopped between storing and starting
     if (existing?.status !== 'RECEIVED' || !sameRequest(existing, order)) {
@@ -45,16 +54,6 @@ export async function receiveOrder(
     }
   }
   await ports.workflows.startFulfilment(orderId);
-  await ports.events.publish([
-    event('OrderReceived.v1', {
-      orderId,
-      channel: order.channel,
-      customerId: order.customer.id,
-      deliveryMode: order.delivery.mode,
-      lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-      at: order.createdAt,
-    }),
-  ]);
   return { orderId, status: order.status };
 }
 

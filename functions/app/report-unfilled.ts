@@ -4,7 +4,7 @@ import { refundUnshippedReplacement } from '../core/orders/incidents.ts';
 import { closeOrder, findShipment, liveShipments, updateShipment } from '../core/orders/order.ts';
 import { isDispatched, isTerminal } from '../core/orders/status.ts';
 import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
-import { event, incidentChanges, orderChanges } from './events.ts';
+import { event, incidentChanges } from './events.ts';
 import { changeOrder, withoutWaiting } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
@@ -16,13 +16,13 @@ import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
  * refunded instead. The siblings are never touched.
  */
 export async function reportUnfilled(
-  ports: Pick<AppPorts, 'orders' | 'events' | 'clock'>,
+  ports: Pick<AppPorts, 'orders' | 'clock'>,
   orderId: string,
   shipmentId: string,
   failure: WorkflowFailure,
 ) {
   const reason = `unfilled: ${failureReason(failure)}`;
-  const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+  const { after } = await changeOrder(ports.orders, orderId, (order) => {
     if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
     const shipment = findShipment(order, shipmentId);
     if (!shipment) throw new IntegrityViolation(`shipment ${shipmentId} is not part of order ${orderId}`);
@@ -44,19 +44,16 @@ export async function reportUnfilled(
     );
     const settled = refundUnshippedReplacement(cancelled, shipmentId, now);
     const next = liveShipments(settled).length === 0 ? closeOrder(settled, 'REJECTED', reason, now) : settled;
+    const closed = next.status === 'REJECTED' && order.status !== 'REJECTED';
     return {
       order: next,
       stock: shipment.reservation === 'held' ? movements('release', shipment.locationId, shipment.lines) : [],
       capacity: { release: slotsHeldBy([shipment]) },
+      events: [
+        ...(closed ? [event('OrderRejected.v1', { orderId, reason, at: next.updatedAt })] : []),
+        ...incidentChanges(order, next),
+      ],
     };
   });
-  if (after.version !== before.version) {
-    const closed = after.status === 'REJECTED' && before.status !== 'REJECTED';
-    await ports.events.publish([
-      ...(closed ? [event('OrderRejected.v1', { orderId, reason, at: after.updatedAt })] : []),
-      ...orderChanges(before, after),
-      ...incidentChanges(before, after),
-    ]);
-  }
   return { status: after.status };
 }

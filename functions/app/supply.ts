@@ -6,7 +6,7 @@ import { optimistically, retry } from './optimistic.ts';
 import type { AppPorts } from './ports.ts';
 import { requireStockReferences } from './references.ts';
 
-type SupplyPorts = Pick<AppPorts, 'network' | 'stock' | 'supply' | 'events' | 'clock'>;
+type SupplyPorts = Pick<AppPorts, 'network' | 'stock' | 'supply' | 'clock'>;
 
 export async function supplyById(ports: Pick<AppPorts, 'supply'>, supplyId: string) {
   const stored = await ports.supply.get(supplyId);
@@ -40,28 +40,29 @@ export async function recordSupply(ports: SupplyPorts, supplyId: string, request
 
 /**
  * The expected units arrived: on hand (and available) grow by the quantity in the same transaction
- * that marks the supply received, so it happens once; a second receipt is a 409.
+ * that marks the supply received and announces the new stock, so it happens once; a second
+ * receipt is a 409.
  */
 export async function receiveSupply(ports: SupplyPorts, supplyId: string) {
-  const received = await optimistically(`supply ${supplyId}`, async () => {
+  return optimistically(`supply ${supplyId}`, async () => {
     const stored = await ports.supply.get(supplyId);
     if (!stored) throw new NotFound(`supply ${supplyId} does not exist`);
     if (stored.status === 'received')
       throw new Conflict(`supply ${supplyId} was already received at ${stored.receivedAt}`);
     const now = ports.clock.now().toISOString();
-    return (await ports.supply.receive(stored, now))
-      ? { done: publicSupply({ ...stored, status: 'received', receivedAt: now }) }
-      : retry;
+    const current = await ports.stock.row(stored.sku, stored.locationId);
+    // the row as the receipt's restock leaves it: on hand and available up by the quantity
+    const { locationId, sku, quantity } = stored;
+    const stock = publicStock({
+      locationId,
+      sku,
+      reserved: current?.reserved ?? 0,
+      safetyStock: current?.safetyStock ?? 0,
+      onHand: (current?.onHand ?? 0) + quantity,
+      available: (current?.available ?? 0) + quantity,
+    });
+    const announced = event('StockChanged.v1', { ...stock, reason: 'supply received', at: now });
+    if (!(await ports.supply.receive(stored, now, current, [announced]))) return retry;
+    return { done: { ...publicSupply({ ...stored, status: 'received', receivedAt: now }), stock } };
   });
-  const row = await ports.stock.row(received.sku, received.locationId);
-  if (!row) throw new Error(`the stock row of ${received.sku} at ${received.locationId} vanished`);
-  const stock = publicStock(row);
-  await ports.events.publish([
-    event('StockChanged.v1', {
-      ...stock,
-      reason: 'supply received',
-      at: received.receivedAt ?? ports.clock.now().toISOString(),
-    }),
-  ]);
-  return { ...received, stock };
 }
