@@ -30,7 +30,7 @@ export interface StreamPipeOptions {
   putEvents: (entries: PutEventsRequestEntry[]) => PutEventsResponse;
   /** where the position in each shard is kept across restarts; none: in memory only */
   checkpointFile?: string;
-  /** how long to wait when a shard has nothing new (default 50 ms; the pipe polls 4 times a second) */
+  /** how long to wait when a shard has nothing new (default 250 ms: the pipe polls 4 times a second) */
   idlePollMs?: number;
   /** a PutEvents answer with failed entries is tried this many more times, then dead-lettered */
   retryAttempts?: number;
@@ -87,6 +87,8 @@ export class LocalStreamPipe {
   private stopping = false;
   private wake: (() => void) | undefined;
   private cycle = 0;
+  private shards: string[] | undefined;
+  private shardsListedAt = 0;
   private readonly waiters: { after: number; resolve: () => void }[] = [];
   /** events put on the bus since the start */
   delivered = 0;
@@ -149,13 +151,20 @@ export class LocalStreamPipe {
   private async pass(streamArn: string, iterators: Map<string, string | null>): Promise<void> {
     const pass = ++this.cycle;
     let found = 0;
-    const { StreamDescription } = await this.streams.send(
-      new DescribeStreamCommand({ StreamArn: streamArn }),
-    );
+    // the shards, listed again now and then (a shard closes, its child opens), not at every poll:
+    // a database under load has better things to do
+    if (this.shards === undefined || Date.now() - this.shardsListedAt > 5000) {
+      const { StreamDescription } = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn }),
+      );
+      this.shards = (StreamDescription?.Shards ?? []).flatMap((shard) =>
+        shard.ShardId ? [shard.ShardId] : [],
+      );
+      this.shardsListedAt = Date.now();
+    }
     // parents are listed before their children: a shard is read after the one it continues
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId;
-      if (shardId === undefined || this.stopping) continue;
+    for (const shardId of this.shards.filter((id) => iterators.get(id) !== null)) {
+      if (this.stopping) continue;
       let iterator = iterators.has(shardId)
         ? iterators.get(shardId)
         : await this.iteratorFor(streamArn, shardId);
@@ -178,7 +187,7 @@ export class LocalStreamPipe {
       }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
-        setTimeout(resolve, this.options.idlePollMs ?? 50).unref();
+        setTimeout(resolve, this.options.idlePollMs ?? 250).unref();
       });
       this.wake = undefined;
     }
