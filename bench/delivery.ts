@@ -122,7 +122,18 @@ const outcomes = { allocated: 0, rejected: 0, shipmentsDone: 0, refundedAfterRet
 let base: AppPorts;
 
 function portsAt(at: Date): AppPorts {
-  return { ...base, clock: { now: () => at }, workflows: workflowsAt(at), events: busAt(at) };
+  const bus = busAt(at);
+  // the events of an order change are committed with it (the outbox): this simulated bus takes
+  // them from the change as the pipe would from the stream
+  const orders: AppPorts['orders'] = {
+    ...base.orders,
+    save: async (change) => {
+      const saved = await base.orders.save(change);
+      await bus.publish(change.events ?? []);
+      return saved;
+    },
+  };
+  return { ...base, orders, clock: { now: () => at }, workflows: workflowsAt(at), events: bus };
 }
 
 function workflowsAt(at: Date): Workflows {
