@@ -7,12 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dynamoAlerts } from '../../functions/adapters/alert-store.ts';
 import { keys } from '../../functions/adapters/keys.ts';
 import { dynamoOrders } from '../../functions/adapters/order-store.ts';
+import { dynamoSupply } from '../../functions/adapters/supply-store.ts';
 import { event } from '../../functions/app/events.ts';
 import type { StoredOrder } from '../../functions/app/ports.ts';
+import { reviewAlerts } from '../../functions/app/review-alerts.ts';
+import { receiveSupply, recordSupply } from '../../functions/app/supply.ts';
 import { movements } from '../../functions/core/inventory/movements.ts';
 import { ReservationConflict } from '../../functions/shared/errors.ts';
 import { LocalStreamPipe } from '../../local/pipes/stream-pipe.ts';
@@ -55,6 +59,42 @@ async function outboxItem(eventId: string) {
     }),
   );
   return Item;
+}
+
+/** The outbox items of one detail-type whose detail `about` picks, with their detail parsed. */
+async function outboxItemsOf(detailType: string, about: (detail: Record<string, unknown>) => boolean) {
+  const found: { eventId: string; detail: Record<string, unknown> }[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await localClients(local.cloud).dynamodb.send(
+      new ScanCommand({
+        TableName: localResources(local.cloud).tables.outbox,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const detail = JSON.parse(String(item.detail)) as Record<string, unknown>;
+      if (item.detailType === detailType && about(detail))
+        found.push({ eventId: String(item.eventId), detail });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+/** A document client whose transactions never reach DynamoDB: the writer dies as it sends them. */
+function dyingOnCommit(): DynamoDBDocumentClient {
+  const { dynamodb } = localClients(local.cloud);
+  return new Proxy(dynamodb, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: { constructor: { name: string } }) =>
+        command.constructor.name === 'TransactWriteCommand'
+          ? Promise.reject(new Error('the process died'))
+          : target.send(command as never);
+    },
+  });
 }
 
 const onBus = (eventId: string) =>
@@ -103,21 +143,11 @@ describe('an event and its change', () => {
   it('fail together: a writer that dies as it sends the commit leaves neither, and its retry writes both', async () => {
     const order = bareOrder('ob-crash');
     expect(await local.ports.orders.create(order)).toBe(true);
-    const clients = localClients(local.cloud);
-    const dying = new Proxy(clients.dynamodb, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return (command: { constructor: { name: string } }) =>
-          command.constructor.name === 'TransactWriteCommand'
-            ? Promise.reject(new Error('the process died'))
-            : target.send(command as never);
-      },
-    });
     const change = {
       order: { ...order, cancelRequested: true },
       events: [cancelled(order.orderId, 'ob-crash-1')],
     };
-    const crashing = dynamoOrders({ db: dying, tables: localResources(local.cloud).tables });
+    const crashing = dynamoOrders({ db: dyingOnCommit(), tables: localResources(local.cloud).tables });
     await expect(crashing.save(change)).rejects.toThrow('the process died');
     expect((await local.ports.orders.get(order.orderId))?.version).toBe(1);
     expect(await outboxItem('ob-crash-1')).toBeUndefined();
@@ -132,6 +162,83 @@ describe('an event and its change', () => {
     const first = await outboxItem('ob-twice-1');
     await local.ports.events.publish([{ ...again, detail: { ...again.detail, reason: 'other' } }]);
     expect(await outboxItem('ob-twice-1')).toEqual(first);
+  });
+});
+
+describe('facts with a write of their own', () => {
+  it('a transfer leaving its origin and the stock it leaves there are one write: a crash writes neither', async () => {
+    const sku = 'ob-transfer';
+    expect((await local.api.put(`/products/${sku}`, { name: sku, weightKg: 1 })).status).toBe(200);
+    expect((await local.api.put(`/inventory/${local.ids.lyon}/${sku}`, { onHand: 5 })).status).toBe(200);
+    const request = {
+      locationId: local.ids.lille,
+      sku,
+      quantity: 2,
+      expectedAt: new Date(Date.now() + 86_400_000).toISOString(),
+      kind: 'transfer' as const,
+      fromLocationId: local.ids.lyon,
+    };
+    const left = () => outboxItemsOf('StockChanged.v1', (d) => d.sku === sku && d.reason === 'transfer left');
+    const tables = localResources(local.cloud).tables;
+    const crashing = { ...local.ports, supply: dynamoSupply({ db: dyingOnCommit(), tables }) };
+    await expect(recordSupply(crashing, 'ob-transfer-1', request)).rejects.toThrow('the process died');
+    expect(await local.ports.supply.get('ob-transfer-1')).toBeUndefined();
+    expect(await left()).toEqual([]);
+
+    await recordSupply(local.ports, 'ob-transfer-1', request);
+    const [announced, ...more] = await left();
+    expect(more).toEqual([]);
+    expect(announced?.detail).toMatchObject({ locationId: local.ids.lyon, onHand: 3, available: 3 });
+    expect(await local.ports.stock.row(sku, local.ids.lyon)).toMatchObject({ onHand: 3, available: 3 });
+    // the same request again changes nothing and announces nothing
+    await recordSupply(local.ports, 'ob-transfer-1', request);
+    expect(await left()).toHaveLength(1);
+
+    // its receipt: the destination's stock as it left it, announced with it
+    await receiveSupply(local.ports, 'ob-transfer-1');
+    const received = await outboxItemsOf(
+      'StockChanged.v1',
+      (d) => d.sku === sku && d.reason === 'supply received',
+    );
+    expect(received.map((r) => r.detail)).toMatchObject([{ locationId: local.ids.lille, onHand: 2 }]);
+  });
+
+  it('an alert is raised with its AlertRaised event or not at all: the review that loses the race announces nothing', async () => {
+    const alert = {
+      alertId: 'ob-alert-1',
+      kind: 'stock_low' as const,
+      severity: 'warning' as const,
+      subject: 'ob-alert-sku',
+      detail: 'outbox test',
+      since: new Date().toISOString(),
+    };
+    const raised = (id: string) => ({ ...event('AlertRaised.v1', { ...alert, at: alert.since }), id });
+    expect(await local.ports.alerts.raise(alert, [raised('ob-alert-event-1')])).toBe(true);
+    expect(await local.ports.alerts.raise(alert, [raised('ob-alert-event-2')])).toBe(false);
+    expect(await outboxItem('ob-alert-event-1')).toMatchObject({ detailType: 'AlertRaised.v1' });
+    expect(await outboxItem('ob-alert-event-2')).toBeUndefined();
+
+    const crashing = dynamoAlerts({ db: dyingOnCommit(), tables: localResources(local.cloud).tables });
+    await expect(
+      crashing.raise({ ...alert, alertId: 'ob-alert-2' }, [raised('ob-alert-event-3')]),
+    ).rejects.toThrow('the process died');
+    expect(await outboxItem('ob-alert-event-3')).toBeUndefined();
+    expect((await local.ports.alerts.open()).map((a) => a.alertId)).not.toContain('ob-alert-2');
+  });
+
+  it('a review of the alerts announces each alert it raises once, however often it runs', async () => {
+    await reviewAlerts(local.ports);
+    const first = await outboxItemsOf('AlertRaised.v1', () => true);
+    await reviewAlerts(local.ports);
+    const second = await outboxItemsOf('AlertRaised.v1', () => true);
+    const open = await local.ports.alerts.open();
+    // every open alert was announced, once (a second review raises nothing new)
+    for (const a of open.filter((o) => !o.alertId.startsWith('ob-')))
+      expect(
+        second.filter((e) => e.detail.alertId === a.alertId),
+        a.alertId,
+      ).toHaveLength(1);
+    expect(second.length).toBe(first.length);
   });
 });
 
