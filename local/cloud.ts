@@ -311,13 +311,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // what the pipes delivered last reaches its targets before the services they call stop
       await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     });
+    const delivered = () => pipes.reduce((sum, pipe) => sum + pipe.delivered, 0);
+    const caughtUp = () => Promise.all(pipes.map((pipe) => pipe.caughtUp()));
     const idle = async () => {
-      // a delivery may write more events (a notification announced): until a pass brings none
+      // a delivery may write more events (a notification announced): what the targets wrote while
+      // the bus was busy is read by a pass begun after they finished, until such a pass brings none
+      await caughtUp();
       for (;;) {
-        const delivered = pipes.reduce((sum, pipe) => sum + pipe.delivered, 0);
-        await Promise.all(pipes.map((pipe) => pipe.caughtUp()));
+        const before = delivered();
         await bus.idle();
-        if (pipes.reduce((sum, pipe) => sum + pipe.delivered, 0) === delivered) return;
+        await caughtUp();
+        if (delivered() === before) return;
       }
     };
 

@@ -163,6 +163,7 @@ export class LocalStreamPipe {
       this.shardsListedAt = Date.now();
     }
     // parents are listed before their children: a shard is read after the one it continues
+    let closed = false;
     for (const shardId of this.shards.filter((id) => iterators.get(id) !== null)) {
       if (this.stopping) continue;
       let iterator = iterators.has(shardId)
@@ -170,12 +171,20 @@ export class LocalStreamPipe {
         : await this.iteratorFor(streamArn, shardId);
       if (iterator === null || iterator === undefined) {
         iterators.set(shardId, null);
+        closed = true;
         continue;
       }
       const read = await this.readShard(streamArn, shardId, iterator);
       found += read.records;
       iterator = read.next;
       iterators.set(shardId, iterator ?? null);
+      if (iterator === undefined) closed = true;
+    }
+    if (closed) {
+      // a shard that closes has a child the listing may not hold yet: list again now, and no
+      // pass counts as caught up before that child was read
+      this.shards = undefined;
+      return;
     }
     if (found === 0) {
       for (let i = this.waiters.length - 1; i >= 0; i--) {

@@ -321,6 +321,7 @@ describe('a parcel sent back is restocked at its origin and refunded on receipt'
     await untilIncident(orderId, 'refunded');
     expect((await executionOf(orderId)).status).toBe('SUCCEEDED');
     expect(await stockOf(api, sku, ids.lille)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+    await local.cloud.idle();
     expect(busEvents('RefundRequested.v1', orderId)).toEqual([
       expect.objectContaining({ amount: 19.98, reason: 'returned_to_sender', lines: [{ sku, quantity: 2 }] }),
     ]);
