@@ -124,7 +124,18 @@ let base: AppPorts;
 let businessMetrics = new Map<string, number>();
 
 function portsAt(at: Date): AppPorts {
-  return { ...base, clock: { now: () => at }, workflows: workflowsAt(at), events: busAt(at) };
+  const bus = busAt(at);
+  // the events of an order change are committed with it (the outbox): this simulated bus takes
+  // them from the change as the pipe would from the stream
+  const orders: AppPorts['orders'] = {
+    ...base.orders,
+    save: async (change) => {
+      const saved = await base.orders.save(change);
+      await bus.publish(change.events ?? []);
+      return saved;
+    },
+  };
+  return { ...base, orders, clock: { now: () => at }, workflows: workflowsAt(at), events: bus };
 }
 
 function workflowsAt(at: Date): Workflows {

@@ -250,6 +250,7 @@ export const env = {
   inventoryTable: 'INVENTORY_TABLE',
   networkTable: 'NETWORK_TABLE',
   idempotencyTable: 'IDEMPOTENCY_TABLE',
+  outboxTable: 'OUTBOX_TABLE',
   eventBus: 'EVENT_BUS_NAME',
   fulfilmentStateMachine: 'FULFILMENT_STATE_MACHINE_ARN',
   returnStateMachine: 'RETURN_STATE_MACHINE_ARN',

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
+  ComparisonOperator,
   GraphWidget,
   type IMetric,
   LegendPosition,
@@ -75,6 +76,15 @@ const runbook = {
   deadLetters: (name: string) =>
     `${name} holds events a consumer failed on after every retry. Read a message (its error and the ` +
     'event), fix the cause, then redrive the queue to the function.',
+  outboxDeadLetters:
+    'The outbox pipe could not put some events on the bus after every retry: they wait in its ' +
+    'dead-letter queue (each message names the stream records). The changes they report are committed; ' +
+    "read the pipe's failures (EventBridge Pipes console, its log), fix the cause (the bus, its " +
+    'policy, an event over 256 KB), then put the events again from the Outbox items (kept 3 days).',
+  outboxPipe:
+    "The outbox pipe failed to deliver a batch (ExecutionFailed): events wait in the outbox table's " +
+    'stream (24 h) and are retried, then dead-lettered. Look at the pipe in the EventBridge Pipes ' +
+    'console and at the bus (throttled PutEvents, a removed bus or policy).',
   table: (name: string) =>
     `The ${name} table throttled requests. An on-demand table throttles a hot partition (one item takes ` +
     'about 1,000 writes/s: a hot SKU) or a sudden doubling of traffic; its graphs show which operation.',
@@ -104,6 +114,7 @@ export interface RelaisMonitoringProps {
  *   and caught by the workflow), and any throttle;
  * - the workflows: any failed or timed-out execution;
  * - the dead-letter queues: any message;
+ * - the outbox pipe: any failed execution, any event in its dead-letter queue;
  * - the tables: any throttled read or write.
  * Add a resource through the methods below; they give it its section and its alarms.
  */
@@ -303,6 +314,68 @@ export class RelaisMonitoring extends Construct {
         },
       });
     }
+    return this;
+  }
+
+  /**
+   * The delivery half of the transactional outbox: any failed execution of the pipe, and any event
+   * in its dead-letter queue (an event committed with its change that never reached the bus).
+   */
+  addOutboxPipe(pipe: { name: string; pipeName: string; deadLetters: IQueue }): this {
+    const failures = new Metric({
+      namespace: 'AWS/EventBridge/Pipes',
+      metricName: 'ExecutionFailed',
+      dimensionsMap: { PipeName: pipe.pipeName },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      label: 'failed executions',
+    });
+    const delivered = new Metric({
+      namespace: 'AWS/EventBridge/Pipes',
+      metricName: 'EventCount',
+      dimensionsMap: { PipeName: pipe.pipeName },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      label: 'events',
+    });
+    this.facade
+      .addLargeHeader('Outbox (events committed with their change, piped to the bus)')
+      .monitorCustom({
+        alarmFriendlyName: pipe.name,
+        humanReadableName: `${pipe.name} pipe`,
+        metricGroups: [
+          { title: 'Events through the pipe', metrics: [delivered] },
+          {
+            title: 'Failed executions',
+            metrics: [
+              {
+                metric: failures,
+                alarmFriendlyName: `${pipe.name}ExecutionFailed`,
+                addAlarm: {
+                  Critical: {
+                    threshold: 0,
+                    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                    datapointsToAlarm: 1,
+                    alarmDescriptionOverride: runbook.outboxPipe,
+                  },
+                },
+              },
+            ],
+          },
+        ],
+      });
+    this.facade.monitorSqsQueue({
+      queue: pipe.deadLetters,
+      alarmFriendlyName: `${pipe.name}DeadLetters`,
+      humanReadableName: `${pipe.name} pipe dead letters`,
+      addQueueMaxSizeAlarm: {
+        Critical: {
+          maxMessageCount: 0,
+          datapointsToAlarm: 1,
+          alarmDescriptionOverride: runbook.outboxDeadLetters,
+        },
+      },
+    });
     return this;
   }
 

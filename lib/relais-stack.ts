@@ -9,6 +9,7 @@ import { EventRouting } from './event-routing.ts';
 import { env, eventFunctions, httpRoutes, stepFunctions } from './functions-manifest.ts';
 import { RelaisHttpApi } from './http-api.ts';
 import { RelaisMonitoring } from './monitoring.ts';
+import { OutboxPipe } from './outbox-pipe.ts';
 import { assertPermissionsCoverManifest, type Grant, grantsFor } from './permissions.ts';
 import { RelaisFunction } from './relais-function.ts';
 import { RelaisTables } from './tables.ts';
@@ -38,6 +39,7 @@ export class RelaisStack extends Stack {
 
     const tables = new RelaisTables(this, 'Tables');
     const events = new EventRouting(this, 'Events');
+    const outboxPipe = new OutboxPipe(this, 'OutboxPipe', { outbox: tables.outbox, bus: events.bus });
     const labels = new Bucket(this, 'Labels', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -78,6 +80,7 @@ export class RelaisStack extends Stack {
       [env.inventoryTable]: tables.inventory.tableName,
       [env.networkTable]: tables.network.tableName,
       [env.idempotencyTable]: tables.idempotency.tableName,
+      [env.outboxTable]: tables.outbox.tableName,
       [env.eventBus]: events.bus.eventBusName,
       [env.fulfilmentStateMachine]: fulfilmentArn,
       [env.returnStateMachine]: returnArn,
@@ -114,7 +117,8 @@ export class RelaisStack extends Stack {
       'idempotency:write': (fn) => tables.idempotency.grantReadWrite(fn.role),
       'labels:read': (fn) => labelAccess(fn, ['s3:GetObject']),
       'labels:write': (fn) => labelAccess(fn, ['s3:GetObject', 's3:PutObject']),
-      'events:put': (fn) => events.bus.grantPutEventsTo(fn.role),
+      // events are published through the outbox: written with their change, the pipe puts them on the bus
+      'events:put': (fn) => tables.outbox.grantPut(fn.role),
       'webhookSecret:read': (fn) => webhookSecret.grantRead(fn.role),
       'fulfilment:start': (fn) => allow(fn, ['states:StartExecution'], [fulfilmentArn]),
       'return:start': (fn) => allow(fn, ['states:StartExecution'], [returnArn]),
@@ -190,11 +194,13 @@ export class RelaisStack extends Stack {
       .addFunctions('Workflow step functions', stepFunctionsByName, true)
       .addFunctions('Event functions', eventFunctionsByName, false)
       .addDeadLetterQueues(events.deadLetterQueues)
+      .addOutboxPipe({ name: 'Outbox', pipeName: outboxPipe.pipe.ref, deadLetters: outboxPipe.deadLetters })
       .addTables([
         { name: 'Orders', resource: tables.orders.table },
         { name: 'Inventory', resource: tables.inventory.table },
         { name: 'Network', resource: tables.network.table },
         { name: 'Idempotency', resource: tables.idempotency.table },
+        { name: 'Outbox', resource: tables.outbox.table },
       ]);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the Relais HTTP API' });

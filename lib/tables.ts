@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
@@ -30,7 +37,13 @@ export class RelaisTable extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { partitionKey: string; sortKey?: string; indexes?: string[]; timeToLiveAttribute?: string },
+    props: {
+      partitionKey: string;
+      sortKey?: string;
+      indexes?: string[];
+      timeToLiveAttribute?: string;
+      stream?: StreamViewType;
+    },
   ) {
     super(scope, id);
     this.table = new Table(this, 'Table', {
@@ -40,6 +53,7 @@ export class RelaisTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: props.timeToLiveAttribute,
+      stream: props.stream,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.indexNames = props.indexes ?? [];
@@ -65,6 +79,11 @@ export class RelaisTable extends Construct {
     this.grant(grantee, [...tableReadActions, ...tableWriteActions]);
   }
 
+  /** New items only (the outbox's events, also inside `TransactWriteItems`): no read, no change. */
+  grantPut(grantee: IGrantable): void {
+    this.grant(grantee, ['dynamodb:PutItem']);
+  }
+
   private grant(grantee: IGrantable, actions: readonly string[]): void {
     const indexArns = this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`);
     grantee.grantPrincipal.addToPrincipalPolicy(
@@ -73,12 +92,13 @@ export class RelaisTable extends Construct {
   }
 }
 
-/** The four tables of Relais (design, section 8). Physical names are left to CloudFormation. */
+/** The tables of Relais (design, section 8). Physical names are left to CloudFormation. */
 export class RelaisTables extends Construct {
   readonly orders: RelaisTable;
   readonly inventory: RelaisTable;
   readonly network: RelaisTable;
   readonly idempotency: RelaisTable;
+  readonly outbox: RelaisTable;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -99,6 +119,14 @@ export class RelaisTables extends Construct {
     this.idempotency = new RelaisTable(this, 'Idempotency', {
       partitionKey: 'id',
       timeToLiveAttribute: 'expiration',
+    });
+    // The transactional outbox: each event written in the transaction of its change; the stream
+    // (the new item is the event) feeds the pipe to the bus; TTL removes it once delivered.
+    this.outbox = new RelaisTable(this, 'Outbox', {
+      partitionKey: 'PK',
+      sortKey: 'SK',
+      timeToLiveAttribute: 'expiresAt',
+      stream: StreamViewType.NEW_IMAGE,
     });
   }
 }

@@ -33,6 +33,7 @@ import {
   type PowertoolsLogLevel,
 } from './lambda-runtime.ts';
 import { type OperatorPages, operatorPages } from './pages/server.ts';
+import { LocalStreamPipe } from './pipes/stream-pipe.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 import { generatedSecretValue, type LocalSecret, startSecretsManagerServer } from './secrets-manager.ts';
 import { type LocalSes, startLocalSes } from './ses.ts';
@@ -91,13 +92,15 @@ export interface LocalCloud {
   runtime: LambdaRuntime;
   stepFunctions: LocalStepFunctions;
   bus: LocalEventBus;
+  /** the template's pipes from the outbox stream to the bus (local/pipes) */
+  pipes: LocalStreamPipe[];
   /** the operator's pages at `/` (local/pages) */
   pages: OperatorPages;
   /** the ARN of a manifest function (`CreateOrder`), a logical id or a name */
   functionArn(key: string): string;
   /** invokes a function by manifest id, logical id, name or ARN */
   invoke(key: string, event: unknown): Promise<unknown>;
-  /** resolves when the bus has no delivery in flight */
+  /** resolves when every outbox item written so far is on the bus and no delivery is in flight */
   idle(): Promise<void>;
   /** stops everything it started, in reverse order; safe to call twice */
   stop(): Promise<void>;
@@ -292,6 +295,36 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       });
     }
 
+    // the outbox's events reach the bus once its rules and their targets are in place
+    const pipes = model.pipes.map(
+      (pipe) =>
+        new LocalStreamPipe({
+          pipe,
+          endpoint: dynamoDb.endpoint,
+          putEvents: (entries) => bus.putEvents({ Entries: entries }),
+          ...(options.inMemory ? {} : { checkpointFile: join(dataDir, 'pipes', `${pipe.logicalId}.json`) }),
+        }),
+    );
+    for (const pipe of pipes) pipe.start();
+    stops.push(async () => {
+      await Promise.all(pipes.map((pipe) => pipe.stop()));
+      // what the pipes delivered last reaches its targets before the services they call stop
+      await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    });
+    const delivered = () => pipes.reduce((sum, pipe) => sum + pipe.delivered, 0);
+    const caughtUp = () => Promise.all(pipes.map((pipe) => pipe.caughtUp()));
+    const idle = async () => {
+      // a delivery may write more events (a notification announced): what the targets wrote while
+      // the bus was busy is read by a pass begun after they finished, until such a pass brings none
+      await caughtUp();
+      for (;;) {
+        const before = delivered();
+        await bus.idle();
+        await caughtUp();
+        if (delivered() === before) return;
+      }
+    };
+
     const front: HttpFront = await startHttpFront({
       routes: model.routes,
       invoke: (functionArn, event) => lambda.invoke(functionArn, event),
@@ -327,10 +360,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       runtime: lambda,
       stepFunctions,
       bus,
+      pipes,
       pages,
       functionArn: arnOf,
       invoke: (key, event) => lambda.invoke(arnOf(key), event),
-      idle: () => bus.idle(),
+      idle,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

@@ -356,6 +356,15 @@ async function addMissingIndexes(client: DynamoDBClient, table: TableDefinition)
   }
 }
 
+/** Turns on the stream a persisted table lacks (the template gained one since it was created). */
+async function enableStream(client: DynamoDBClient, table: TableDefinition): Promise<void> {
+  const wanted = table.createTableInput.StreamSpecification;
+  if (wanted === undefined) return;
+  const described = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
+  if (described.Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: table.tableName, StreamSpecification: wanted }));
+}
+
 async function enableTimeToLive(client: DynamoDBClient, table: TableDefinition): Promise<void> {
   if (table.timeToLiveAttribute === undefined) return;
   const current = await client.send(new DescribeTimeToLiveCommand({ TableName: table.tableName }));
@@ -370,7 +379,7 @@ async function enableTimeToLive(client: DynamoDBClient, table: TableDefinition):
 }
 
 /**
- * Creates the tables that do not exist yet, with their indexes and TTL; existing tables (data
+ * Creates the tables that do not exist yet, with their indexes, streams and TTL; existing tables (data
  * persisted under `.relais/`) are kept and only gain what the template added. Idempotent.
  */
 export async function createTables(
@@ -387,6 +396,7 @@ export async function createTables(
         if (present.has(table.tableName)) {
           existing.push(table.tableName);
           await addMissingIndexes(client, table);
+          await enableStream(client, table);
         } else {
           try {
             await client.send(new CreateTableCommand(table.createTableInput));

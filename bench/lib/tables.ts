@@ -24,6 +24,7 @@ export async function startBenchTables(): Promise<{ dynamodb: DynamoDbLocal; tab
       inventory: named('Inventory'),
       network: named('Network'),
       idempotency: named('Idempotency'),
+      outbox: named('Outbox'),
     },
   };
 }

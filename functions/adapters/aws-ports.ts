@@ -8,7 +8,6 @@ import { type AwsClients, awsClients } from './clients.ts';
 import { requiredVariable } from './config.ts';
 import { sqsDeadLetters } from './dead-letters.ts';
 import type { DynamoContext, Tables } from './dynamo-tables.ts';
-import { eventBridgePublisher } from './events.ts';
 import { dynamoStock } from './inventory-store.ts';
 import { s3Labels } from './labels.ts';
 import { sesMailer } from './mailer.ts';
@@ -16,6 +15,7 @@ import { dynamoNetwork } from './network-store.ts';
 import { dynamoNotificationLog } from './notification-log.ts';
 import { dynamoOrderHistory } from './order-history.ts';
 import { dynamoCarrierEvents, dynamoOrders } from './order-store.ts';
+import { outboxPublisher } from './outbox.ts';
 import { dynamoReturns } from './return-store.ts';
 import { dynamoSourcingReads } from './sourcing-reads.ts';
 import { dynamoStockOverview } from './stock-overview.ts';
@@ -54,6 +54,9 @@ export function resourcesNamedBy(read: (variable: string) => string): Resources 
       get idempotency() {
         return read(env.idempotencyTable);
       },
+      get outbox() {
+        return read(env.outboxTable);
+      },
     },
     eventBus: () => read(env.eventBus),
     fulfilmentStateMachine: () => read(env.fulfilmentStateMachine),
@@ -84,7 +87,7 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
     stock: () => dynamoStock(dynamo()),
     supply: () => dynamoSupply(dynamo()),
     returns: () => dynamoReturns(dynamo()),
-    events: () => eventBridgePublisher(clients.eventBridge, resources.eventBus),
+    events: () => outboxPublisher(dynamo()),
     workflows: () =>
       stepFunctionsWorkflows(clients.sfn, {
         fulfilment: resources.fulfilmentStateMachine,

@@ -6,6 +6,8 @@ export interface Tables {
   inventory: string;
   network: string;
   idempotency: string;
+  /** the transactional outbox: events written with their change, streamed to the bus */
+  outbox: string;
 }
 
 /** What every DynamoDB adapter is built from: one document client and the table names. */

@@ -5,14 +5,15 @@ import { hasBuffers } from '../core/inventory/channels.ts';
 import type { StockRow } from '../core/inventory/stock.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { outboxItems } from './outbox.ts';
 import { batchGet, queryPrefix } from './queries.ts';
-import { conditionally, writeTransaction } from './transactions.ts';
+import { conditionally, type TransactItem, writeTransaction } from './transactions.ts';
 
 /**
  * The condition that the row is still the one read: a reservation, a count or a buffer change in
  * between makes the writer decide again from the new row, never overwrite it.
  */
-function unchangedSince(current: StockRow | undefined) {
+export function unchangedSince(current: StockRow | undefined) {
   if (!current) return { ConditionExpression: 'attribute_not_exists(PK)' };
   const values = { ':r': current.reserved, ':h': current.onHand };
   return current.updatedAt === undefined
@@ -40,17 +41,17 @@ export function dynamoStock({ db, tables }: DynamoContext): StockLedger {
       return Item ? withoutKeys<StockRow>(Item) : undefined;
     },
     rowsOfSku: (sku) => queryPrefix<StockRow>(db, table, keys.stockRowsOfSku(sku)),
-    replaceRow: (current, next) =>
-      conditionally(() =>
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...keys.stock(next.sku, next.locationId), ...next },
-            ...unchangedSince(current),
-          }),
-        ),
-      ),
-    async applyAdjustment(current, next, adjustment) {
+    async replaceRow(current, next, events = []) {
+      const put = {
+        TableName: table,
+        Item: { ...keys.stock(next.sku, next.locationId), ...next },
+        ...unchangedSince(current),
+      };
+      if (events.length === 0) return conditionally(() => db.send(new PutCommand(put)));
+      const items: TransactItem[] = [{ Put: put }, ...outboxItems(tables.outbox, events)];
+      return (await writeTransaction(db, items)) === undefined;
+    },
+    async applyAdjustment(current, next, adjustment, events = []) {
       const failed = await writeTransaction(db, [
         {
           Put: {
@@ -66,6 +67,7 @@ export function dynamoStock({ db, tables }: DynamoContext): StockLedger {
             ...unchangedSince(current),
           },
         },
+        ...outboxItems(tables.outbox, events),
       ]);
       if (failed === undefined) return 'applied';
       return failed.includes(0) ? 'replayed' : 'moved';

@@ -78,6 +78,8 @@ export const keys = {
   alert: (alertId: string) => ({ PK: 'ALERTS', SK: `ALERT#${alertId}` }),
   openAlerts: () => ({ PK: 'ALERTS', SKPrefix: 'ALERT#' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
+  /** one event waiting in the Outbox table for the stream to carry it to the bus (then TTL) */
+  outboxEvent: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' }),
   /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */
   label: (labelId: string) => `labels/${labelId}.pdf`,
 } as const;

@@ -2,8 +2,11 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NotificationLog, NotificationRecord } from '../app/ports.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { outboxItems } from './outbox.ts';
 import { queryPrefix } from './queries.ts';
-import { conditionally } from './transactions.ts';
+import { conditionally, type TransactItem, writeTransaction } from './transactions.ts';
+
+type NotificationEvents = NonNullable<Parameters<NotificationLog['finish']>[1]>;
 
 const keyOf = (r: NotificationRecord) => keys.notification(r.orderId, r.template, r.about);
 
@@ -17,18 +20,22 @@ export function dynamoNotificationLog({ db, tables }: DynamoContext): Notificati
     ExpressionAttributeNames: { '#token': 'claimToken' },
     ExpressionAttributeValues: { ':token': record.claimToken ?? '' },
   });
+  /** the put alone, or with the events it announces in one transaction; false when its condition failed */
+  const put = async (item: NonNullable<TransactItem['Put']>, events: NotificationEvents) => {
+    if (events.length === 0) return conditionally(() => db.send(new PutCommand(item)));
+    return (await writeTransaction(db, [{ Put: item }, ...outboxItems(tables.outbox, events)])) === undefined;
+  };
   return {
-    async claim(record, staleBefore) {
-      const claimed = await conditionally(() =>
-        db.send(
-          new PutCommand({
-            TableName: tables.orders,
-            Item: { ...keyOf(record), entity: 'notification', ...record },
-            ConditionExpression: 'attribute_not_exists(PK) OR (#status = :sending AND #at < :stale)',
-            ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
-          }),
-        ),
+    async claim(record, staleBefore, events = []) {
+      const claimed = await put(
+        {
+          TableName: tables.orders,
+          Item: { ...keyOf(record), entity: 'notification', ...record },
+          ConditionExpression: 'attribute_not_exists(PK) OR (#status = :sending AND #at < :stale)',
+          ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
+        },
+        events,
       );
       if (claimed) return 'claimed';
       const { Item } = await db.send(
@@ -38,16 +45,16 @@ export function dynamoNotificationLog({ db, tables }: DynamoContext): Notificati
       if (!Item) throw new Error(`notification ${record.notificationId} changed while it was claimed`);
       return withoutKeys<NotificationRecord>(Item);
     },
-    async finish(record) {
+    async finish(record, events = []) {
       const { claimToken: _held, ...finished } = record;
-      await conditionally(() =>
-        db.send(
-          new PutCommand({
-            TableName: tables.orders,
-            Item: { ...keyOf(record), entity: 'notification', ...finished },
-            ...heldBy(record),
-          }),
-        ),
+      // a claim taken over meanwhile: its new holder records (and announces) the notification
+      await put(
+        {
+          TableName: tables.orders,
+          Item: { ...keyOf(record), entity: 'notification', ...finished },
+          ...heldBy(record),
+        },
+        events,
       );
     },
     async release(record) {

@@ -14,6 +14,7 @@ import type { StockMovement } from '../core/inventory/movements.ts';
 import { ReservationConflict, VersionConflict } from '../shared/errors.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { outboxItems } from './outbox.ts';
 import { queryPrefix } from './queries.ts';
 import {
   capacityClaimItem,
@@ -93,8 +94,9 @@ function refusal(effect: Effect | undefined): ReservationConflict {
 
 /**
  * Orders in the Orders table (single-table: orders, shipment and tracking index items, returns),
- * written with their stock movements and capacity counters in one transaction, on the condition
- * that nobody changed the order since it was read (optimistic locking on `version`).
+ * written with their stock movements, capacity counters and the events they announce (outbox
+ * items) in one transaction, on the condition that nobody changed the order since it was read
+ * (optimistic locking on `version`).
  */
 export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
   const orderVersionIs = (order: StoredOrder) => ({
@@ -113,14 +115,17 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
       Put: { TableName: tables.orders, Item: orderItem(saved), ...orderVersionIs(order) },
     };
     const effects = effectsOf(change, now);
-    if (effects.length === 0) {
+    const announcements = outboxItems(tables.outbox, change.events);
+    if (effects.length === 0 && announcements.length === 0) {
       // the order alone needs no transaction: a conditional put costs half the write units
       const written = await conditionally(() => db.send(new PutCommand(orderPut.Put as PutCommandInput)));
       if (written) return saved;
       throw changedMeanwhile(order);
     }
-    if (effects.length + 1 > maxTransactionItems) return saveInParts(order, saved, orderPut, effects);
-    const failed = await writeTransaction(db, [orderPut, ...effects.map((e) => e.item)]);
+    if (effects.length + 1 + announcements.length > maxTransactionItems)
+      return saveInParts(order, saved, orderPut, effects, announcements);
+    // the events come last: a refused condition before them is an effect's
+    const failed = await writeTransaction(db, [orderPut, ...effects.map((e) => e.item), ...announcements]);
     if (failed === undefined) return saved;
     if (failed.includes(0)) throw changedMeanwhile(order);
     const refused = effects[(failed[0] ?? 1) - 1];
@@ -135,14 +140,20 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
    * written in parts, each with the order's version condition and a ledger entry of how to undo
    * it, then the order is written with the ledger entries' deletion. A refused part undoes the
    * parts before it; a crash leaves ledger entries that the next attempt (or the compensation)
-   * undoes, so no reservation outlives an order change that never committed.
+   * undoes, so no reservation outlives an order change that never committed. The events commit
+   * with the order, in the last transaction: none is announced for a change that did not commit.
    */
   async function saveInParts(
     order: StoredOrder,
     saved: StoredOrder,
     orderPut: TransactItem,
     effects: Effect[],
+    announcements: TransactItem[],
   ): Promise<StoredOrder> {
+    const ledgerParts = Math.ceil(effects.length / (maxTransactionItems - 2));
+    // at most 20 shipments an order (the sourcing profile's bound) keep a change's events far below
+    if (1 + ledgerParts + announcements.length > maxTransactionItems)
+      throw new Error(`order ${order.orderId}: ${announcements.length} events do not fit one transaction`);
     await releaseUncommitted(order.orderId);
     const attempt = randomUUID();
     const perPart = maxTransactionItems - 2; // the order's condition and the ledger entry
@@ -191,6 +202,7 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
       ...ledger.map((Key) => ({
         Delete: { TableName: tables.orders, Key, ConditionExpression: 'attribute_exists(PK)' },
       })),
+      ...announcements,
     ]).catch(async (error) => {
       await undoAll();
       throw error;
@@ -276,16 +288,18 @@ export function dynamoOrders({ db, tables }: DynamoContext): OrderRepository {
       );
       return Item ? orderOf(Item) : undefined;
     },
-    create: (order) =>
-      conditionally(() =>
-        db.send(
-          new PutCommand({
-            TableName: tables.orders,
-            Item: orderItem(order),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        ),
-      ),
+    async create(order, events = []) {
+      const put: TransactItem = {
+        Put: {
+          TableName: tables.orders,
+          Item: orderItem(order),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      };
+      if (events.length === 0)
+        return conditionally(() => db.send(new PutCommand(put.Put as PutCommandInput)));
+      return (await writeTransaction(db, [put, ...outboxItems(tables.outbox, events)])) === undefined;
+    },
     save,
     releaseUncommitted,
     async orderIdOfShipment(shipmentId) {

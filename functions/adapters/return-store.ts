@@ -3,6 +3,7 @@ import type { ReturnRepository } from '../app/ports.ts';
 import type { ReturnRecord } from '../core/returns/returns.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { outboxItems } from './outbox.ts';
 import { queryPrefix } from './queries.ts';
 import { stockMovementItem } from './stock-movements.ts';
 import { writeTransaction } from './transactions.ts';
@@ -49,8 +50,9 @@ export function dynamoReturns({ db, tables }: DynamoContext): ReturnRepository {
       ]);
       return failed === undefined;
     },
-    async update(record, change, from, stock = []) {
-      const fields = { ...change, updatedAt: new Date().toISOString() };
+    async update(record, change, from, stock = [], events = []) {
+      // a change may carry its own updatedAt: the one its events tell
+      const fields = { updatedAt: new Date().toISOString(), ...change };
       const names = Object.keys(fields).filter((name) => fields[name as keyof typeof fields] !== undefined);
       // An update of the changed fields only: a task token stored meanwhile by the workflow is kept.
       const failed = await writeTransaction(db, [
@@ -77,6 +79,7 @@ export function dynamoReturns({ db, tables }: DynamoContext): ReturnRepository {
           },
         },
         ...stock.map((m) => stockMovementItem(tables.inventory, m, fields.updatedAt)),
+        ...outboxItems(tables.outbox, events),
       ]);
       // read back: the caller needs the token the workflow may have stored since `record` was read
       return failed === undefined ? get(record.returnId) : undefined;

@@ -1,13 +1,34 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredSupply, SupplyRepository, WaitingBackorder } from '../app/ports.ts';
 import { type ClaimableArrival, claimedOf, type SupplyClaimChange } from '../core/inventory/backorders.ts';
+import type { StockRow } from '../core/inventory/stock.ts';
 import { byArrival, type ExpectedArrival, expectedArrival, type Supply } from '../core/inventory/supply.ts';
 import { VersionConflict } from '../shared/errors.ts';
 import type { DynamoContext } from './dynamo-tables.ts';
+import { unchangedSince } from './inventory-store.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { outboxItems } from './outbox.ts';
 import { batchGet, queryPrefix } from './queries.ts';
 import { stockMovementItem } from './stock-movements.ts';
 import { type TransactItem, writeTransaction } from './transactions.ts';
+
+/** A stock movement on the further condition that its row is still `row` (what its events tell). */
+function alsoUnchangedSince(movement: TransactItem, row: StockRow | undefined): TransactItem {
+  const update = movement.Update as NonNullable<TransactItem['Update']>;
+  const unchanged = unchangedSince(row);
+  return {
+    Update: {
+      ...update,
+      ConditionExpression: update.ConditionExpression
+        ? `(${update.ConditionExpression}) AND (${unchanged.ConditionExpression})`
+        : unchanged.ConditionExpression,
+      ExpressionAttributeValues: {
+        ...update.ExpressionAttributeValues,
+        ...('ExpressionAttributeValues' in unchanged ? unchanged.ExpressionAttributeValues : {}),
+      },
+    },
+  };
+}
 
 /**
  * Two items per supply in the Inventory table: the record, found by id (`SUPPLY#<id>`), and, while
@@ -55,17 +76,20 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
       );
       return Item ? withoutKeys<StoredSupply>(Item) : undefined;
     },
-    async put(previous, next, now, leaving) {
+    async put(previous, next, now, leaving, originRow, events = []) {
       if (!previous && leaving) {
+        const withdraw = stockMovementItem(table, leaving, now);
         const failed = await writeTransaction(db, [
           ...firstRecordItems(next, now),
-          stockMovementItem(table, leaving, now),
+          events.length === 0 ? withdraw : alsoUnchangedSince(withdraw, originRow),
+          ...outboxItems(tables.outbox, events),
         ]).catch((error) => {
           if (error instanceof VersionConflict) return [0];
           throw error;
         });
         if (failed === undefined) return true;
-        return failed.includes(2) && !failed.includes(0) ? 'short' : false;
+        // with events, a refused withdrawal may be a row that moved: the caller reads it again
+        return failed.includes(2) && !failed.includes(0) && events.length === 0 ? 'short' : false;
       }
       if (!previous) return committed(firstRecordItems(next, now));
       const before = keys.expectedSupply(previous.sku, previous.expectedAt, previous.supplyId);
@@ -93,7 +117,14 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
         { Put: { TableName: table, Item: entryOf(next) } },
       ]);
     },
-    receive(stored, now) {
+    receive(stored, now, row, events = []) {
+      const restock = stockMovementItem(
+        table,
+        { kind: 'restock', locationId: stored.locationId, sku: stored.sku, quantity: stored.quantity },
+        now,
+      );
+      // with events, the row must still be the one they were computed from
+      const restockIf = events.length === 0 ? restock : alsoUnchangedSince(restock, row);
       return committed([
         {
           Update: {
@@ -117,11 +148,8 @@ export function dynamoSupply({ db, tables }: DynamoContext): SupplyRepository {
             Key: keys.expectedSupply(stored.sku, stored.expectedAt, stored.supplyId),
           },
         },
-        stockMovementItem(
-          table,
-          { kind: 'restock', locationId: stored.locationId, sku: stored.sku, quantity: stored.quantity },
-          now,
-        ),
+        restockIf,
+        ...outboxItems(tables.outbox, events),
       ]);
     },
     async expectedOf(sku) {

@@ -22,15 +22,12 @@ import {
   VersionConflict,
 } from '../shared/errors.ts';
 import { backorderOrder } from './backorder-order.ts';
-import { event, shipmentChanges } from './events.ts';
+import { event } from './events.ts';
 import { planFulfilment } from './fulfilment-plan.ts';
-import { requireOrder } from './order-access.ts';
+import { requireOrder, saveOrderChange } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 
-type AllocationPorts = Pick<
-  AppPorts,
-  'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock' | 'supply'
->;
+type AllocationPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'clock' | 'supply'>;
 
 /** How many times a concurrent change of the order itself (a cancel request) makes us read it again. */
 const maxOrderReads = 5;
@@ -44,7 +41,7 @@ const maxOrderReads = 5;
  * Throws OrderInvalid or NoSourcingPlan (business outcomes), AwaitingSupply and OrderCancelled.
  */
 export async function allocateOrder(ports: AllocationPorts, orderId: string) {
-  const { orders, events, clock } = ports;
+  const { orders, clock } = ports;
   let order = await requireOrder(orders, orderId);
   for (let reads = 1; ; ) {
     if (order.cancelRequested) throw new OrderCancelled(`order ${orderId} was cancelled`);
@@ -98,12 +95,13 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
         capacityDay(at),
       );
       const held = order.backorder?.claims ?? [];
-      const saved = await orders.save({
-        order: allocate(
-          { ...sourced, backorder: order.backorder && { ...order.backorder, claims: [] } },
-          shipments,
-          at,
-        ),
+      const allocated = allocate(
+        { ...sourced, backorder: order.backorder && { ...order.backorder, claims: [] } },
+        shipments,
+        at,
+      );
+      await saveOrderChange(orders, order, {
+        order: allocated,
         stock: holdingBack(movementsOf('reserve', shipments), request.holdBack),
         shipmentPointers: shipments.map((s) => s.shipmentId),
         capacity: { claim: claims },
@@ -111,17 +109,16 @@ export async function allocateOrder(ports: AllocationPorts, orderId: string) {
         ...(held.length > 0 && order.backorder
           ? { supplyClaims: { orderId, since: order.backorder.since, changes: claimChanges(held, []) } }
           : {}),
+        events: [
+          event('OrderAllocated.v1', {
+            orderId,
+            channel: allocated.channel,
+            cost: plan.result.cost,
+            shipments: shipments.map(workflowItem),
+            at: allocated.updatedAt,
+          }),
+        ],
       });
-      await events.publish([
-        event('OrderAllocated.v1', {
-          orderId,
-          channel: saved.channel,
-          cost: plan.result.cost,
-          shipments: shipments.map(workflowItem),
-          at: saved.updatedAt,
-        }),
-        ...shipmentChanges(order, saved),
-      ]);
       return { shipments: shipments.map(workflowItem) };
     } catch (error) {
       order = await nextAttempt(ports, orderId, sourced, error, reads++);

@@ -4,11 +4,10 @@ import { findShipment, holdingLocation, isAwaitingPick, updateShipment } from '.
 import type { Shipment } from '../core/orders/types.ts';
 import { Conflict } from '../shared/errors.ts';
 import { signalWaitingTask } from './await-shipment.ts';
-import { orderChanges } from './events.ts';
 import { changeOrder, requireOrderOfShipment } from './order-access.ts';
 import type { AppPorts, StoredOrder, WaitingStage } from './ports.ts';
 
-type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'events' | 'clock'>;
+type AnswerPorts = Pick<AppPorts, 'orders' | 'workflows' | 'clock'>;
 type ConfirmPorts = AnswerPorts & Pick<AppPorts, 'network'>;
 
 /** What the outside world says about a shipment the workflow waits on (a location, a customer). */
@@ -33,7 +32,7 @@ interface ShipmentAnswer {
  */
 async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: ShipmentAnswer) {
   const { orderId } = await requireOrderOfShipment(ports.orders, shipmentId);
-  const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+  const { after } = await changeOrder(ports.orders, orderId, (order) => {
     const shipment = findShipment(order, shipmentId);
     const waitingStage = order.waiting?.[shipmentId]?.stage;
     const untold = waitingStage !== undefined && answer.stages.includes(waitingStage);
@@ -50,7 +49,6 @@ async function answerShipment(ports: AnswerPorts, shipmentId: string, answer: Sh
     return { order: next, stock: answer.stock?.(shipment) };
   });
   await signalWaitingTask(ports, after, shipmentId);
-  await ports.events.publish(orderChanges(before, after));
   return findShipment(after, shipmentId);
 }
 

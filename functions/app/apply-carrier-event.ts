@@ -6,14 +6,14 @@ import type { TrackingEntry } from '../core/orders/types.ts';
 import type { EventDetail } from '../shared/events.ts';
 import { signalWaitingTask } from './await-shipment.ts';
 import { incidentsOpened } from './business-facts.ts';
-import { event, incidentChanges, orderChanges } from './events.ts';
+import { event, incidentChanges } from './events.ts';
 import { changeOrder } from './order-access.ts';
 import type { AppPorts, CarrierEventKey } from './ports.ts';
 
 type TrackingEvent = EventDetail<'CarrierTrackingEvent.v1'>;
 type TrackingPorts = Pick<
   AppPorts,
-  'orders' | 'carrierEvents' | 'returns' | 'workflows' | 'events' | 'metrics'
+  'orders' | 'carrierEvents' | 'returns' | 'workflows' | 'metrics' | 'clock'
 >;
 
 /** What an event says, as opposed to when it was sent: a carrier re-sending an event may restamp it. */
@@ -76,9 +76,9 @@ async function applyToShipment(
     return {
       order: tracked.order,
       stock: [...movements('restock', shipment.locationId, tracked.restock), ...arrivals],
+      events: incidentChanges(order, tracked.order),
     };
   });
-  await ports.events.publish([...orderChanges(before, after), ...incidentChanges(before, after)]);
   ports.metrics.count('IncidentsOpened', incidentsOpened(before, after));
   // also when nothing changed: a redelivered event sends what an earlier attempt could not
   await signalWaitingTask(ports, after, shipmentId);
@@ -94,11 +94,15 @@ async function applyToReturn(ports: TrackingPorts, returnId: string, detail: Tra
     return { returnStatus: 'IN_TRANSIT' };
   }
   if (step !== 'received') return { ignored: detail.status };
-  const received = await ports.returns.update(record, { status: 'RECEIVED' }, ['REQUESTED', 'IN_TRANSIT']);
+  const at = ports.clock.now().toISOString();
+  const received = await ports.returns.update(
+    record,
+    { status: 'RECEIVED', updatedAt: at },
+    ['REQUESTED', 'IN_TRANSIT'],
+    [],
+    [event('ReturnReceived.v1', { returnId, orderId: record.orderId, at })],
+  );
   if (!received) return { ignored: detail.status };
-  await ports.events.publish([
-    event('ReturnReceived.v1', { returnId, orderId: record.orderId, at: received.updatedAt }),
-  ]);
   if (received.waitingToken)
     await ports.workflows.completeTask(received.waitingToken, { status: 'RECEIVED' });
   return { returnStatus: 'RECEIVED' };

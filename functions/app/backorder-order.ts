@@ -10,10 +10,11 @@ import { sourcingProfileFor } from '../core/sourcing/profiles.ts';
 import { AwaitingSupply, NoSourcingPlan } from '../shared/errors.ts';
 import { event } from './events.ts';
 import type { FulfilmentPlan } from './fulfilment-plan.ts';
+import { saveOrderChange } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { optionsOfPlan } from './promise-delivery.ts';
 
-type BackorderPorts = Pick<AppPorts, 'orders' | 'network' | 'events'>;
+type BackorderPorts = Pick<AppPorts, 'orders' | 'network'>;
 
 /**
  * Stock cannot fill the order, expected supply can: the order is BACKORDERED, claims the units it
@@ -47,33 +48,40 @@ export async function backorderOrder(
     : `waiting for ${plan.claims.map((c) => `${c.quantity} ${c.sku} (${c.supplyId})`).join(', ')}`;
   // waiting is no failed reservation: the next decision starts with its attempts afresh
   const sourcing = sourced.sourcing && { ...sourced.sourcing, attempts: 0 };
-  const saved = await ports.orders.save({
-    order: markBackordered({ ...sourced, sourcing, promise: promise ?? read.promise }, backorder, at, detail),
+  const order = markBackordered(
+    { ...sourced, sourcing, promise: promise ?? read.promise },
+    backorder,
+    at,
+    detail,
+  );
+  await saveOrderChange(ports.orders, read, {
+    order,
     supplyClaims: {
       orderId: read.orderId,
       since,
       changes: claimChanges(read.backorder?.claims ?? [], plan.claims),
     },
+    events: first
+      ? [
+          event('OrderBackordered.v1', {
+            orderId: order.orderId,
+            channel: order.channel,
+            lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+            supply: plan.claims.map(({ supplyId, sku, quantity, expectedAt }) => ({
+              supplyId,
+              sku,
+              quantity,
+              expectedAt,
+            })),
+            readyAt: backorder.readyAt,
+            preorder: plan.releaseDate !== undefined,
+            releaseDate: plan.releaseDate,
+            promisedDate: order.promise?.latestDate,
+            at: order.updatedAt,
+          }),
+        ]
+      : [],
   });
-  if (first)
-    await ports.events.publish([
-      event('OrderBackordered.v1', {
-        orderId: saved.orderId,
-        channel: saved.channel,
-        lines: saved.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-        supply: plan.claims.map(({ supplyId, sku, quantity, expectedAt }) => ({
-          supplyId,
-          sku,
-          quantity,
-          expectedAt,
-        })),
-        readyAt: backorder.readyAt,
-        preorder: plan.releaseDate !== undefined,
-        releaseDate: plan.releaseDate,
-        promisedDate: saved.promise?.latestDate,
-        at: saved.updatedAt,
-      }),
-    ]);
   throw AwaitingSupply.waiting(backorderWaitSeconds(backorder, at));
 }
 

@@ -8,12 +8,11 @@ import {
 import { canCancel } from '../core/orders/order.ts';
 import { isTerminal } from '../core/orders/status.ts';
 import { Conflict, ValidationFailed } from '../shared/errors.ts';
-import { shipmentChanges } from './events.ts';
 import { changeOrder, requireOrder } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { taskFailureCause } from './workflow-failure.ts';
 
-type CancelPorts = Pick<AppPorts, 'orders' | 'workflows' | 'network' | 'events' | 'clock'>;
+type CancelPorts = Pick<AppPorts, 'orders' | 'workflows' | 'network' | 'clock'>;
 
 function refuseProblems(order: StoredOrder, lines: RequestedLine[]) {
   const problems = cancellationProblems(order, lines);
@@ -60,7 +59,7 @@ async function cancelOrderLines(ports: CancelPorts, orderId: string, lines: Requ
   const products = await ports.network.getProducts(lines.map((l) => l.sku));
   const kits = new Map([...products].flatMap(([sku, p]) => (p.kit?.length ? [[sku, p.kit] as const] : [])));
   const tokens: string[] = [];
-  const { before, after } = await changeOrder(ports.orders, orderId, (order) => {
+  const { after } = await changeOrder(ports.orders, orderId, (order) => {
     tokens.length = 0;
     if (order.cancelRequested || isTerminal(order.status))
       throw new Conflict(`order ${orderId} can no longer be cancelled (status ${order.status})`);
@@ -108,6 +107,5 @@ async function cancelOrderLines(ports: CancelPorts, orderId: string, lines: Requ
       ),
     ),
   );
-  await ports.events.publish(shipmentChanges(before, after));
   return { orderId, status: after.status, cancelledLines: after.cancelledLines ?? [] };
 }

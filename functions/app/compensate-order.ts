@@ -4,7 +4,7 @@ import { movementsOf } from '../core/inventory/movements.ts';
 import { closingFor } from '../core/orders/compensation.ts';
 import { closeOrder, heldReservations } from '../core/orders/order.ts';
 import { isDispatched, isTerminal } from '../core/orders/status.ts';
-import { event, shipmentChanges } from './events.ts';
+import { event } from './events.ts';
 import { changeOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
@@ -16,7 +16,7 @@ import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
  * Retried safely: a closed order changes no more. `failed` tells the workflow to end visibly.
  */
 export async function compensateOrder(
-  ports: Pick<AppPorts, 'orders' | 'events' | 'clock' | 'metrics'>,
+  ports: Pick<AppPorts, 'orders' | 'clock' | 'metrics'>,
   orderId: string,
   failure: WorkflowFailure,
 ) {
@@ -44,19 +44,14 @@ export async function compensateOrder(
       ...(backorder && claims.length > 0
         ? { supplyClaims: { orderId, since: backorder.since, changes: claimChanges(claims, []) } }
         : {}),
+      events: [
+        closing.status === 'CANCELLED'
+          ? event('OrderCancelled.v1', { orderId, reason, at: closed.updatedAt })
+          : event('OrderRejected.v1', { orderId, reason, at: closed.updatedAt }),
+      ],
     };
   });
-  if (after.version !== before.version) {
-    // counted once: a compensation that only releases what a REJECTED order still held is no rejection
-    if (after.status === 'REJECTED' && before.status !== 'REJECTED') ports.metrics.count('OrdersRejected');
-    const at = after.updatedAt;
-    const reason = (closing.status === 'CANCELLED' && after.cancellation?.reason) || closing.reason;
-    await ports.events.publish([
-      closing.status === 'CANCELLED'
-        ? event('OrderCancelled.v1', { orderId, reason, at })
-        : event('OrderRejected.v1', { orderId, reason, at }),
-      ...shipmentChanges(before, after),
-    ]);
-  }
+  // counted once: a compensation that only releases what a REJECTED order still held is no rejection
+  if (after.status === 'REJECTED' && before.status !== 'REJECTED') ports.metrics.count('OrdersRejected');
   return { status: after.status, failed: closing.failed };
 }

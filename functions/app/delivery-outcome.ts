@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isoDay, parisDay } from '../core/carriers/calendar.ts';
 import { carriersInForce, defaultWorkingDays } from '../core/carriers/carriers.ts';
 import { findShipment } from '../core/orders/order.ts';
@@ -13,11 +14,13 @@ type OutcomePorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'events' 
  * carrier's on-time rate and the promises kept or broken (on time: delivered no later than
  * `promisedDate`, Paris day); a failed
  * attempt or an exception whose next possible attempt, the carrier's next working day, falls after
- * `promisedDate` raises PromiseAtRisk.v1.
+ * `promisedDate` raises PromiseAtRisk.v1, once per status change: its outbox id comes from the
+ * change's own (`changeId`, or its content when it has none), so a redelivery writes nothing new.
  */
 export async function recordDeliveryOutcome(
   ports: OutcomePorts,
   change: EventDetail<'ShipmentStatusChanged.v1'>,
+  changeId?: string,
 ): Promise<{ counted?: boolean; atRisk?: boolean }> {
   const watched = ['DELIVERED', 'DELIVERY_FAILED', 'EXCEPTION'];
   if (!watched.includes(change.status)) return {};
@@ -38,15 +41,19 @@ export async function recordDeliveryOutcome(
     deliveryDay(today, 1, { workingDays: carrier?.workingDays ?? [...defaultWorkingDays] }),
   );
   if (nextAttempt <= shipment.promisedDate) return { atRisk: false };
+  const cause = changeId ?? createHash('sha256').update(JSON.stringify(change)).digest('base64url');
   await ports.events.publish([
-    event('PromiseAtRisk.v1', {
-      orderId: change.orderId,
-      shipmentId: change.shipmentId,
-      promisedDate: shipment.promisedDate,
-      expectedDate: nextAttempt,
-      reason: `${change.status === 'EXCEPTION' ? 'exception' : 'failed delivery attempt'} on ${isoDay(today)}: the next attempt (${nextAttempt}) is after the promised date`,
-      at: change.at,
-    }),
+    {
+      ...event('PromiseAtRisk.v1', {
+        orderId: change.orderId,
+        shipmentId: change.shipmentId,
+        promisedDate: shipment.promisedDate,
+        expectedDate: nextAttempt,
+        reason: `${change.status === 'EXCEPTION' ? 'exception' : 'failed delivery attempt'} on ${isoDay(today)}: the next attempt (${nextAttempt}) is after the promised date`,
+        at: change.at,
+      }),
+      id: `promise-at-risk-of-${cause}`,
+    },
   ]);
   return { atRisk: true };
 }

@@ -12,11 +12,11 @@ import {
   VersionConflict,
 } from '../shared/errors.ts';
 import { pickCarrier } from './carrier-choice.ts';
-import { event, shipmentChanges } from './events.ts';
+import { event } from './events.ts';
 import { changeOrder, requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 
-type DispatchPorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'labels' | 'events' | 'clock'>;
+type DispatchPorts = Pick<AppPorts, 'orders' | 'network' | 'carriers' | 'labels' | 'clock'>;
 
 function sameLines(a: readonly StockLine[], b: readonly StockLine[]): boolean {
   return a.length === b.length && a.every((l, i) => l.sku === b[i]?.sku && l.quantity === b[i]?.quantity);
@@ -91,7 +91,7 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
   });
   const key = await ports.labels.store(shipmentId, pdf);
 
-  const { before, after } = await changeOrder(ports.orders, orderId, (current) => {
+  await changeOrder(ports.orders, orderId, (current) => {
     const live = findShipment(current, shipmentId);
     if (!live || live.trackingNumber) return undefined;
     if (wasEmptiedByCancellation(current, live))
@@ -124,32 +124,30 @@ export async function dispatchShipment(ports: DispatchPorts, orderId: string, sh
       order: next,
       stock: movements('consume', live.locationId, live.lines),
       trackingPointers: [{ trackingNumber, shipmentId, carrierId: carrier.carrierId }],
+      events: [
+        event('ShipmentDispatched.v1', {
+          orderId,
+          shipmentId,
+          locationId: shipment.locationId,
+          carrierId: carrier.carrierId,
+          trackingNumber,
+          at: now.toISOString(),
+        }),
+        ...(choice.atRisk && shipment.promisedDate
+          ? [
+              event('PromiseAtRisk.v1', {
+                orderId,
+                shipmentId,
+                promisedDate: shipment.promisedDate,
+                expectedDate: choice.chosen.deliveryDate,
+                reason: choice.record.reason,
+                at: now.toISOString(),
+              }),
+            ]
+          : []),
+      ],
     };
   });
-  if (after.version !== before.version)
-    await ports.events.publish([
-      ...shipmentChanges(before, after),
-      event('ShipmentDispatched.v1', {
-        orderId,
-        shipmentId,
-        locationId: shipment.locationId,
-        carrierId: carrier.carrierId,
-        trackingNumber,
-        at: now.toISOString(),
-      }),
-      ...(choice.atRisk && shipment.promisedDate
-        ? [
-            event('PromiseAtRisk.v1', {
-              orderId,
-              shipmentId,
-              promisedDate: shipment.promisedDate,
-              expectedDate: choice.chosen.deliveryDate,
-              reason: choice.record.reason,
-              at: now.toISOString(),
-            }),
-          ]
-        : []),
-    ]);
   return { ...wait, carrierId: carrier.carrierId, trackingNumber };
 }
 

@@ -6,6 +6,11 @@ import type { DetailType, EventDetail } from '../shared/events.ts';
 export interface OutgoingEvent<T extends DetailType = DetailType> {
   detailType: T;
   detail: EventDetail<T>;
+  /**
+   * The event's id in the outbox, when it must be the same however often it is computed (an event
+   * caused by another event: its redelivery writes nothing new); otherwise a fresh one is drawn.
+   */
+  id?: string;
 }
 
 export function event<T extends DetailType>(detailType: T, detail: EventDetail<T>): OutgoingEvent<T> {

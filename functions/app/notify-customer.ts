@@ -11,7 +11,7 @@ import { NotificationInFlight } from '../shared/errors.ts';
 import { event } from './events.ts';
 import type { AppPorts, NotificationRecord } from './ports.ts';
 
-type NotifyPorts = Pick<AppPorts, 'orders' | 'network' | 'notifications' | 'mailer' | 'events' | 'clock'>;
+type NotifyPorts = Pick<AppPorts, 'orders' | 'network' | 'notifications' | 'mailer' | 'clock'>;
 
 /**
  * How long a claim protects a message being sent: longer than the function may run (60 s), so
@@ -33,7 +33,8 @@ export function notificationIdOf(about: NotificationIntent): string {
  * event sends nothing. A send that fails releases the claim and throws, so that the bus retries
  * the event and the retry sends; an attempt that dies between its claim and its record leaves a
  * claim that a retry takes over once its lease is past. A customer without e-mail is recorded as
- * skipped. Each outcome is announced by NotificationSent.v1.
+ * skipped. Each outcome is announced by NotificationSent.v1, written with the record of it, so
+ * that a repeated event announces nothing twice either.
  */
 export async function notifyCustomer(ports: NotifyPorts, trigger: NotificationTrigger) {
   const about = notificationFor(trigger);
@@ -67,18 +68,14 @@ export async function notifyCustomer(ports: NotifyPorts, trigger: NotificationTr
   const standing = await ports.notifications.claim(
     record,
     new Date(claimedAt.getTime() - claimLeaseMs).toISOString(),
+    announcement(record),
   );
   if (standing !== 'claimed') {
     if (standing.status === 'sending')
       throw new NotificationInFlight(`notification ${standing.notificationId} is being sent`);
-    // announced again: the delivery that recorded it may have died before announcing it
-    await announce(ports, standing);
     return { notified: false as const, reason: 'already notified', notification: standing };
   }
-  if (!to) {
-    await announce(ports, record);
-    return { notified: true as const, notification: record };
-  }
+  if (!to) return { notified: true as const, notification: record };
 
   let messageId: string;
   try {
@@ -97,14 +94,14 @@ export async function notifyCustomer(ports: NotifyPorts, trigger: NotificationTr
     messageId,
     at: ports.clock.now().toISOString(),
   };
-  await ports.notifications.finish(sent);
-  await announce(ports, sent);
+  await ports.notifications.finish(sent, announcement(sent));
   return { notified: true as const, notification: sent };
 }
 
-function announce(ports: Pick<AppPorts, 'events'>, record: NotificationRecord): Promise<void> {
-  if (record.status === 'sending') return Promise.resolve();
-  return ports.events.publish([
+/** NotificationSent.v1 for a notification sent or skipped; nothing while it is being sent. */
+function announcement(record: NotificationRecord) {
+  if (record.status === 'sending') return [];
+  return [
     event('NotificationSent.v1', {
       orderId: record.orderId,
       notificationId: record.notificationId,
@@ -114,5 +111,5 @@ function announce(ports: Pick<AppPorts, 'events'>, record: NotificationRecord): 
       shipmentId: record.shipmentId,
       at: record.at,
     }),
-  ]);
+  ];
 }

@@ -1,4 +1,5 @@
 import { NotFound } from '../shared/errors.ts';
+import { orderChanges } from './events.ts';
 import { optimistically } from './optimistic.ts';
 import type { OrderChange, OrderRepository, StoredOrder } from './ports.ts';
 
@@ -19,6 +20,22 @@ export async function requireOrderOfShipment(
 }
 
 /**
+ * Saves a change of `before` with everything it announces: the events its use case names, and the
+ * ones the change itself implies (each shipment status it moves, the delivery it completes), so
+ * that no use case can forget those. All commit together, through the outbox.
+ */
+export function saveOrderChange(
+  orders: OrderRepository,
+  before: StoredOrder,
+  change: OrderChange,
+): Promise<StoredOrder> {
+  return orders.save({
+    ...change,
+    events: [...(change.events ?? []), ...orderChanges(before, change.order)],
+  });
+}
+
+/**
  * Reads the order, lets `decide` choose the change, saves it on the condition that the order did
  * not move meanwhile, and decides again from a fresh read when it did. `decide` returns undefined
  * when nothing needs to change (which makes retried steps idempotent). Answers the order before
@@ -33,7 +50,7 @@ export async function changeOrder(
     const before = await requireOrder(orders, orderId);
     const change = decide(before);
     if (!change) return { done: { before, after: before } };
-    return { done: { before, after: await orders.save(change) } };
+    return { done: { before, after: await saveOrderChange(orders, before, change) } };
   });
 }
 

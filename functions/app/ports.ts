@@ -48,12 +48,14 @@ export interface OrderChange {
   capacity?: { claim?: CapacityClaim[]; release?: CapacitySlot[] };
   /** expected supply a backordered order takes or gives back (refused past the supply's unclaimed units) */
   supplyClaims?: { orderId: string; since: string; changes: SupplyClaimChange[] };
+  /** what the change announces: written to the outbox in the same transaction (DESIGN.md section 8) */
+  events?: OutgoingEvent[];
 }
 
 export interface OrderRepository {
   get(orderId: string): Promise<StoredOrder | undefined>;
-  /** false when an order with that id exists already */
-  create(order: StoredOrder): Promise<boolean>;
+  /** false when an order with that id exists already (and then none of `events` is written) */
+  create(order: StoredOrder, events?: OutgoingEvent[]): Promise<boolean>;
   /**
    * Commits the change on the condition that the order is still the version that was read:
    * VersionConflict when it moved, ReservationConflict when stock or capacity refused.
@@ -166,9 +168,9 @@ export interface StockLedger {
   rowsOfSku(sku: string): Promise<StockRow[]>;
   /**
    * Writes `next` in place of `current` on the condition that the row is still `current` (false when
-   * it moved: the caller reads again and decides again).
+   * it moved: the caller reads again and decides again), with the events it announces.
    */
-  replaceRow(current: StockRow | undefined, next: StockRow): Promise<boolean>;
+  replaceRow(current: StockRow | undefined, next: StockRow, events?: OutgoingEvent[]): Promise<boolean>;
   /**
    * Writes the adjusted row and the adjustment record together, on the same condition; 'replayed'
    * when the adjustment id was applied before, 'moved' when the row changed since it was read.
@@ -177,6 +179,7 @@ export interface StockLedger {
     current: StockRow | undefined,
     next: StockRow,
     adjustment: StockAdjustment & { at: string },
+    events?: OutgoingEvent[],
   ): Promise<'applied' | 'replayed' | 'moved'>;
   /**
    * Replaces what a location holds back from each channel, leaving the counts alone (a row with
@@ -205,16 +208,27 @@ export interface SupplyRepository {
   /**
    * creates or replaces the record (and moves its dated entry) if it is still at `previous`'s
    * version; with `leaving`, the units leave their origin in the same transaction (a transfer):
-   * 'short' when the origin has fewer available
+   * 'short' when the origin has fewer available. With `events`, they commit with it too, on the
+   * condition that the origin's row is still `originRow` (what they were computed from)
    */
   put(
     previous: StoredSupply | undefined,
     next: Supply,
     now: string,
     leaving?: StockMovement,
+    originRow?: StockRow | undefined,
+    events?: OutgoingEvent[],
   ): Promise<boolean | 'short'>;
-  /** marks it received and brings the units in, in one transaction, if still at `stored`'s version */
-  receive(stored: StoredSupply, now: string): Promise<boolean>;
+  /**
+   * Marks it received and brings the units in, in one transaction with `events`, if the supply is
+   * still at `stored`'s version and its stock row still `row` (what the events were computed from).
+   */
+  receive(
+    stored: StoredSupply,
+    now: string,
+    row?: StockRow | undefined,
+    events?: OutgoingEvent[],
+  ): Promise<boolean>;
   expectedOf(sku: string): Promise<ExpectedArrival[]>;
   /** the supply still expected for the SKU with the units no order claimed yet */
   claimableOf(sku: string): Promise<ClaimableArrival[]>;
@@ -236,12 +250,21 @@ export interface ReturnRepository {
     change: Partial<ReturnRecord>,
     from: ReturnRecord['status'][],
     stock?: StockMovement[],
+    events?: OutgoingEvent[],
   ): Promise<ReturnRecord | undefined>;
   setWaitingToken(returnId: string, token: string): Promise<ReturnRecord>;
 }
 
+/**
+ * Events leave through the transactional outbox: a change hands its events to the repository that
+ * writes it (`OrderChange.events` and the like), which commits them with the change. This port is
+ * for a fact that changes nothing stored (a carrier's webhook accepted, a promise found at risk).
+ */
 export interface EventPublisher {
-  /** validates each detail against its published schema and puts it on the bus */
+  /**
+   * validates each detail against its published schema and writes it to the outbox; an event whose
+   * `id` was written before is not written again
+   */
   publish(events: OutgoingEvent[]): Promise<void>;
 }
 
@@ -298,9 +321,13 @@ export interface NotificationLog {
    * that exists is a `sending` claim taken before `staleBefore` (its holder died); otherwise
    * answers the record that stands.
    */
-  claim(record: NotificationRecord, staleBefore: string): Promise<'claimed' | NotificationRecord>;
-  /** records the claim as sent, if `record.claimToken` still holds it */
-  finish(record: NotificationRecord): Promise<void>;
+  claim(
+    record: NotificationRecord,
+    staleBefore: string,
+    events?: OutgoingEvent[],
+  ): Promise<'claimed' | NotificationRecord>;
+  /** records the claim as sent, with `events`, if `record.claimToken` still holds it */
+  finish(record: NotificationRecord, events?: OutgoingEvent[]): Promise<void>;
   /** gives the claim up, if `record.claimToken` still holds it, so that a retry sends the message */
   release(record: NotificationRecord): Promise<void>;
   ofOrder(orderId: string): Promise<NotificationRecord[]>;
@@ -349,8 +376,11 @@ export interface StockOverview {
 /** The open business alerts. */
 export interface AlertStore {
   open(): Promise<Alert[]>;
-  /** false when an alert of that id is open already: a condition is raised once */
-  raise(alert: Alert): Promise<boolean>;
+  /**
+   * false when an alert of that id is open already: a condition is raised once, and `events` are
+   * written (to the outbox) with it or not at all
+   */
+  raise(alert: Alert, events?: OutgoingEvent[]): Promise<boolean>;
   /** keeps an open alert's severity and detail current */
   refresh(alert: Alert): Promise<void>;
   /** false when it was not open (another review cleared it first) */

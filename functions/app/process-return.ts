@@ -20,7 +20,7 @@ import { requireOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { requireReturn } from './return-intake.ts';
 
-export type ReturnPorts = Pick<AppPorts, 'orders' | 'returns' | 'events' | 'network' | 'stock' | 'clock'>;
+export type ReturnPorts = Pick<AppPorts, 'orders' | 'returns' | 'network' | 'stock' | 'clock'>;
 
 /** How many of the latest orders are read to measure recent demand. */
 const demandSampleOrders = 200;
@@ -99,20 +99,24 @@ export async function processReturn(ports: ReturnPorts, returnId: string) {
       record = (await regrade(ports, order, record, gradeOf(record))) ?? record;
   }
   if (record.status !== 'RESTOCKED') return { status: record.status };
-  const refunded = await ports.returns.update(record, { status: 'REFUNDED' }, ['RESTOCKED']);
-  if (refunded) {
-    const refund = record.refund ?? refundOf(order, record.lines);
-    await ports.events.publish([
+  const at = ports.clock.now().toISOString();
+  const refund = record.refund ?? refundOf(order, record.lines);
+  const refunded = await ports.returns.update(
+    record,
+    { status: 'REFUNDED', updatedAt: at },
+    ['RESTOCKED'],
+    [],
+    [
       event('RefundRequested.v1', {
         returnId,
         orderId: record.orderId,
         lines: record.lines.map(({ sku, quantity }) => ({ sku, quantity })),
         amount: refund.amount,
         currency: refund.currency,
-        at: refunded.updatedAt,
+        at,
       }),
-    ]);
-  }
+    ],
+  );
   return { status: refunded?.status ?? record.status };
 }
 

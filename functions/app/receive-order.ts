@@ -19,7 +19,7 @@ export type OrderRequest = Omit<NewOrder, 'orderId'> & { orderId?: string | unde
 export async function receiveOrder(
   ports: Pick<
     AppPorts,
-    'orders' | 'network' | 'sourcingReads' | 'stock' | 'supply' | 'workflows' | 'events' | 'clock' | 'metrics'
+    'orders' | 'network' | 'sourcingReads' | 'stock' | 'supply' | 'workflows' | 'clock' | 'metrics'
   >,
   request: OrderRequest,
   newOrderId: () => string,
@@ -40,7 +40,16 @@ export async function receiveOrder(
       carrierId: option.carrierId,
     },
   };
-  if (await ports.orders.create(order)) {
+  const received = event('OrderReceived.v1', {
+    orderId,
+    channel: order.channel,
+    customerId: order.customer.id,
+    deliveryMode: order.delivery.mode,
+    lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    at: order.createdAt,
+  });
+  // announced with the order it reports, once: a retried intake finds the order and adds nothing
+  if (await ports.orders.create(order, [received])) {
     ports.metrics.count('OrdersReceived');
   } else {
     const existing = await ports.orders.get(orderId);
@@ -50,16 +59,6 @@ export async function receiveOrder(
     }
   }
   await ports.workflows.startFulfilment(orderId);
-  await ports.events.publish([
-    event('OrderReceived.v1', {
-      orderId,
-      channel: order.channel,
-      customerId: order.customer.id,
-      deliveryMode: order.delivery.mode,
-      lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-      at: order.createdAt,
-    }),
-  ]);
   return { orderId, status: order.status };
 }
 

@@ -4,7 +4,7 @@ import { refundUnshippedReplacement } from '../core/orders/incidents.ts';
 import { closeOrder, findShipment, liveShipments, updateShipment } from '../core/orders/order.ts';
 import { isDispatched, isTerminal } from '../core/orders/status.ts';
 import { IntegrityViolation, OrderCancelled } from '../shared/errors.ts';
-import { event, incidentChanges, orderChanges } from './events.ts';
+import { event, incidentChanges } from './events.ts';
 import { changeOrder, withoutWaiting } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
@@ -16,7 +16,7 @@ import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
  * refunded instead. The siblings are never touched.
  */
 export async function reportUnfilled(
-  ports: Pick<AppPorts, 'orders' | 'events' | 'clock' | 'metrics'>,
+  ports: Pick<AppPorts, 'orders' | 'clock' | 'metrics'>,
   orderId: string,
   shipmentId: string,
   failure: WorkflowFailure,
@@ -44,20 +44,17 @@ export async function reportUnfilled(
     );
     const settled = refundUnshippedReplacement(cancelled, shipmentId, now);
     const next = liveShipments(settled).length === 0 ? closeOrder(settled, 'REJECTED', reason, now) : settled;
+    const closed = next.status === 'REJECTED' && order.status !== 'REJECTED';
     return {
       order: next,
       stock: shipment.reservation === 'held' ? movements('release', shipment.locationId, shipment.lines) : [],
       capacity: { release: slotsHeldBy([shipment]) },
+      events: [
+        ...(closed ? [event('OrderRejected.v1', { orderId, reason, at: next.updatedAt })] : []),
+        ...incidentChanges(order, next),
+      ],
     };
   });
-  if (after.version !== before.version) {
-    const closed = after.status === 'REJECTED' && before.status !== 'REJECTED';
-    if (closed) ports.metrics.count('OrdersRejected');
-    await ports.events.publish([
-      ...(closed ? [event('OrderRejected.v1', { orderId, reason, at: after.updatedAt })] : []),
-      ...orderChanges(before, after),
-      ...incidentChanges(before, after),
-    ]);
-  }
+  if (after.status === 'REJECTED' && before.status !== 'REJECTED') ports.metrics.count('OrdersRejected');
   return { status: after.status };
 }

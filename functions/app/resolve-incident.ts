@@ -4,15 +4,12 @@ import { isDispatched } from '../core/orders/status.ts';
 import type { Shipment } from '../core/orders/types.ts';
 import { IntegrityViolation, ReservationConflict, VersionConflict } from '../shared/errors.ts';
 import { incidentsOpened } from './business-facts.ts';
-import { incidentChanges, shipmentChanges } from './events.ts';
-import { requireOrder } from './order-access.ts';
+import { incidentChanges } from './events.ts';
+import { requireOrder, saveOrderChange } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { sourceOneLocation } from './resource-shipment.ts';
 
-type IncidentPorts = Pick<
-  AppPorts,
-  'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock' | 'metrics'
->;
+type IncidentPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'clock' | 'metrics'>;
 
 /** What the workflow goes on with: the replacement to pick, pack and track, or nothing (refunded). */
 type Resolution = ReturnType<typeof workflowItem> | { shipmentId: string; refunded: true };
@@ -55,13 +52,13 @@ export async function resolveIncident(ports: IncidentPorts, orderId: string, shi
       const next = replacement
         ? reship(order, shipmentId, kind, replacement, now)
         : refund(order, shipmentId, kind, now);
-      const saved = await ports.orders.save({
+      const saved = await saveOrderChange(ports.orders, order, {
         order: next,
         stock: sourced?.reservations ?? [],
         capacity: { claim: sourced?.claims ?? [] },
         shipmentPointers: replacement ? [replacement.shipmentId] : [],
+        events: incidentChanges(order, next),
       });
-      await ports.events.publish([...shipmentChanges(order, saved), ...incidentChanges(order, saved)]);
       ports.metrics.count('IncidentsOpened', incidentsOpened(order, saved));
       const resolved = resolutionOf(saved, shipmentId);
       if (resolved) return resolved;

@@ -21,13 +21,12 @@ import {
   ReservationConflict,
   ShipmentLinesCancelled,
 } from '../shared/errors.ts';
-import { shipmentChanges } from './events.ts';
-import { requireOrder } from './order-access.ts';
+import { requireOrder, saveOrderChange } from './order-access.ts';
 import type { AppPorts, StoredOrder } from './ports.ts';
 import { sourcingRequestFor } from './sourcing-inputs.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
 
-type ResourcingPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'events' | 'clock'>;
+type ResourcingPorts = Pick<AppPorts, 'orders' | 'network' | 'sourcingReads' | 'stock' | 'clock'>;
 
 /** The shipment that replaced `shipmentId` once it was re-sourced (a retried step finds it). */
 function replacementOf(order: StoredOrder, shipmentId: string): Shipment | undefined {
@@ -120,7 +119,7 @@ export async function resourceShipment(
       at,
     );
     try {
-      const saved = await ports.orders.save({
+      await saveOrderChange(ports.orders, order, {
         order: {
           ...next,
           shipments: next.shipments.map((s) =>
@@ -136,7 +135,6 @@ export async function resourceShipment(
         capacity: { claim: claims, release: slotsHeldBy([rejected]) },
         shipmentPointers: replacement.map((s) => s.shipmentId),
       });
-      await ports.events.publish(shipmentChanges(order, saved));
       const [created] = replacement;
       if (created) return workflowItem(created);
     } catch (error) {

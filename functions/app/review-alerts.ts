@@ -6,7 +6,7 @@ import type { AppPorts } from './ports.ts';
 
 type ReviewPorts = Pick<
   AppPorts,
-  'orderHistory' | 'stockOverview' | 'carriers' | 'deadLetters' | 'alerts' | 'events' | 'clock'
+  'orderHistory' | 'stockOverview' | 'carriers' | 'deadLetters' | 'alerts' | 'clock'
 >;
 
 async function recentOrders(ports: ReviewPorts, now: Date, hours: number): Promise<Order[]> {
@@ -41,12 +41,11 @@ export async function reviewAlerts(
   ]);
   const holding = alertConditions({ now, stock, recentOrders: orders, deliveries, deadLetters }, thresholds);
   const changes = reconcileAlerts(open, holding, now);
-  const raised: Alert[] = [];
-  for (const alert of changes.raise) if (await ports.alerts.raise(alert)) raised.push(alert);
+  // announced with the write that raises it: a review that loses the race announces nothing
+  for (const alert of changes.raise)
+    await ports.alerts.raise(alert, [event('AlertRaised.v1', { ...alert, at: alert.since })]);
   await Promise.all(changes.refresh.map((alert) => ports.alerts.refresh(alert)));
   await Promise.all(changes.clear.map((alert) => ports.alerts.clear(alert.alertId)));
-  if (raised.length > 0)
-    await ports.events.publish(raised.map((alert) => event('AlertRaised.v1', { ...alert, at: alert.since })));
   const cleared = new Set(changes.clear.map((a) => a.alertId));
   const current = new Map(open.filter((a) => !cleared.has(a.alertId)).map((a) => [a.alertId, a]));
   for (const alert of [...changes.refresh, ...changes.raise]) current.set(alert.alertId, alert);

@@ -22,7 +22,7 @@ import { optimistically, retry } from './optimistic.ts';
 import type { AppPorts, StockAdjustment } from './ports.ts';
 import { requireStockReferences } from './references.ts';
 
-type StockPorts = Pick<AppPorts, 'network' | 'stock' | 'events' | 'clock'>;
+type StockPorts = Pick<AppPorts, 'network' | 'stock' | 'clock'>;
 
 const stockChanged = (row: StockRow, reason: string, at: string) =>
   event('StockChanged.v1', { ...publicStock(row), reason, at });
@@ -38,10 +38,12 @@ export async function countStock(ports: StockPorts, count: StockCount) {
     const current = await ports.stock.row(count.sku, count.locationId);
     if (isStaleCount(current, count.asOf))
       throw new StaleStockCount(`a count as of ${current?.asOf} is already applied; ${count.asOf} is older`);
-    const next = { ...applyCount(current, count), updatedAt: ports.clock.now().toISOString() };
-    return (await ports.stock.replaceRow(current, next)) ? { done: next } : retry;
+    const now = ports.clock.now().toISOString();
+    const next = { ...applyCount(current, count), updatedAt: now };
+    return (await ports.stock.replaceRow(current, next, [stockChanged(next, 'count', now)]))
+      ? { done: next }
+      : retry;
   });
-  await ports.events.publish([stockChanged(row, 'count', ports.clock.now().toISOString())]);
   return publicStock(row);
 }
 
@@ -73,15 +75,13 @@ export async function adjustStock(ports: StockPorts, adjustment: StockAdjustment
       );
     }
     const row = { ...next, updatedAt: now };
-    const written = await ports.stock.applyAdjustment(current, row, { ...adjustment, at: now });
+    const written = await ports.stock.applyAdjustment(current, row, { ...adjustment, at: now }, [
+      stockChanged(row, adjustment.reason, now),
+    ]);
     if (written === 'applied') return { done: { row, replayed: false } };
     const replayed = written === 'replayed' ? await replay() : undefined;
     return replayed ? { done: { row: replayed, replayed: true } } : retry;
   });
-  if (!outcome.replayed)
-    await ports.events.publish([
-      stockChanged(outcome.row, adjustment.reason, ports.clock.now().toISOString()),
-    ]);
   return publicStock(outcome.row);
 }
 

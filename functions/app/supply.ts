@@ -1,14 +1,14 @@
 import { claimedOf } from '../core/inventory/backorders.ts';
-import { publicStock } from '../core/inventory/stock.ts';
+import { publicStock, type StockRow } from '../core/inventory/stock.ts';
 import { canonicalSupply, isSameSupply, publicSupply, type SupplyRequest } from '../core/inventory/supply.ts';
 import { Conflict, NotFound, UnknownReference } from '../shared/errors.ts';
 import { wakeBackorders } from './await-supply.ts';
 import { event } from './events.ts';
 import { optimistically, retry } from './optimistic.ts';
-import type { AppPorts, StoredSupply } from './ports.ts';
+import type { AppPorts } from './ports.ts';
 import { requireStockReferences } from './references.ts';
 
-type SupplyPorts = Pick<AppPorts, 'network' | 'stock' | 'supply' | 'events' | 'clock'>;
+type SupplyPorts = Pick<AppPorts, 'network' | 'stock' | 'supply' | 'clock'>;
 type ReceiptPorts = SupplyPorts & Pick<AppPorts, 'orders' | 'workflows'>;
 
 export async function supplyById(ports: Pick<AppPorts, 'supply'>, supplyId: string) {
@@ -38,7 +38,7 @@ export async function recordSupply(ports: SupplyPorts, supplyId: string, request
   const leaves = next.kind === 'transfer' && next.fromLocationId !== undefined;
   const recorded = await optimistically(`supply ${supplyId}`, async () => {
     const stored = await ports.supply.get(supplyId);
-    if (stored && isSameSupply(stored, next)) return { done: { supply: publicSupply(stored), left: false } };
+    if (stored && isSameSupply(stored, next)) return { done: stored };
     if (stored?.status === 'received')
       throw new Conflict(`supply ${supplyId} was received at ${stored.receivedAt}; it can no longer change`);
     if (stored && (stored.kind === 'transfer' && stored.fromLocationId !== undefined) !== leaves)
@@ -62,53 +62,67 @@ export async function recordSupply(ports: SupplyPorts, supplyId: string, request
             quantity: next.quantity,
           }
         : undefined;
-    const written = await ports.supply.put(stored, next, ports.clock.now().toISOString(), leaving);
-    if (written === 'short')
-      throw new Conflict(`${fromLocationId} has fewer than ${next.quantity} ${sku} available to transfer`, {
-        errors: [{ field: 'quantity', message: 'more than the origin has available' }],
-      });
-    return written ? { done: { supply: next, left: leaving !== undefined } } : retry;
+    const now = ports.clock.now().toISOString();
+    const originRow = leaving && (await ports.stock.row(sku, leaving.locationId));
+    if (leaving && (originRow?.available ?? 0) < leaving.quantity)
+      throw shortOf(fromLocationId, next.quantity, sku);
+    // the origin's row as the transfer leaves it, announced with it
+    const left = leaving && [
+      event('StockChanged.v1', {
+        ...publicStock(rowAfter(originRow, leaving, -leaving.quantity)),
+        reason: 'transfer left',
+        at: now,
+      }),
+    ];
+    const written = await ports.supply.put(stored, next, now, leaving, originRow, left);
+    if (written === 'short') throw shortOf(fromLocationId, next.quantity, sku);
+    return written ? { done: next } : retry;
   });
-  if (recorded.left && fromLocationId) await announceStock(ports, sku, fromLocationId, 'transfer left');
-  return publicSupply(recorded.supply);
+  return publicSupply(recorded);
 }
 
-async function announceStock(ports: SupplyPorts, sku: string, locationId: string, reason: string) {
-  const row = await ports.stock.row(sku, locationId);
-  if (!row) return;
-  await ports.events.publish([
-    event('StockChanged.v1', { ...publicStock(row), reason, at: ports.clock.now().toISOString() }),
-  ]);
+function shortOf(origin: string | undefined, quantity: number, sku: string) {
+  return new Conflict(`${origin} has fewer than ${quantity} ${sku} available to transfer`, {
+    errors: [{ field: 'quantity', message: 'more than the origin has available' }],
+  });
 }
 
 /**
  * The expected units arrived: on hand (and available) grow by the quantity in the same transaction
- * that marks the supply received, so it happens once; a second receipt is a 409. Then the orders
- * waiting for it are woken, oldest first (`wakeBackorders`).
+ * that marks the supply received and announces the new stock, so it happens once; a second receipt
+ * is a 409. Then the orders waiting for it are woken, oldest first (`wakeBackorders`).
  */
 export async function receiveSupply(ports: ReceiptPorts, supplyId: string) {
-  let receipt: StoredSupply | undefined;
-  const received = await optimistically(`supply ${supplyId}`, async () => {
+  const { receipt, received } = await optimistically(`supply ${supplyId}`, async () => {
     const stored = await ports.supply.get(supplyId);
     if (!stored) throw new NotFound(`supply ${supplyId} does not exist`);
     if (stored.status === 'received')
       throw new Conflict(`supply ${supplyId} was already received at ${stored.receivedAt}`);
     const now = ports.clock.now().toISOString();
-    receipt = stored;
-    return (await ports.supply.receive(stored, now))
-      ? { done: publicSupply({ ...stored, status: 'received', receivedAt: now }) }
-      : retry;
+    const current = await ports.stock.row(stored.sku, stored.locationId);
+    const stock = publicStock(rowAfter(current, stored, stored.quantity));
+    const announced = event('StockChanged.v1', { ...stock, reason: 'supply received', at: now });
+    if (!(await ports.supply.receive(stored, now, current, [announced]))) return retry;
+    const supply = publicSupply({ ...stored, status: 'received', receivedAt: now });
+    return { done: { receipt: stored, received: { ...supply, stock } } };
   });
-  const row = await ports.stock.row(received.sku, received.locationId);
-  if (!row) throw new Error(`the stock row of ${received.sku} at ${received.locationId} vanished`);
-  const stock = publicStock(row);
-  await ports.events.publish([
-    event('StockChanged.v1', {
-      ...stock,
-      reason: 'supply received',
-      at: received.receivedAt ?? ports.clock.now().toISOString(),
-    }),
-  ]);
-  if (receipt) await wakeBackorders(ports, receipt);
-  return { ...received, stock };
+  await wakeBackorders(ports, receipt);
+  return received;
+}
+
+/** The row as a movement of `delta` on hand (and available) leaves it, computed before it is written. */
+function rowAfter(
+  current: StockRow | undefined,
+  at: { locationId: string; sku: string },
+  delta: number,
+): StockRow {
+  return {
+    ...current,
+    locationId: at.locationId,
+    sku: at.sku,
+    reserved: current?.reserved ?? 0,
+    safetyStock: current?.safetyStock ?? 0,
+    onHand: (current?.onHand ?? 0) + delta,
+    available: (current?.available ?? 0) + delta,
+  };
 }

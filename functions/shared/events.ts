@@ -174,3 +174,17 @@ export const eventSources: Record<DetailType, 'relais.orders' | 'relais.carriers
   'NotificationSent.v1': 'relais.orders',
   'AlertRaised.v1': 'relais.orders',
 };
+
+/**
+ * Each event carries its outbox id in `resources` (`relais:event:<id>`): the same on every
+ * delivery of that event, whatever id EventBridge gives each PutEvents, so that consumers can
+ * recognise a redelivery.
+ */
+const eventResourcePrefix = 'relais:event:';
+
+export const eventResource = (eventId: string) => `${eventResourcePrefix}${eventId}`;
+
+/** The outbox id of a delivered event, from its `resources`; undefined for an event from elsewhere. */
+export function outboxEventId(resources: readonly string[] | undefined): string | undefined {
+  return resources?.find((r) => r.startsWith(eventResourcePrefix))?.slice(eventResourcePrefix.length);
+}

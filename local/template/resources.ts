@@ -10,6 +10,7 @@ import type {
   KeySchemaElement,
   LocalSecondaryIndex,
   Projection,
+  StreamViewType,
 } from '@aws-sdk/client-dynamodb';
 import { functionArn, stateMachineArn } from '../account.ts';
 import {
@@ -27,6 +28,31 @@ export interface TableDefinition {
   createTableInput: CreateTableCommandInput & { TableName: string };
   /** the TTL attribute, when the template enables TTL */
   timeToLiveAttribute?: string;
+  /** what the table's stream carries, when the template enables one */
+  streamViewType?: string;
+}
+
+/**
+ * An EventBridge Pipe from a table's stream to an event bus (AWS::Pipes::Pipe): what the local
+ * stream poller runs, with the pipe's own filter and target parameters.
+ */
+export interface StreamPipeDefinition {
+  logicalId: string;
+  name: string;
+  /** the table whose stream is the source */
+  tableName: string;
+  /** the bus the events are put on */
+  eventBusName: string;
+  /** the pipe's filter patterns (a record passes when one matches; none: every record) */
+  filterPatterns: unknown[];
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  batchSize: number;
+  /** the target's input template, Source, DetailType and Resources (literals or `$.` paths) */
+  inputTemplate?: string;
+  source?: string;
+  detailType?: string;
+  resources?: string[];
+  deadLetterArn?: string;
 }
 
 export interface FunctionDefinition {
@@ -108,6 +134,7 @@ export interface LocalCloudModel {
   rules: RuleDefinition[];
   buckets: BucketDefinition[];
   secrets: SecretDefinition[];
+  pipes: StreamPipeDefinition[];
 }
 
 /** The resources of some types that the template creates (a resource whose `Condition` is false is not). */
@@ -146,11 +173,17 @@ export function listTables(template: CfnTemplate, context: ResolveContext = {}):
         isRecord(ttl) && ttl.Enabled !== false && typeof ttl.AttributeName === 'string'
           ? ttl.AttributeName
           : undefined;
+      const stream = props.StreamSpecification;
+      const streamViewType =
+        isRecord(stream) && typeof stream.StreamViewType === 'string' ? stream.StreamViewType : undefined;
       const createTableInput: TableDefinition['createTableInput'] = {
         TableName: tableName,
         KeySchema: props.KeySchema as KeySchemaElement[],
         AttributeDefinitions: props.AttributeDefinitions as AttributeDefinition[],
         BillingMode: 'PAY_PER_REQUEST',
+        ...(streamViewType
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType as StreamViewType } }
+          : {}),
         ...(globalIndexes.length > 0 ? { GlobalSecondaryIndexes: globalIndexes } : {}),
         ...(localIndexes.length > 0 ? { LocalSecondaryIndexes: localIndexes } : {}),
       };
@@ -159,9 +192,52 @@ export function listTables(template: CfnTemplate, context: ResolveContext = {}):
         tableName,
         createTableInput,
         ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
+        ...(streamViewType ? { streamViewType } : {}),
       };
     },
   );
+}
+
+/** The pipes from a DynamoDB stream to an event bus; a pipe of any other kind is not run locally. */
+export function listStreamPipes(template: CfnTemplate, context: ResolveContext = {}): StreamPipeDefinition[] {
+  const resolver = new TemplateResolver(template, context);
+  return resourcesOfType(resolver, 'AWS::Pipes::Pipe').flatMap(([logicalId, resource]) => {
+    const props = resolver.resolve(resource.Properties ?? {}, logicalId) as Record<string, unknown>;
+    const table = /:dynamodb:[^:]*:[^:]*:table\/([^/]+)\/stream\//.exec(String(props.Source))?.[1];
+    const bus = /:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(String(props.Target))?.[1];
+    if (table === undefined || bus === undefined) return [];
+    const sourceParameters = isRecord(props.SourceParameters) ? props.SourceParameters : {};
+    const stream = isRecord(sourceParameters.DynamoDBStreamParameters)
+      ? sourceParameters.DynamoDBStreamParameters
+      : {};
+    const filters = isRecord(sourceParameters.FilterCriteria) ? sourceParameters.FilterCriteria.Filters : [];
+    const targetParameters = isRecord(props.TargetParameters) ? props.TargetParameters : {};
+    const busParameters = isRecord(targetParameters.EventBridgeEventBusParameters)
+      ? targetParameters.EventBridgeEventBusParameters
+      : {};
+    const deadLetter = isRecord(stream.DeadLetterConfig) ? stream.DeadLetterConfig.Arn : undefined;
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const definition: StreamPipeDefinition = {
+      logicalId,
+      name: text(props.Name) ?? logicalId,
+      tableName: table,
+      eventBusName: bus,
+      filterPatterns: (Array.isArray(filters) ? filters : []).flatMap((filter) =>
+        isRecord(filter) && typeof filter.Pattern === 'string' ? [JSON.parse(filter.Pattern)] : [],
+      ),
+      startingPosition: stream.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
+      batchSize: typeof stream.BatchSize === 'number' ? stream.BatchSize : 100,
+    };
+    const inputTemplate = text(targetParameters.InputTemplate);
+    const source = text(busParameters.Source);
+    const detailType = text(busParameters.DetailType);
+    if (inputTemplate !== undefined) definition.inputTemplate = inputTemplate;
+    if (source !== undefined) definition.source = source;
+    if (detailType !== undefined) definition.detailType = detailType;
+    if (Array.isArray(busParameters.Resources)) definition.resources = busParameters.Resources.map(String);
+    if (typeof deadLetter === 'string') definition.deadLetterArn = deadLetter;
+    return [definition];
+  });
 }
 
 function assetDirOf(resource: CfnResource): string | undefined {
@@ -353,5 +429,6 @@ export function describeTemplate(template: CfnTemplate, context: ResolveContext 
     rules: listRules(template, context),
     buckets: listBuckets(template, context),
     secrets: listSecrets(template, context),
+    pipes: listStreamPipes(template, context),
   };
 }

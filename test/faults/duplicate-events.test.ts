@@ -66,6 +66,8 @@ describe('every event delivered twice has no second effect', () => {
     await local.cloud.idle();
     const recorded = events.slice(firstEvent);
     const before = await everythingVisible(orderIds, sku);
+    // what looking raised (GET /alerts reviews the alerts) reaches the bus through the outbox pipe
+    await local.cloud.idle();
     const publishedBefore = events.length;
     const published = new Set(recorded.map((e) => JSON.stringify([e['detail-type'], e.detail])));
     /** events published since the first journeys ended that are not a repeat of one published then */

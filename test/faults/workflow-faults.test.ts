@@ -10,11 +10,14 @@
  * continue without an operator), no unit is left reserved for it, the stock is what the journey
  * shipped and took back, and the failure is visible (the error's name in the execution history,
  * a FAILED execution where the order could not be served). A transient fault changes nothing of
- * the outcome: the Retry rules of the ASL absorb it.
+ * the outcome: the Retry rules of the ASL absorb it. Every event a change of the order committed
+ * reached the bus, whatever struck after the commit (a timeout is a step that died between its
+ * write and its answer): the event is in the outbox with its change, and the pipe delivers it.
  *
  * The SDK's own retries are off here (AWS_MAX_ATTEMPTS=1), so that each injected failure reaches
  * the step as scripted; on AWS the SDK retries throttling three times before the ASL's Retry does.
  */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type StepFault, useFaultInjection, type WorkflowStep } from '../support/fault-injection.ts';
 import {
@@ -26,6 +29,7 @@ import {
 } from '../support/fault-journeys.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { stockOf } from '../support/journey.ts';
+import { localClients, localResources } from '../support/ports.ts';
 
 const local = useTestCloud({ network: 'flt', environment: { AWS_MAX_ATTEMPTS: '1' } });
 const faults = useFaultInjection(local);
@@ -212,6 +216,26 @@ const cases: StepCase[] = [
   },
 ];
 
+/** The ids of the events committed to the outbox about an order (its orderId in their detail). */
+async function committedEventsOf(orderId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await localClients(local.cloud).dynamodb.send(
+      new ScanCommand({
+        TableName: localResources(local.cloud).tables.outbox,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? [])
+      if ((JSON.parse(String(item.detail)) as { orderId?: string }).orderId === orderId)
+        ids.push(String(item.eventId));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ids;
+}
+
 const timesOf = { once: 1, twice: 2, always: Number.POSITIVE_INFINITY } as const;
 let serial = 0;
 
@@ -279,6 +303,13 @@ describe.each(cases)(
 
         // nothing reserved for the order, the stock is what was shipped and taken back
         await local.cloud.idle();
+        const committed = await committedEventsOf(orderId);
+        expect(committed.length, 'events committed about the order').toBeGreaterThan(0);
+        const onBus = new Set(local.events.flatMap((e) => e.resources));
+        expect(
+          committed.filter((id) => !onBus.has(`relais:event:${id}`)),
+          'committed events that never reached the bus',
+        ).toEqual([]);
         const lyon = await stockOf(api, sku, ids.lyon);
         expect(lyon).toMatchObject({ onHand: expected.onHand.lyon, reserved: 0 });
         if (!lyonOnly) {

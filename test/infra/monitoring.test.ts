@@ -215,8 +215,8 @@ describe('alarms', () => {
     }
   });
 
-  it('fire on any message in a dead-letter queue', () => {
-    expect(queues).toHaveLength(eventFunctions.length);
+  it("fire on any message in a dead-letter queue (each event function's, and the outbox pipe's)", () => {
+    expect(queues).toHaveLength(eventFunctions.length + 1);
     for (const queue of queues) {
       const alarm = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', queue);
       expect(alarm.metrics[0]?.stat).toBe('Maximum');
@@ -224,8 +224,15 @@ describe('alarms', () => {
     }
   });
 
+  it('fire on any failed execution of the outbox pipe, the one that carries every event to the bus', () => {
+    const [pipeId] = only('AWS::Pipes::Pipe');
+    const alarm = alarmOn('AWS/EventBridge/Pipes', 'ExecutionFailed', pipeId);
+    expect(alarm.metrics[0]?.stat).toBe('Sum');
+    expect(alarm.props).toMatchObject(onFirst);
+  });
+
   it('fire on any throttled read or write of any table', () => {
-    expect(tables).toHaveLength(4);
+    expect(tables).toHaveLength(5);
     for (const table of tables) {
       expect(alarmOn('AWS/DynamoDB', 'ReadThrottleEvents', table).props).toMatchObject(onFirst);
       expect(alarmOn('AWS/DynamoDB', 'WriteThrottleEvents', table).props).toMatchObject(onFirst);
@@ -252,6 +259,7 @@ describe('the dashboard', () => {
   it('shows every function, both workflows, every table, every dead-letter queue and the HTTP API', () => {
     for (const spec of allFunctions) expect(shown, spec.id).toContain(functionLogicalId(spec.id));
     for (const id of [...machines, ...tables, ...queues, apiId]) expect(shown, id).toContain(id);
+    expect(shown).toContain(only('AWS::Pipes::Pipe')[0]);
   });
 
   it('has a business section with every business metric the functions count, in their namespace', () => {

@@ -117,9 +117,13 @@ const tableIds = {
   idempotency: logicalId(
     relais.node.findChild('Tables').node.findChild('Idempotency').node.findChild('Table'),
   ),
+  outbox: logicalId(relais.node.findChild('Tables').node.findChild('Outbox').node.findChild('Table')),
 };
 const busId = byType('AWS::Events::EventBus')[0]?.[0] ?? '';
-const deadLetterQueueIds = byType('AWS::SQS::Queue').map(([id]) => id);
+/** The bus rules' dead-letter queues (the alerts review reads their depth); the outbox pipe has its own. */
+const deadLetterQueueIds = byType('AWS::SQS::Queue')
+  .map(([id]) => id)
+  .filter((id) => !id.startsWith('OutboxPipe'));
 const bucketId = byType('AWS::S3::Bucket')[0]?.[0] ?? '';
 const secretId = byType('AWS::SecretsManager::Secret')[0]?.[0] ?? '';
 const fulfilmentArn = `:stateMachine:${relais.fulfilmentStateMachineName}`;
@@ -186,6 +190,7 @@ describe('Lambda functions', () => {
       expect(variables[env.inventoryTable]).toEqual({ Ref: tableIds.inventory });
       expect(variables[env.networkTable]).toEqual({ Ref: tableIds.network });
       expect(variables[env.idempotencyTable]).toEqual({ Ref: tableIds.idempotency });
+      expect(variables[env.outboxTable]).toEqual({ Ref: tableIds.outbox });
       expect(variables[env.eventBus]).toEqual({ Ref: busId });
       expect(variables[env.labelsBucket]).toEqual({ Ref: bucketId });
       expect(variables[env.webhookSecretArn]).toEqual({ Ref: secretId });
@@ -252,7 +257,7 @@ describe('IAM', () => {
     expect(can('DeliveryOutcome', 'dynamodb:UpdateItem', tableIds.network)).toBe(true);
     expect(can('DeliveryOutcome', 'dynamodb:GetItem', tableIds.orders)).toBe(true);
     for (const action of writeActions) expect(can('DeliveryOutcome', action, tableIds.orders)).toBe(false);
-    expect(can('DeliveryOutcome', 'events:PutEvents', busId)).toBe(true);
+    expect(can('DeliveryOutcome', 'dynamodb:PutItem', tableIds.outbox)).toBe(true);
   });
 
   it('lets the analytics routes read the order history and nothing else, and GET /alerts review the network', () => {
@@ -268,7 +273,8 @@ describe('IAM', () => {
     expect(can('GetAlerts', 'dynamodb:Scan', tableIds.inventory)).toBe(true);
     for (const action of writeActions) expect(can('GetAlerts', action, tableIds.inventory)).toBe(false);
     expect(can('GetAlerts', 'dynamodb:Query', tableIds.network)).toBe(true);
-    expect(can('GetAlerts', 'events:PutEvents', busId)).toBe(true);
+    expect(can('GetAlerts', 'dynamodb:PutItem', tableIds.outbox)).toBe(true);
+    expect(can('GetAlerts', 'events:PutEvents', busId)).toBe(false);
     expect(deadLetterQueueIds).toHaveLength(eventFunctions.length);
     expect(permissionsOf('GetAlerts').get('sqs:GetQueueAttributes')).toEqual(new Set(deadLetterQueueIds));
   });
@@ -302,7 +308,11 @@ describe('IAM', () => {
     });
 
     it('publishes events, starts workflows, completes tasks and reads labels and secrets only as granted', () => {
-      expect(can(id, 'events:PutEvents', busId)).toBe(grants.has('events:put'));
+      // events leave through the outbox: new items in its table, never a read or a change, never the bus
+      expect(can(id, 'dynamodb:PutItem', tableIds.outbox)).toBe(grants.has('events:put'));
+      for (const action of [...readActions, ...writeActions].filter((a) => a !== 'dynamodb:PutItem'))
+        expect(can(id, action, tableIds.outbox)).toBe(false);
+      expect(can(id, 'events:PutEvents', busId)).toBe(false);
       const starts = [...(permissionsOf(id).get('states:StartExecution') ?? [])];
       expect(starts.some((arn) => arn.endsWith(fulfilmentArn))).toBe(grants.has('fulfilment:start'));
       expect(starts.some((arn) => arn.endsWith(returnArn))).toBe(grants.has('return:start'));
@@ -333,8 +343,8 @@ describe('IAM', () => {
 describe('DynamoDB tables', () => {
   const tables = byType('AWS::DynamoDB::Table');
 
-  it('are the four tables, on demand, with point-in-time recovery, encrypted, kept on stack deletion', () => {
-    expect(tables).toHaveLength(4);
+  it('are the five tables, on demand, with point-in-time recovery, encrypted, kept on stack deletion', () => {
+    expect(tables).toHaveLength(5);
     for (const [, table] of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
@@ -554,6 +564,79 @@ describe('customer e-mail', () => {
       buildApp({ bundle: false, nag: false, context: { 'relais:notificationSender': 'not an address' } }),
     ).toThrow(/relais:notificationSender must be an e-mail address/);
   }, 60_000);
+});
+
+describe('the transactional outbox', () => {
+  const [pipeId, pipe] = byType('AWS::Pipes::Pipe')[0] ?? [];
+  const props = pipe?.Properties ?? {};
+  const parameters = props.SourceParameters as Record<string, Record<string, unknown>>;
+  const streamParameters = parameters.DynamoDBStreamParameters ?? {};
+
+  it('streams the new image of each outbox item, which TTL removes once delivered', () => {
+    expect(propsOf(tableIds.outbox).StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    expect(propsOf(tableIds.outbox).TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+    for (const table of ['orders', 'inventory', 'network', 'idempotency'] as const)
+      expect(propsOf(tableIds[table]).StreamSpecification).toBeUndefined();
+  });
+
+  it('is one pipe from the outbox stream to the custom bus', () => {
+    expect(byType('AWS::Pipes::Pipe')).toHaveLength(1);
+    expect(props.Source).toEqual({ 'Fn::GetAtt': [tableIds.outbox, 'StreamArn'] });
+    expect(props.Target).toEqual({ 'Fn::GetAtt': [busId, 'Arn'] });
+    expect(streamParameters.StartingPosition).toBe('TRIM_HORIZON');
+  });
+
+  it('keeps only new outbox items, and makes each the event it holds', () => {
+    const filters = (parameters.FilterCriteria?.Filters ?? []) as { Pattern: string }[];
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['outbox'] } } } },
+    ]);
+    expect(props.TargetParameters).toEqual({
+      InputTemplate: '<$.dynamodb.NewImage.detail.S>',
+      EventBridgeEventBusParameters: {
+        Source: '$.dynamodb.NewImage.source.S',
+        DetailType: '$.dynamodb.NewImage.detailType.S',
+        Resources: ['$.dynamodb.NewImage.resource.S'],
+      },
+    });
+  });
+
+  it('sends what the bus keeps refusing to an encrypted dead-letter queue', () => {
+    const deadLetter = (streamParameters.DeadLetterConfig as { Arn: unknown } | undefined)?.Arn;
+    const [queueId] = referencedIds(deadLetter);
+    expect(queueId).toBeDefined();
+    expect(resources[queueId ?? '']?.Type).toBe('AWS::SQS::Queue');
+    expect(propsOf(queueId ?? '').SqsManagedSseEnabled).toBe(true);
+    expect(streamParameters.OnPartialBatchItemFailure).toBe('AUTOMATIC_BISECT');
+  });
+
+  it('runs under a role that reads this stream, puts on this bus and dead-letters to this queue, nothing else', () => {
+    const roleId = referencedIds(props.RoleArn)[0] ?? '';
+    expect(resources[roleId]?.Properties?.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Principal: { Service: 'pipes.amazonaws.com' } }],
+    });
+    const granted = allowStatementsOfRole(roleId).flatMap((statement) =>
+      asArray(statement.Action).flatMap((action) =>
+        asArray(statement.Resource).map((resource) => `${action} ${JSON.stringify(resource)}`),
+      ),
+    );
+    const stream = JSON.stringify({ 'Fn::GetAtt': [tableIds.outbox, 'StreamArn'] });
+    const queueId = referencedIds((streamParameters.DeadLetterConfig as { Arn: unknown }).Arn)[0];
+    expect(granted.sort()).toEqual(
+      [
+        `dynamodb:DescribeStream ${stream}`,
+        `dynamodb:GetRecords ${stream}`,
+        `dynamodb:GetShardIterator ${stream}`,
+        `dynamodb:ListStreams ${stream}`,
+        `events:PutEvents ${JSON.stringify({ 'Fn::GetAtt': [busId, 'Arn'] })}`,
+        `sqs:SendMessage ${JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] })}`,
+      ].sort(),
+    );
+    expect(pipeId).toBeDefined();
+  });
 });
 
 describe('labels bucket and webhook secret', () => {

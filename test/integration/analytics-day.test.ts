@@ -267,6 +267,8 @@ describe('GET /alerts after the day', () => {
     const first = (await api.get('/alerts')).body.items;
     const second = (await api.get('/alerts')).body.items;
     expect(second).toEqual(first);
+    // announced with the alerts' writes: on the bus once the outbox pipe delivered them
+    await fixture.cloud.idle();
     const raised = fixture.events.filter((e) => e['detail-type'] === 'AlertRaised.v1');
     const raisedIds = raised.map((e) => (e.detail as { alertId: string }).alertId);
     expect(new Set(raisedIds).size).toBe(raisedIds.length);

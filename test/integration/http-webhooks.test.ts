@@ -92,6 +92,8 @@ function untilParcel(parcel: Parcel, status: string) {
 async function moveTo(parcel: Parcel, event: Omit<CarrierEvent, 'trackingNumber'>, reached = event.status) {
   expect((await post(parcel, event)).status).toBe(202);
   await untilParcel(parcel, reached);
+  // the change's events reach the bus through the outbox pipe, just after the change is visible
+  await local.cloud.idle();
 }
 
 function statusChanges(parcel: Parcel, status?: string) {

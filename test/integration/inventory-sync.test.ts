@@ -8,7 +8,8 @@ import { useTestCloud } from '../support/fixture.ts';
 import { homeOrder, marseilleAddress, stockOf, untilStatus } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
-const { api, ids, events } = useTestCloud({ network: 'is' });
+const local = useTestCloud({ network: 'is' });
+const { api, ids, events } = local;
 
 interface StockView {
   locationId: string;
@@ -19,7 +20,9 @@ interface StockView {
   available: number;
 }
 
-function stockChanged(sku: string) {
+/** The StockChanged.v1 events of a SKU on the bus, once the outbox pipe delivered what was committed. */
+async function stockChanged(sku: string) {
+  await local.cloud.idle();
   return events
     .filter((e) => e['detail-type'] === 'StockChanged.v1' && (e.detail as StockView).sku === sku)
     .map((e) => {
@@ -81,7 +84,7 @@ describe('PUT /inventory/{locationId}/{sku}: absolute counts', () => {
     expect((await count(ids.lyon, sku, { onHand: 7, asOf: '2030-01-01T15:00:00+02:00' })).body).toEqual(
       row(ids.lyon, sku, 7, 0, 0),
     );
-    expect(stockChanged(sku).map((e) => [e.onHand, e.reason])).toEqual([
+    expect((await stockChanged(sku)).map((e) => [e.onHand, e.reason])).toEqual([
       [10, 'count'],
       [12, 'count'],
       [7, 'count'],
@@ -130,7 +133,7 @@ describe('PUT /inventory/{locationId}/{sku}: absolute counts', () => {
     expect((await api.post('/orders/is-ORD-RES/cancel', {})).status).toBe(202);
     await untilStatus(api, 'is-ORD-RES', 'CANCELLED');
     expect(await stockOf(api, sku, ids.lyon)).toEqual(listed(ids.lyon, sku, 3, 0, 1));
-    expect(stockChanged(sku).map((e) => [e.onHand, e.reserved, e.available, e.reason])).toEqual([
+    expect((await stockChanged(sku)).map((e) => [e.onHand, e.reserved, e.available, e.reason])).toEqual([
       [5, 0, 5, 'count'],
       [2, 3, 0, 'count'],
       [10, 3, 6, 'count'],
@@ -165,8 +168,8 @@ describe('PUT /inventory/{locationId}/{sku}: absolute counts', () => {
     expect(
       (await api.get(`/inventory/${ids.mug}`)).body.locations.map((l: StockView) => l.locationId),
     ).not.toContain('is-NO-SUCH-LOC');
-    expect(stockChanged(ids.kit)).toEqual([]);
-    expect(stockChanged('is-NO-SUCH-SKU')).toEqual([]);
+    expect(await stockChanged(ids.kit)).toEqual([]);
+    expect(await stockChanged('is-NO-SUCH-SKU')).toEqual([]);
   });
 });
 
@@ -232,7 +235,7 @@ describe('POST /inventory/adjustments: deltas', () => {
       ).body,
     ).toEqual(row(ids.store, sku, 3, 0, 0));
 
-    expect(stockChanged(sku).map((e) => [e.locationId, e.onHand, e.reason])).toEqual([
+    expect((await stockChanged(sku)).map((e) => [e.locationId, e.onHand, e.reason])).toEqual([
       [ids.lille, 10, 'count'],
       [ids.lille, 15, 'delivery received'],
       [ids.lille, 0, 'recount'],

@@ -85,6 +85,8 @@ export async function driveJourney(
       ...(status === 'RETURNED_TO_SENDER' ? { reason: 'refused' } : {}),
     });
     if (answer.status !== 202) throw new Error(`${status} for ${parcel.shipmentId}: ${answer.status}`);
+    // applied (through the outbox pipe and the bus) before the journey looks again
+    await cloud.idle();
   };
 
   return eventually(

@@ -28,8 +28,8 @@ const tableNamed = (fragment: string) => {
 };
 
 describe('the synthesized Relais stack, as the local cloud reads it', () => {
-  it('has the four tables with their keys, the orders GSI and the idempotency TTL', () => {
-    expect(model.tables).toHaveLength(4);
+  it('has the five tables with their keys, the orders GSI, the idempotency TTL and the outbox stream', () => {
+    expect(model.tables).toHaveLength(5);
     const orders = tableNamed('Orders');
     expect(orders.createTableInput.KeySchema).toEqual([
       { AttributeName: 'PK', KeyType: 'HASH' },
@@ -51,6 +51,13 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
     const idempotency = tableNamed('Idempotency');
     expect(idempotency.createTableInput.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
     expect(idempotency.timeToLiveAttribute).toBe('expiration');
+    const outbox = tableNamed('Outbox');
+    expect(outbox.createTableInput.StreamSpecification).toEqual({
+      StreamEnabled: true,
+      StreamViewType: 'NEW_IMAGE',
+    });
+    expect(outbox.timeToLiveAttribute).toBe('expiresAt');
+    expect(model.tables.filter((t) => t.streamViewType !== undefined)).toEqual([outbox]);
   });
 
   it('serves every manifest route, integrated with that entry’s function, authorized as the manifest says', () => {
@@ -63,6 +70,22 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
       expect(fn && byLogicalId.get(fn.logicalId)?.id, spec.route).toBe(spec.id);
     }
     expect(model.routes).toHaveLength(httpRoutes.length);
+  });
+
+  it('runs the outbox pipe from the outbox stream to the bus, with its filter and target', () => {
+    expect(model.pipes).toEqual([
+      expect.objectContaining({
+        tableName: tableNamed('Outbox').tableName,
+        eventBusName: model.eventBuses[0]?.name,
+        filterPatterns: [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['outbox'] } } } }],
+        startingPosition: 'TRIM_HORIZON',
+        inputTemplate: '<$.dynamodb.NewImage.detail.S>',
+        source: '$.dynamodb.NewImage.source.S',
+        detailType: '$.dynamodb.NewImage.detailType.S',
+        resources: ['$.dynamodb.NewImage.resource.S'],
+        deadLetterArn: expect.stringContaining(':sqs:'),
+      }),
+    ]);
   });
 
   it('maps every function of the template to its manifest entry', () => {
@@ -85,6 +108,7 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
       [env.inventoryTable]: tableNamed('Inventory').tableName,
       [env.networkTable]: tableNamed('Network').tableName,
       [env.idempotencyTable]: tableNamed('Idempotency').tableName,
+      [env.outboxTable]: tableNamed('Outbox').tableName,
       [env.eventBus]: model.eventBuses[0]?.name,
       [env.fulfilmentStateMachine]: fulfilment,
       [env.returnStateMachine]: returns,

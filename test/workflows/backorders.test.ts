@@ -72,6 +72,7 @@ describe('backorders: an order that expected supply can fill waits for it in the
     ]);
     expect(backordered.shipments).toEqual([]);
     expect(await lyonStock(sku)).toEqual({ onHand: 0, reserved: 0, available: 0 });
+    await local.cloud.idle();
     expect(
       local.events.some(
         (e) =>

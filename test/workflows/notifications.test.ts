@@ -63,6 +63,8 @@ describe('the customer hears about the journey of a delivered order, once per st
         });
         expect(answer.status).toBe(202);
       }
+      // the next status minutes later: this one applied first (the bus delivers a batch concurrently)
+      await local.cloud.idle();
     }
     await untilStatus(api, orderId, 'DELIVERED');
     await untilNotified(orderId, ['order_confirmed', 'order_dispatched', 'out_for_delivery', 'delivered']);
