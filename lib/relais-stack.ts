@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -32,6 +32,8 @@ export const workflowFiles = {
 export class RelaisStack extends Stack {
   readonly fulfilmentStateMachineName: string;
   readonly returnStateMachineName: string;
+  /** the dashboard, the alarms and their topic: a nested stack of their own (see below) */
+  readonly monitoringStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: RelaisStackProps) {
     super(scope, id, props);
@@ -180,7 +182,12 @@ export class RelaisStack extends Stack {
       return { name: spec.id, resource: fn };
     });
 
-    const monitoring = new RelaisMonitoring(this, 'Monitoring', {
+    // The alarms and the dashboard are more than a hundred resources: in a nested stack of their own,
+    // the application's stack keeps room under CloudFormation's 500 resources per stack as it grows.
+    this.monitoringStack = new NestedStack(this, 'MonitoringStack', {
+      description: 'Relais: CloudWatch dashboard, alarms and their SNS topic',
+    });
+    const monitoring = new RelaisMonitoring(this.monitoringStack, 'Monitoring', {
       name: this.stackName,
       alarmEmail: props.alarmEmail,
     })

@@ -13,9 +13,15 @@ import type { RelaisFunction } from '../../lib/relais-function.ts';
 
 const synthTimeout = 120_000;
 const { stack } = buildApp({ bundle: false, nag: false });
-const template = Template.fromStack(stack);
 type Props = Record<string, unknown>;
-const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: Props }>;
+type Resources = Record<string, { Type: string; Properties?: Props }>;
+/** The monitoring lives in a nested stack; the application's resources in the stack itself. */
+const template = Template.fromStack(stack.monitoringStack);
+const root = Template.fromStack(stack).toJSON().Resources as Resources;
+const resources: Resources = { ...root, ...(template.toJSON().Resources as Resources) };
+/** What the stack passes the nested stack for each of its parameters (a reference to one of its resources). */
+const passedToMonitoring = (Object.values(root).find((r) => r.Type === 'AWS::CloudFormation::Stack')
+  ?.Properties?.Parameters ?? {}) as Record<string, unknown>;
 
 function byType(type: string): [string, Props][] {
   return Object.entries(resources)
@@ -36,7 +42,12 @@ function referencedIds(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(referencedIds);
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
-    if (typeof object.Ref === 'string') return object.Ref.startsWith('AWS::') ? [] : [object.Ref];
+    if (typeof object.Ref === 'string') {
+      if (object.Ref.startsWith('AWS::')) return [];
+      // a parameter of the nested stack stands for the stack's resource it was given
+      const passed = passedToMonitoring[object.Ref];
+      return passed === undefined ? [object.Ref] : referencedIds(passed);
+    }
     const getAtt = object['Fn::GetAtt'];
     if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
     return Object.values(object).flatMap(referencedIds);
@@ -147,7 +158,8 @@ describe('the alarm topic', () => {
     () => {
       expect(byType('AWS::SNS::Subscription')).toEqual([]);
       const withEmail = Template.fromStack(
-        buildApp({ bundle: false, nag: false, context: { 'relais:alarmEmail': 'oncall@shop.fr' } }).stack,
+        buildApp({ bundle: false, nag: false, context: { 'relais:alarmEmail': 'oncall@shop.fr' } }).stack
+          .monitoringStack,
       );
       withEmail.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
