@@ -1,12 +1,7 @@
 import { movements, type StockMovement } from '../core/inventory/movements.ts';
 import type { Order } from '../core/orders/types.ts';
-import {
-  demandBySite,
-  recentDemandDays,
-  restockLocationFor,
-  shippedFromOf,
-  takesReturns,
-} from '../core/returns/restock.ts';
+import { demandBySite, recentDemandDays } from '../core/inventory/cover.ts';
+import { restockLocationFor, shippedFromOf, takesReturns } from '../core/returns/restock.ts';
 import {
   gradeOf,
   isRestockable,
