@@ -19,6 +19,7 @@ import { dynamoCarrierEvents, dynamoOrders } from './order-store.ts';
 import { dynamoReturns } from './return-store.ts';
 import { dynamoSourcingReads } from './sourcing-reads.ts';
 import { dynamoStockOverview } from './stock-overview.ts';
+import { dynamoSuggestions } from './suggestion-store.ts';
 import { dynamoSupply } from './supply-store.ts';
 import { stepFunctionsWorkflows } from './workflow.ts';
 
@@ -103,6 +104,7 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
     stockOverview: () => dynamoStockOverview(dynamo()),
     alerts: () => dynamoAlerts(dynamo()),
     deadLetters: () => sqsDeadLetters(clients.sqs, resources.deadLetterQueues),
+    suggestions: () => dynamoSuggestions(dynamo()),
   };
   const built: Partial<AppPorts> = {};
   const ports = {} as AppPorts;

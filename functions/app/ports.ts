@@ -11,6 +11,7 @@ import type { ClaimableArrival, SupplyClaimChange } from '../core/inventory/back
 import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
 import type { ChannelBuffers } from '../core/inventory/channels.ts';
 import type { StockMovement } from '../core/inventory/movements.ts';
+import type { TransferSuggestion } from '../core/inventory/replenishment.ts';
 import type { StockRow } from '../core/inventory/stock.ts';
 import type { ExpectedArrival, Supply } from '../core/inventory/supply.ts';
 import type { Location, Product } from '../core/network.ts';
@@ -363,6 +364,23 @@ export interface DeadLetterQueues {
   depths(): Promise<Map<string, number>>;
 }
 
+/** A transfer suggestion as it was computed, kept for a while so that it can be accepted later. */
+export interface StoredSuggestion extends TransferSuggestion {
+  suggestedAt: string;
+  acceptedAt?: string | undefined;
+  /** the transfer accepting it created */
+  supplyId?: string | undefined;
+}
+
+/** Transfer suggestions computed lately (each kept until `expiresAt`, then gone). */
+export interface SuggestionStore {
+  /** false when a suggestion of that id is kept already: it was suggested (and announced) before */
+  keep(suggestion: StoredSuggestion, expiresAt: Date): Promise<boolean>;
+  /** the suggestion under this id, unless it expired by `now` */
+  get(suggestionId: string, now: Date): Promise<StoredSuggestion | undefined>;
+  markAccepted(suggestionId: string, supplyId: string, at: string): Promise<void>;
+}
+
 export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
@@ -383,4 +401,5 @@ export interface AppPorts {
   stockOverview: StockOverview;
   alerts: AlertStore;
   deadLetters: DeadLetterQueues;
+  suggestions: SuggestionStore;
 }

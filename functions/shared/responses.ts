@@ -473,3 +473,26 @@ export const alertsAnswer = z.object({
       .meta({ id: 'Alert' }),
   ),
 });
+
+const originCover = z.number().nullable().meta({ description: 'null: the origin sells none of the SKU' });
+
+export const suggestionsAnswer = z.object({
+  items: z.array(
+    z
+      .object({
+        suggestionId: z.string(),
+        sku: z.string(),
+        fromLocationId: z.string(),
+        toLocationId: z.string(),
+        quantity: z.number().int().min(1),
+        reason: z.string(),
+        coverDaysBefore: z.number().meta({ description: "the destination's cover (days), now" }),
+        coverDaysAfter: z
+          .number()
+          .meta({ description: "the destination's cover once this transfer arrives" }),
+        originCoverDaysBefore: originCover,
+        originCoverDaysAfter: originCover,
+      })
+      .meta({ id: 'TransferSuggestion' }),
+  ),
+});

@@ -158,6 +158,9 @@ export const supplyBody = z
 
 export const channelQuery = { channel: z.enum(channels).optional() };
 
+/** GET /replenishment/suggestions: one SKU, or every SKU in stock without it. */
+export const suggestionsQuery = { sku: id.optional() };
+
 /** GET /availability: a comma-separated list of SKUs, an optional origin, an optional channel. */
 export const availabilityQuery = {
   skus: z
