@@ -211,6 +211,18 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
     entry: 'functions/http/accept-replenishment-suggestion.ts',
     authorized: true,
   },
+  {
+    id: 'PutChannelRules',
+    route: 'PUT /channel-allocation/rules',
+    entry: 'functions/http/put-channel-rules.ts',
+    authorized: true,
+  },
+  {
+    id: 'GetChannelRules',
+    route: 'GET /channel-allocation/rules',
+    entry: 'functions/http/get-channel-rules.ts',
+    authorized: true,
+  },
 ];
 
 export const stepFunctions: readonly StepFunction[] = [
@@ -253,6 +265,12 @@ export const eventFunctions: readonly EventFunction[] = [
     entry: 'functions/events/delivery-outcome.ts',
     source: 'relais.orders',
     detailType: 'ShipmentStatusChanged.v1',
+  },
+  {
+    id: 'ApplyChannelRules',
+    entry: 'functions/events/apply-channel-rules.ts',
+    source: 'relais.inventory',
+    detailType: 'StockChanged.v1',
   },
 ];
 

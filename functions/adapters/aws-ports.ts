@@ -4,6 +4,7 @@ import { metrics } from '../shared/powertools.ts';
 import { dynamoAlerts } from './alert-store.ts';
 import { powertoolsBusinessMetrics } from './business-metrics.ts';
 import { dynamoCarrierLedger } from './carrier-ledger.ts';
+import { dynamoChannelRules } from './channel-rule-store.ts';
 import { type AwsClients, awsClients } from './clients.ts';
 import { requiredVariable } from './config.ts';
 import { sqsDeadLetters } from './dead-letters.ts';
@@ -105,6 +106,7 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
     alerts: () => dynamoAlerts(dynamo()),
     deadLetters: () => sqsDeadLetters(clients.sqs, resources.deadLetterQueues),
     suggestions: () => dynamoSuggestions(dynamo()),
+    channelRules: () => dynamoChannelRules(dynamo()),
   };
   const built: Partial<AppPorts> = {};
   const ports = {} as AppPorts;

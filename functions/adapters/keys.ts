@@ -78,6 +78,8 @@ export const keys = {
   alert: (alertId: string) => ({ PK: 'ALERTS', SK: `ALERT#${alertId}` }),
   openAlerts: () => ({ PK: 'ALERTS', SKPrefix: 'ALERT#' }),
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
+  /** the channel allocation rules in force, one item in the Network table */
+  channelRules: () => ({ PK: 'CHANNEL_RULES', SK: 'RULES' }),
   /** a transfer suggestion, in the Inventory table, kept a week (`expiresAt`) to be accepted */
   suggestion: (suggestionId: string) => ({ PK: `SUGGESTION#${suggestionId}`, SK: 'SUGGESTION' }),
   /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */

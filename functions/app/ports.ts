@@ -9,6 +9,7 @@ import type { Alert } from '../core/alerts/lifecycle.ts';
 import type { Carrier } from '../core/carriers/carriers.ts';
 import type { ClaimableArrival, SupplyClaimChange } from '../core/inventory/backorders.ts';
 import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
+import type { BufferSources, ChannelRule } from '../core/inventory/channel-rules.ts';
 import type { ChannelBuffers } from '../core/inventory/channels.ts';
 import type { StockMovement } from '../core/inventory/movements.ts';
 import type { TransferSuggestion } from '../core/inventory/replenishment.ts';
@@ -184,6 +185,16 @@ export interface StockLedger {
    * nothing on hand is created when there is none yet); the row after the change.
    */
   setChannelBuffers(locationId: string, sku: string, buffers: ChannelBuffers, now: string): Promise<StockRow>;
+  /**
+   * Writes the buffers the channel allocation rules ask (and which rule set each) on the condition
+   * that the row is still `current`: false when it moved (the caller reads again and decides again).
+   */
+  applyRuleBuffers(
+    current: StockRow,
+    buffers: ChannelBuffers,
+    sources: BufferSources,
+    now: string,
+  ): Promise<boolean>;
   /** the adjustment recorded under this id, if any */
   adjustment(adjustmentId: string): Promise<StockAdjustment | undefined>;
   /** shipments each location has taken on `day` (absent: none) */
@@ -381,6 +392,12 @@ export interface SuggestionStore {
   markAccepted(suggestionId: string, supplyId: string, at: string): Promise<void>;
 }
 
+/** The channel allocation rules in force, as one ordered list. */
+export interface ChannelRuleStore {
+  get(): Promise<ChannelRule[]>;
+  put(rules: ChannelRule[], now: string): Promise<void>;
+}
+
 export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
@@ -402,4 +419,5 @@ export interface AppPorts {
   alerts: AlertStore;
   deadLetters: DeadLetterQueues;
   suggestions: SuggestionStore;
+  channelRules: ChannelRuleStore;
 }

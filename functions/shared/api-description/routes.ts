@@ -16,6 +16,7 @@ import {
   carrierEventBody,
   channelBuffersBody,
   channelQuery,
+  channelRulesBody,
   confirmBody,
   id,
   inspectionBody,
@@ -403,6 +404,29 @@ export const routeDescriptions: Record<string, RouteDescription> = {
     problems: {
       404: 'no such suggestion, or it expired',
       409: 'the suggestion no longer holds on the stock of now (the origin sold its surplus, the destination was filled)',
+    },
+  },
+  'PUT /channel-allocation/rules': {
+    summary: 'Replace the channel allocation rules and apply them',
+    description:
+      'Rules are tried in list order; for each channel the first active rule (on hand at or below its threshold, ' +
+      'for its SKUs or category) holds `units` back from every channel but the protected one. A buffer set by hand ' +
+      '(PUT .../channel-buffers) wins for its channel until cleared. Re-applied to a row whenever its stock changes.',
+    tag: 'Inventory',
+    body: { schema: channelRulesBody.meta({ id: 'ChannelRulesRequest' }) },
+    answer: {
+      status: 200,
+      description: 'the rules in force and how many stock rows changed',
+      schema: answers.channelRulesAnswer,
+    },
+  },
+  'GET /channel-allocation/rules': {
+    summary: 'The channel allocation rules in force',
+    tag: 'Inventory',
+    answer: {
+      status: 200,
+      description: 'the rules, in the order they are tried',
+      schema: answers.channelRulesAnswer,
     },
   },
 };
