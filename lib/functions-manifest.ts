@@ -266,12 +266,6 @@ export const eventFunctions: readonly EventFunction[] = [
     source: 'relais.orders',
     detailType: 'ShipmentStatusChanged.v1',
   },
-  {
-    id: 'ApplyChannelRules',
-    entry: 'functions/events/apply-channel-rules.ts',
-    source: 'relais.inventory',
-    detailType: 'StockChanged.v1',
-  },
 ];
 
 /** Environment variable names shared by every function (values differ between AWS and the local cloud). */

@@ -101,8 +101,6 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   // the rules are stored in the network table and applied to every stock row at once
   PutChannelRules: ['network:write', 'inventory:write'],
   GetChannelRules: ['network:read'],
-  // a stock change re-applies the rules to that row: reads the rules and the product, writes buffers
-  ApplyChannelRules: ['network:read', 'inventory:write'],
 };
 
 /** Fails synth when a manifest entry has no row here (or a row names no function), so nothing ships unreviewed. */

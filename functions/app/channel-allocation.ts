@@ -4,11 +4,12 @@ import {
   type ChannelRule,
   ruleBuffers,
 } from '../core/inventory/channel-rules.ts';
+import type { StockRow } from '../core/inventory/stock.ts';
 import { channels } from '../core/orders/types.ts';
 import { optimistically, retry } from './optimistic.ts';
 import type { AppPorts } from './ports.ts';
 
-type RulePorts = Pick<AppPorts, 'channelRules' | 'network' | 'stock' | 'clock'>;
+export type RulePorts = Pick<AppPorts, 'channelRules' | 'network' | 'stock' | 'clock'>;
 type AllRowsPorts = RulePorts & Pick<AppPorts, 'stockOverview'>;
 
 export const channelRulesInForce = async (ports: Pick<AppPorts, 'channelRules'>) => ({
@@ -18,28 +19,29 @@ export const channelRulesInForce = async (ports: Pick<AppPorts, 'channelRules'>)
 /**
  * Brings one stock row's buffers in line with the rules (README, "Channel allocation"): a buffer
  * set by hand stays, the others follow the first active rule per channel. The write lands only on
- * the row it was computed from (a reservation in between makes it compute again). True when the
- * buffers changed.
+ * the row it was computed from (a reservation in between makes it compute again). The row as
+ * written, or undefined when the buffers already were what the rules ask.
  */
 export async function applyChannelRules(
   ports: RulePorts,
   target: { sku: string; locationId: string },
   rules?: ChannelRule[],
-): Promise<boolean> {
+): Promise<StockRow | undefined> {
   const inForce = rules ?? (await ports.channelRules.get());
   const product = (await ports.network.getProducts([target.sku])).get(target.sku) ?? { sku: target.sku };
   return optimistically(`the stock row of ${target.sku} at ${target.locationId}`, async () => {
     const row = await ports.stock.row(target.sku, target.locationId);
-    if (!row) return { done: false };
+    if (!row) return { done: undefined };
     const next = appliedBuffers(row, ruleBuffers(inForce, product, row, channels));
-    if (!buffersDiffer(row, next)) return { done: false };
+    if (!buffersDiffer(row, next)) return { done: undefined };
+    const updatedAt = ports.clock.now().toISOString();
     const written = await ports.stock.applyRuleBuffers(
       row,
       next.channelBuffers,
       next.bufferSources,
-      ports.clock.now().toISOString(),
+      updatedAt,
     );
-    return written ? { done: true } : retry;
+    return written ? { done: { ...row, ...next, updatedAt } } : retry;
   });
 }
 

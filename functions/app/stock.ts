@@ -17,12 +17,13 @@ import {
 import { distanceKm } from '../core/network.ts';
 import type { Channel } from '../core/orders/types.ts';
 import { Conflict, NotFound, StaleStockCount } from '../shared/errors.ts';
+import { applyChannelRules } from './channel-allocation.ts';
 import { event } from './events.ts';
 import { optimistically, retry } from './optimistic.ts';
 import type { AppPorts, StockAdjustment } from './ports.ts';
 import { requireStockReferences } from './references.ts';
 
-type StockPorts = Pick<AppPorts, 'network' | 'stock' | 'events' | 'clock'>;
+type StockPorts = Pick<AppPorts, 'network' | 'stock' | 'events' | 'clock' | 'channelRules'>;
 
 const stockChanged = (row: StockRow, reason: string, at: string) =>
   event('StockChanged.v1', { ...publicStock(row), reason, at });
@@ -42,7 +43,8 @@ export async function countStock(ports: StockPorts, count: StockCount) {
     return (await ports.stock.replaceRow(current, next)) ? { done: next } : retry;
   });
   await ports.events.publish([stockChanged(row, 'count', ports.clock.now().toISOString())]);
-  return publicStock(row);
+  // the channel allocation rules follow the new count (README, "Channel allocation")
+  return publicStock((await applyChannelRules(ports, count)) ?? row);
 }
 
 /**
@@ -82,7 +84,7 @@ export async function adjustStock(ports: StockPorts, adjustment: StockAdjustment
     await ports.events.publish([
       stockChanged(outcome.row, adjustment.reason, ports.clock.now().toISOString()),
     ]);
-  return publicStock(outcome.row);
+  return publicStock((await applyChannelRules(ports, adjustment)) ?? outcome.row);
 }
 
 /** What a location holds back from each channel, set without a count (which could overwrite a newer one). */

@@ -1,12 +1,10 @@
 /**
  * Channel allocation rules through the HTTP contract on the local cloud: a rule keeps a store's
- * last units of a product type for its walk-in customers, applied when the stock changes (through
- * the bus's StockChanged.v1 rule) and explained per buffer in the inventory answer; the reservation
- * enforces it like any buffer; a buffer set by hand wins for its channel.
+ * last units of a product type for its walk-in customers, applied with each count or adjustment
+ * and when the rules change, explained per buffer in the inventory answer; the reservation enforces
+ * it like any buffer; a buffer set by hand wins for its channel.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { homeOrder, parisAddress, untilStatus } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
@@ -21,22 +19,16 @@ const lastShirtsForTheStore = {
   units: 4,
 };
 
-const count = async (locationId: string, sku: string, onHand: number) =>
-  expect((await api.put(`/inventory/${locationId}/${sku}`, { onHand })).status).toBe(200);
+/** A count, answered with the row as the rules left it. */
+const count = async (locationId: string, sku: string, onHand: number) => {
+  const answer = await api.put(`/inventory/${locationId}/${sku}`, { onHand });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+};
 
 const storeRow = async (sku: string) =>
   (await api.get(`/inventory/${sku}`)).body.locations.find(
     (l: { locationId: string }) => l.locationId === ids.store,
-  );
-
-/** The store's row once its buffers are `wanted` (the rules are applied by an event consumer). */
-const untilBuffers = (sku: string, wanted: object | undefined) =>
-  eventually(
-    async () => {
-      const row = await storeRow(sku);
-      return isDeepStrictEqual(row?.channelBuffers, wanted) ? row : undefined;
-    },
-    `the store's buffers of ${sku} to be ${JSON.stringify(wanted)}`,
   );
 
 describe('channel allocation rules', () => {
@@ -55,11 +47,15 @@ describe('channel allocation rules', () => {
     expect(await storeRow(sku)).not.toHaveProperty('channelBuffers');
 
     // the store counts 8: the rule holds 4 back from every other channel, and says why
-    await count(ids.store, sku, 8);
-    const held = await untilBuffers(sku, {
+    const held = await count(ids.store, sku, 8);
+    expect(held.channelBuffers).toEqual({
       web: { units: 4 },
       marketplace: { units: 4 },
       callcenter: { units: 4 },
+    });
+    expect(await storeRow(sku)).toMatchObject({
+      channelBuffers: held.channelBuffers,
+      bufferSources: held.bufferSources,
     });
     expect(held.bufferSources.web).toEqual({
       ruleId: 'APPAREL-LAST-UNITS',
@@ -79,8 +75,8 @@ describe('channel allocation rules', () => {
     const manual = await api.put(`/inventory/${ids.store}/${sku}/channel-buffers`, { web: { units: 1 } });
     expect(manual.body).toMatchObject({ channelBuffers: { web: { units: 1 } } });
     expect(manual.body).not.toHaveProperty('bufferSources');
-    await count(ids.store, sku, 7);
-    const mixed = await untilBuffers(sku, {
+    const mixed = await count(ids.store, sku, 7);
+    expect(mixed.channelBuffers).toEqual({
       web: { units: 1 },
       marketplace: { units: 4 },
       callcenter: { units: 4 },
@@ -88,9 +84,16 @@ describe('channel allocation rules', () => {
     expect(Object.keys(mixed.bufferSources).sort()).toEqual(['callcenter', 'marketplace']);
 
     // restocked above the threshold: the rule's buffers go, the one set by hand stays
-    await count(ids.store, sku, 30);
-    const restocked = await untilBuffers(sku, { web: { units: 1 } });
-    expect(restocked).not.toHaveProperty('bufferSources');
+    const restocked = await api.post('/inventory/adjustments', {
+      adjustmentId: 'ca-SHIRT-delivery',
+      locationId: ids.store,
+      sku,
+      delta: 23,
+      reason: 'delivery',
+    });
+    expect(restocked.body).toMatchObject({ onHand: 30, channelBuffers: { web: { units: 1 } } });
+    expect(restocked.body).not.toHaveProperty('bufferSources');
+    expect((await storeRow(sku)).channelBuffers).toEqual({ web: { units: 1 } });
   });
 
   it('applies new rules at once to the rows they cover, and leaves other products alone', async () => {
