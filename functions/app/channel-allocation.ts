@@ -6,6 +6,7 @@ import {
 } from '../core/inventory/channel-rules.ts';
 import type { StockRow } from '../core/inventory/stock.ts';
 import { channels } from '../core/orders/types.ts';
+import { VersionConflict } from '../shared/errors.ts';
 import { optimistically, retry } from './optimistic.ts';
 import type { AppPorts } from './ports.ts';
 
@@ -43,6 +44,20 @@ export async function applyChannelRules(
     );
     return written ? { done: { ...row, ...next, updatedAt } } : retry;
   });
+}
+
+/**
+ * The row after a change of stock, with the buffers the rules ask: the change stands whatever
+ * happens here, so a row that keeps moving under the rules' write keeps its buffers until the next
+ * count, adjustment or rules update, rather than failing the change that was made.
+ */
+export async function withRuleBuffers(ports: RulePorts, row: StockRow): Promise<StockRow> {
+  try {
+    return (await applyChannelRules(ports, row)) ?? row;
+  } catch (error) {
+    if (error instanceof VersionConflict) return row;
+    throw error;
+  }
 }
 
 /** Replaces the rules and applies them to every stock row of the network; how many rows changed. */

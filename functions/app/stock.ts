@@ -17,7 +17,7 @@ import {
 import { distanceKm } from '../core/network.ts';
 import type { Channel } from '../core/orders/types.ts';
 import { Conflict, NotFound, StaleStockCount } from '../shared/errors.ts';
-import { applyChannelRules } from './channel-allocation.ts';
+import { withRuleBuffers } from './channel-allocation.ts';
 import { event } from './events.ts';
 import { optimistically, retry } from './optimistic.ts';
 import type { AppPorts, StockAdjustment } from './ports.ts';
@@ -44,7 +44,7 @@ export async function countStock(ports: StockPorts, count: StockCount) {
   });
   await ports.events.publish([stockChanged(row, 'count', ports.clock.now().toISOString())]);
   // the channel allocation rules follow the new count (README, "Channel allocation")
-  return publicStock((await applyChannelRules(ports, count)) ?? row);
+  return publicStock(await withRuleBuffers(ports, row));
 }
 
 /**
@@ -84,10 +84,14 @@ export async function adjustStock(ports: StockPorts, adjustment: StockAdjustment
     await ports.events.publish([
       stockChanged(outcome.row, adjustment.reason, ports.clock.now().toISOString()),
     ]);
-  return publicStock((await applyChannelRules(ports, adjustment)) ?? outcome.row);
+  return publicStock(await withRuleBuffers(ports, outcome.row));
 }
 
-/** What a location holds back from each channel, set without a count (which could overwrite a newer one). */
+/**
+ * What a location holds back from each channel, set without a count (which could overwrite a newer
+ * one). These buffers are set by hand: they win for their channels; the channel allocation rules
+ * fill the others at once.
+ */
 export async function setChannelBuffers(
   ports: StockPorts,
   locationId: string,
@@ -96,9 +100,13 @@ export async function setChannelBuffers(
 ) {
   await requireStockReferences(ports.network, locationId, sku);
   const normalized = normalizeBuffers(buffers) ?? {};
-  return publicStock(
-    await ports.stock.setChannelBuffers(locationId, sku, normalized, ports.clock.now().toISOString()),
+  const row = await ports.stock.setChannelBuffers(
+    locationId,
+    sku,
+    normalized,
+    ports.clock.now().toISOString(),
   );
+  return publicStock(await withRuleBuffers(ports, row));
 }
 
 /** A SKU across the network: every location's row, expected supply, ATS (per channel when asked). */
