@@ -154,6 +154,18 @@ describe('replenishment suggestions', () => {
     expect((await api.get(`/inventory/${sku}`)).body.expected).toHaveLength(1);
   });
 
+  it('without a SKU, suggests for every SKU in stock', async () => {
+    const sku = await newProduct('rp-HAT');
+    await count(ids.store, sku, 30);
+    await count(ids.lille, sku, 100);
+    await storeDemand(sku, 28);
+    const answer = await api.get('/replenishment/suggestions');
+    expect(answer.status).toBe(200);
+    expect(answer.body.items).toContainEqual(
+      expect.objectContaining({ sku, fromLocationId: ids.lille, toLocationId: ids.store, quantity: 12 }),
+    );
+  });
+
   it('answers 404 for an unknown suggestion and 400 naming the field for a bad SKU', async () => {
     expectProblem(await api.post('/replenishment/suggestions/SUG-unknown/accept'), 404);
     const bad = await api.get('/replenishment/suggestions?sku=not%20an%20id');
