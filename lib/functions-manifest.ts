@@ -199,6 +199,30 @@ export const httpRoutes: readonly HttpRouteFunction[] = [
     authorized: true,
   },
   { id: 'GetAlerts', route: 'GET /alerts', entry: 'functions/http/get-alerts.ts', authorized: true },
+  {
+    id: 'GetReplenishmentSuggestions',
+    route: 'GET /replenishment/suggestions',
+    entry: 'functions/http/get-replenishment-suggestions.ts',
+    authorized: true,
+  },
+  {
+    id: 'AcceptReplenishmentSuggestion',
+    route: 'POST /replenishment/suggestions/{suggestionId}/accept',
+    entry: 'functions/http/accept-replenishment-suggestion.ts',
+    authorized: true,
+  },
+  {
+    id: 'PutChannelRules',
+    route: 'PUT /channel-allocation/rules',
+    entry: 'functions/http/put-channel-rules.ts',
+    authorized: true,
+  },
+  {
+    id: 'GetChannelRules',
+    route: 'GET /channel-allocation/rules',
+    entry: 'functions/http/get-channel-rules.ts',
+    authorized: true,
+  },
 ];
 
 export const stepFunctions: readonly StepFunction[] = [

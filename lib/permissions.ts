@@ -94,6 +94,13 @@ export const grantsByFunction: Readonly<Record<string, readonly Grant[]>> = {
   ExportOrders: ['orders:read'],
   // reviewing the alerts reads the network's state, writes the open alerts and raises AlertRaised.v1
   GetAlerts: ['orders:write', 'inventory:read', 'network:read', 'events:put', 'deadLetters:read'],
+  // computing suggestions reads the order history and the stock, keeps each new one and announces it
+  GetReplenishmentSuggestions: ['orders:read', 'inventory:write', 'network:read', 'events:put'],
+  // accepting records the transfer: the origin's stock and the supply record in one transaction
+  AcceptReplenishmentSuggestion: ['inventory:write', 'network:read', 'events:put'],
+  // the rules are stored in the network table and applied to every stock row at once
+  PutChannelRules: ['network:write', 'inventory:write'],
+  GetChannelRules: ['network:read'],
 };
 
 /** Fails synth when a manifest entry has no row here (or a row names no function), so nothing ships unreviewed. */

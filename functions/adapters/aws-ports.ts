@@ -4,6 +4,7 @@ import { metrics } from '../shared/powertools.ts';
 import { dynamoAlerts } from './alert-store.ts';
 import { powertoolsBusinessMetrics } from './business-metrics.ts';
 import { dynamoCarrierLedger } from './carrier-ledger.ts';
+import { dynamoChannelRules } from './channel-rule-store.ts';
 import { type AwsClients, awsClients } from './clients.ts';
 import { requiredVariable } from './config.ts';
 import { sqsDeadLetters } from './dead-letters.ts';
@@ -19,6 +20,7 @@ import { outboxPublisher } from './outbox.ts';
 import { dynamoReturns } from './return-store.ts';
 import { dynamoSourcingReads } from './sourcing-reads.ts';
 import { dynamoStockOverview } from './stock-overview.ts';
+import { dynamoSuggestions } from './suggestion-store.ts';
 import { dynamoSupply } from './supply-store.ts';
 import { stepFunctionsWorkflows } from './workflow.ts';
 
@@ -106,6 +108,8 @@ export function awsPorts(clients: AwsClients, resources: Resources): AppPorts {
     stockOverview: () => dynamoStockOverview(dynamo()),
     alerts: () => dynamoAlerts(dynamo()),
     deadLetters: () => sqsDeadLetters(clients.sqs, resources.deadLetterQueues),
+    suggestions: () => dynamoSuggestions(dynamo()),
+    channelRules: () => dynamoChannelRules(dynamo()),
   };
   const built: Partial<AppPorts> = {};
   const ports = {} as AppPorts;

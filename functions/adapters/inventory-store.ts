@@ -87,9 +87,10 @@ export function dynamoStock({ db, tables }: DynamoContext): StockLedger {
         new UpdateCommand({
           TableName: table,
           Key: keys.stock(sku, locationId),
+          // buffers set by hand have no rule behind them
           UpdateExpression: hasBuffers(buffers)
-            ? `SET channelBuffers = :buffers, ${initialised}`
-            : `SET ${initialised} REMOVE channelBuffers`,
+            ? `SET channelBuffers = :buffers, ${initialised} REMOVE bufferSources`
+            : `SET ${initialised} REMOVE channelBuffers, bufferSources`,
           ExpressionAttributeValues: {
             ':loc': locationId,
             ':sku': sku,
@@ -101,6 +102,33 @@ export function dynamoStock({ db, tables }: DynamoContext): StockLedger {
         }),
       );
       return withoutKeys<StockRow>(Attributes ?? {});
+    },
+    applyRuleBuffers: (current, buffers, sources, now) => {
+      const condition = unchangedSince(current);
+      const kept = hasBuffers(buffers);
+      const explained = Object.keys(sources).length > 0;
+      const set = [
+        'updatedAt = :now',
+        ...(kept ? ['channelBuffers = :buffers'] : []),
+        ...(explained ? ['bufferSources = :sources'] : []),
+      ];
+      const remove = [...(kept ? [] : ['channelBuffers']), ...(explained ? [] : ['bufferSources'])];
+      return conditionally(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.stock(current.sku, current.locationId),
+            UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: condition.ConditionExpression,
+            ExpressionAttributeValues: {
+              ...condition.ExpressionAttributeValues,
+              ':now': now,
+              ...(kept ? { ':buffers': buffers } : {}),
+              ...(explained ? { ':sources': sources } : {}),
+            },
+          }),
+        ),
+      );
     },
     async capacityUsed(locationIds, day) {
       requireCalendarDay(day);

@@ -80,6 +80,10 @@ export const keys = {
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' }),
   /** one event waiting in the Outbox table for the stream to carry it to the bus (then TTL) */
   outboxEvent: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' }),
+  /** the channel allocation rules in force, one item in the Network table */
+  channelRules: () => ({ PK: 'CHANNEL_RULES', SK: 'RULES' }),
+  /** a transfer suggestion, in the Inventory table, kept a week (`expiresAt`) to be accepted */
+  suggestion: (suggestionId: string) => ({ PK: `SUGGESTION#${suggestionId}`, SK: 'SUGGESTION' }),
   /** the S3 object key of a PDF label (a shipment's, or `return-<id>` for a return) */
   label: (labelId: string) => `labels/${labelId}.pdf`,
 } as const;

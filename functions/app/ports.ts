@@ -9,8 +9,10 @@ import type { Alert } from '../core/alerts/lifecycle.ts';
 import type { Carrier } from '../core/carriers/carriers.ts';
 import type { ClaimableArrival, SupplyClaimChange } from '../core/inventory/backorders.ts';
 import type { CapacityClaim, CapacitySlot } from '../core/inventory/capacity.ts';
+import type { BufferSources, ChannelRule } from '../core/inventory/channel-rules.ts';
 import type { ChannelBuffers } from '../core/inventory/channels.ts';
 import type { StockMovement } from '../core/inventory/movements.ts';
+import type { TransferSuggestion } from '../core/inventory/replenishment.ts';
 import type { StockRow } from '../core/inventory/stock.ts';
 import type { ExpectedArrival, Supply } from '../core/inventory/supply.ts';
 import type { Location, Product } from '../core/network.ts';
@@ -186,6 +188,16 @@ export interface StockLedger {
    * nothing on hand is created when there is none yet); the row after the change.
    */
   setChannelBuffers(locationId: string, sku: string, buffers: ChannelBuffers, now: string): Promise<StockRow>;
+  /**
+   * Writes the buffers the channel allocation rules ask (and which rule set each) on the condition
+   * that the row is still `current`: false when it moved (the caller reads again and decides again).
+   */
+  applyRuleBuffers(
+    current: StockRow,
+    buffers: ChannelBuffers,
+    sources: BufferSources,
+    now: string,
+  ): Promise<boolean>;
   /** the adjustment recorded under this id, if any */
   adjustment(adjustmentId: string): Promise<StockAdjustment | undefined>;
   /** shipments each location has taken on `day` (absent: none) */
@@ -393,6 +405,32 @@ export interface DeadLetterQueues {
   depths(): Promise<Map<string, number>>;
 }
 
+/** A transfer suggestion as it was computed, kept for a while so that it can be accepted later. */
+export interface StoredSuggestion extends TransferSuggestion {
+  suggestedAt: string;
+  acceptedAt?: string | undefined;
+  /** the transfer accepting it created */
+  supplyId?: string | undefined;
+}
+
+/** Transfer suggestions computed lately (each kept until `expiresAt`, then gone). */
+export interface SuggestionStore {
+  /**
+   * keeps it with the events that announce it, all or nothing; false when a suggestion of that id
+   * is kept already: it was suggested (and announced) before
+   */
+  keep(suggestion: StoredSuggestion, expiresAt: Date, events: OutgoingEvent[]): Promise<boolean>;
+  /** the suggestion under this id, unless it expired by `now` */
+  get(suggestionId: string, now: Date): Promise<StoredSuggestion | undefined>;
+  markAccepted(suggestionId: string, supplyId: string, at: string): Promise<void>;
+}
+
+/** The channel allocation rules in force, as one ordered list. */
+export interface ChannelRuleStore {
+  get(): Promise<ChannelRule[]>;
+  put(rules: ChannelRule[], now: string): Promise<void>;
+}
+
 export interface AppPorts {
   orders: OrderRepository;
   carrierEvents: CarrierEventLog;
@@ -413,4 +451,6 @@ export interface AppPorts {
   stockOverview: StockOverview;
   alerts: AlertStore;
   deadLetters: DeadLetterQueues;
+  suggestions: SuggestionStore;
+  channelRules: ChannelRuleStore;
 }

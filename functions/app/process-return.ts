@@ -1,12 +1,7 @@
+import { demandBySite, recentDemandDays } from '../core/inventory/cover.ts';
 import { movements, type StockMovement } from '../core/inventory/movements.ts';
 import type { Order } from '../core/orders/types.ts';
-import {
-  demandBySite,
-  recentDemandDays,
-  restockLocationFor,
-  shippedFromOf,
-  takesReturns,
-} from '../core/returns/restock.ts';
+import { restockLocationFor, shippedFromOf, takesReturns } from '../core/returns/restock.ts';
 import {
   gradeOf,
   isRestockable,

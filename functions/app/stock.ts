@@ -17,12 +17,13 @@ import {
 import { distanceKm } from '../core/network.ts';
 import type { Channel } from '../core/orders/types.ts';
 import { Conflict, NotFound, StaleStockCount } from '../shared/errors.ts';
+import { withRuleBuffers } from './channel-allocation.ts';
 import { event } from './events.ts';
 import { optimistically, retry } from './optimistic.ts';
 import type { AppPorts, StockAdjustment } from './ports.ts';
 import { requireStockReferences } from './references.ts';
 
-type StockPorts = Pick<AppPorts, 'network' | 'stock' | 'clock'>;
+type StockPorts = Pick<AppPorts, 'network' | 'stock' | 'clock' | 'channelRules'>;
 
 const stockChanged = (row: StockRow, reason: string, at: string) =>
   event('StockChanged.v1', { ...publicStock(row), reason, at });
@@ -44,7 +45,8 @@ export async function countStock(ports: StockPorts, count: StockCount) {
       ? { done: next }
       : retry;
   });
-  return publicStock(row);
+  // the channel allocation rules follow the new count (README, "Channel allocation")
+  return publicStock(await withRuleBuffers(ports, row));
 }
 
 /**
@@ -82,10 +84,14 @@ export async function adjustStock(ports: StockPorts, adjustment: StockAdjustment
     const replayed = written === 'replayed' ? await replay() : undefined;
     return replayed ? { done: { row: replayed, replayed: true } } : retry;
   });
-  return publicStock(outcome.row);
+  return publicStock(await withRuleBuffers(ports, outcome.row));
 }
 
-/** What a location holds back from each channel, set without a count (which could overwrite a newer one). */
+/**
+ * What a location holds back from each channel, set without a count (which could overwrite a newer
+ * one). These buffers are set by hand: they win for their channels; the channel allocation rules
+ * fill the others at once.
+ */
 export async function setChannelBuffers(
   ports: StockPorts,
   locationId: string,
@@ -94,9 +100,13 @@ export async function setChannelBuffers(
 ) {
   await requireStockReferences(ports.network, locationId, sku);
   const normalized = normalizeBuffers(buffers) ?? {};
-  return publicStock(
-    await ports.stock.setChannelBuffers(locationId, sku, normalized, ports.clock.now().toISOString()),
+  const row = await ports.stock.setChannelBuffers(
+    locationId,
+    sku,
+    normalized,
+    ports.clock.now().toISOString(),
   );
+  return publicStock(await withRuleBuffers(ports, row));
 }
 
 /** A SKU across the network: every location's row, expected supply, ATS (per channel when asked). */

@@ -47,6 +47,8 @@ export interface Product {
   endOfSeries?: boolean | undefined;
   /** YYYY-MM-DD (Paris): before it, orders for the product are preorders */
   releaseDate?: string | undefined;
+  /** the product type channel allocation rules may select */
+  category?: string | undefined;
 }
 
 export interface GeoPoint {

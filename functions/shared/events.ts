@@ -141,6 +141,22 @@ export const eventSchemas = {
     since: at,
     at,
   }),
+  /** units should move from a location with surplus cover to one short of it (announced once per suggestion) */
+  'TransferSuggested.v1': z.object({
+    suggestionId: z.string(),
+    sku: z.string(),
+    fromLocationId: z.string(),
+    toLocationId: z.string(),
+    quantity: z.number().int().positive(),
+    reason: z.string(),
+    /** the destination's cover in days, before and after the transfer */
+    coverDaysBefore: z.number(),
+    coverDaysAfter: z.number(),
+    /** the origin's (null: it sells none of the SKU) */
+    originCoverDaysBefore: z.number().nullable(),
+    originCoverDaysAfter: z.number().nullable(),
+    at,
+  }),
   'StockChanged.v1': z.object({
     locationId: z.string(),
     sku: z.string(),
@@ -173,6 +189,7 @@ export const eventSources: Record<DetailType, 'relais.orders' | 'relais.carriers
   'PromiseAtRisk.v1': 'relais.orders',
   'NotificationSent.v1': 'relais.orders',
   'AlertRaised.v1': 'relais.orders',
+  'TransferSuggested.v1': 'relais.inventory',
 };
 
 /**

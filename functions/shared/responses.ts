@@ -31,6 +31,14 @@ const channelBuffers = z
   )
   .meta({ id: 'ChannelBuffers', description: 'units held back from each channel' });
 
+const bufferSources = z
+  .partialRecord(z.enum(channels), z.object({ ruleId: z.string(), reason: z.string() }))
+  .meta({
+    id: 'BufferSources',
+    description:
+      'the channel allocation rule behind each buffer a rule set; a buffer absent here was set by hand',
+  });
+
 export const healthAnswer = z.object({ status: z.literal('ok') });
 
 /** RFC 9457 problem details: every 4xx and 5xx answer of a function. */
@@ -82,6 +90,7 @@ export const productAnswer = z
     kit: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).optional(),
     endOfSeries: z.boolean().optional(),
     releaseDate: day.optional().meta({ description: 'before it, orders are preorders' }),
+    category: z.string().optional(),
   })
   .meta({ id: 'Product' });
 
@@ -94,6 +103,7 @@ export const stockRowAnswer = z
     safetyStock: z.number().int(),
     available: z.number().int().min(0),
     channelBuffers: channelBuffers.optional(),
+    bufferSources: bufferSources.optional(),
   })
   .meta({ id: 'StockRow' });
 
@@ -472,4 +482,43 @@ export const alertsAnswer = z.object({
       })
       .meta({ id: 'Alert' }),
   ),
+});
+
+const originCover = z.number().nullable().meta({ description: 'null: the origin sells none of the SKU' });
+
+export const suggestionsAnswer = z.object({
+  items: z.array(
+    z
+      .object({
+        suggestionId: z.string(),
+        sku: z.string(),
+        fromLocationId: z.string(),
+        toLocationId: z.string(),
+        quantity: z.number().int().min(1),
+        reason: z.string(),
+        coverDaysBefore: z.number().meta({ description: "the destination's cover (days), now" }),
+        coverDaysAfter: z
+          .number()
+          .meta({ description: "the destination's cover once this transfer arrives" }),
+        originCoverDaysBefore: originCover,
+        originCoverDaysAfter: originCover,
+      })
+      .meta({ id: 'TransferSuggestion' }),
+  ),
+});
+
+export const channelRule = z
+  .object({
+    ruleId: z.string(),
+    skus: z.array(z.string()).optional(),
+    category: z.string().optional(),
+    protectedChannel: z.enum(channels),
+    threshold: z.number().int(),
+    units: z.number().int(),
+  })
+  .meta({ id: 'ChannelRule' });
+
+export const channelRulesAnswer = z.object({
+  rules: z.array(channelRule),
+  applied: z.number().int().optional().meta({ description: 'stock rows whose buffers the rules changed' }),
 });

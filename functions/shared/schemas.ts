@@ -123,6 +123,8 @@ export const productBody = z.object({
     .optional(),
   endOfSeries: z.boolean().optional(),
   releaseDate: calendarDate.optional(),
+  /** the product type channel allocation rules may select */
+  category: text(100).optional(),
 });
 
 /** Units held back from one channel: a number of units, a share of on hand (0..1), or both. */
@@ -157,6 +159,31 @@ export const supplyBody = z
   });
 
 export const channelQuery = { channel: z.enum(channels).optional() };
+
+const channelRuleBody = z
+  .strictObject({
+    ruleId: id,
+    skus: z.array(id).min(1).max(100).optional(),
+    category: text(100).optional(),
+    protectedChannel: z.enum(channels),
+    threshold: z.number().int().min(0).max(1_000_000_000),
+    units: z.number().int().min(1).max(1_000_000_000),
+  })
+  .refine((r) => r.skus === undefined || r.category === undefined, {
+    path: ['category'],
+    message: 'give skus or category, not both',
+  });
+
+/** PUT /channel-allocation/rules: the whole list, in the order rules are tried (the first wins). */
+export const channelRulesBody = z
+  .object({ rules: z.array(channelRuleBody).max(200) })
+  .refine((b) => new Set(b.rules.map((r) => r.ruleId)).size === b.rules.length, {
+    path: ['rules'],
+    message: 'ruleId must be unique',
+  });
+
+/** GET /replenishment/suggestions: one SKU, or every SKU in stock without it. */
+export const suggestionsQuery = { sku: id.optional() };
 
 /** GET /availability: a comma-separated list of SKUs, an optional origin, an optional channel. */
 export const availabilityQuery = {

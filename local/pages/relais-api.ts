@@ -115,7 +115,8 @@ export interface SkuInventoryView {
     reserved: number;
     safetyStock: number;
     available: number;
-    channelBuffers?: Record<string, number>;
+    channelBuffers?: Record<string, { units?: number; share?: number }>;
+    bufferSources?: Record<string, { ruleId: string; reason: string }>;
   }[];
   expected?: {
     supplyId: string;
@@ -125,6 +126,17 @@ export interface SkuInventoryView {
     kind: string;
     fromLocationId?: string;
   }[];
+}
+
+export interface SuggestionView {
+  suggestionId: string;
+  sku: string;
+  fromLocationId: string;
+  toLocationId: string;
+  quantity: number;
+  reason: string;
+  coverDaysBefore: number;
+  coverDaysAfter: number;
 }
 
 export interface ExecutionPicture {
@@ -259,6 +271,21 @@ export function relaisApi(options: {
     kpis: (query: string) => get<KpisView>(`/analytics/kpis?${query}`),
     alerts: async () => (await get<{ items: AlertView[] }>('/alerts')).items,
     inventory: (sku: string) => get<SkuInventoryView>(`/inventory/${encodeURIComponent(sku)}`),
+    suggestions: async (sku: string) =>
+      (await get<{ items: SuggestionView[] }>(`/replenishment/suggestions?sku=${encodeURIComponent(sku)}`))
+        .items,
+    /** accepts a transfer suggestion: the API's status and problem detail, for the page to show */
+    async acceptSuggestion(suggestionId: string): Promise<{ status: number; detail?: string }> {
+      const answer = await fetch(
+        `${options.apiUrl()}/replenishment/suggestions/${encodeURIComponent(suggestionId)}/accept`,
+        {
+          method: 'POST',
+          headers: options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {},
+        },
+      );
+      const body = (await answer.json().catch(() => ({}))) as { detail?: string };
+      return answer.ok ? { status: answer.status } : { status: answer.status, detail: body.detail ?? '' };
+    },
     /** the order's notifications, or undefined where the route does not exist (yet) */
     async notifications(orderId: string): Promise<NotificationView[] | undefined> {
       try {

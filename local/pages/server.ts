@@ -96,15 +96,20 @@ export function pageEventOf(event: EventBridgeEvent): {
   };
 }
 
-async function formField(request: IncomingMessage, name: string): Promise<string | undefined> {
+/** A small urlencoded form's body ('' past 4 KB). */
+async function formBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > 4096) return undefined;
+    if (size > 4096) return '';
     chunks.push(chunk as Buffer);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get(name) ?? undefined;
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function formField(request: IncomingMessage, name: string): Promise<string | undefined> {
+  return new URLSearchParams(await formBody(request)).get(name) ?? undefined;
 }
 
 export function operatorPages(options: OperatorPagesOptions): OperatorPages {
@@ -198,7 +203,7 @@ export function operatorPages(options: OperatorPagesOptions): OperatorPages {
     return { order, locations, notifications, workflow, returns };
   };
 
-  const stockContent = async (sku: string | undefined) => {
+  const stockContent = async (sku: string | undefined, notice?: string) => {
     if (!sku) {
       const orders = await api.recentOrders(100);
       const skus = [...new Set(orders.flatMap((order) => order.lines.map((line) => line.sku)))].sort();
@@ -206,8 +211,12 @@ export function operatorPages(options: OperatorPagesOptions): OperatorPages {
         (s) => html`<a href="/_pages/stock?sku=${encodeURIComponent(s)}">${s}</a> `,
       )}</p></div>`;
     }
-    const [inventory, locations] = await Promise.all([api.inventory(sku), api.locations()]);
-    return stockFragment(inventory, locations);
+    const [inventory, locations, suggestions] = await Promise.all([
+      api.inventory(sku),
+      api.locations(),
+      api.suggestions(sku),
+    ]);
+    return stockFragment(inventory, locations, suggestions, notice);
   };
 
   const route = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -268,6 +277,25 @@ export function operatorPages(options: OperatorPagesOptions): OperatorPages {
       const [kpis, alerts] = await Promise.all([api.kpis(kpiQuery(filters, now)), api.alerts()]);
       const content = analyticsFragment(kpis, alerts);
       send(response, 200, analyticsMatch[1] ? content.text : analyticsPage(filters, content));
+      return;
+    }
+    if (method === 'POST' && path === '/_pages/stock/accept') {
+      const form = new URLSearchParams(await formBody(request));
+      const sku = form.get('sku') ?? '';
+      const suggestionId = form.get('suggestionId') ?? '';
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(sku) || !/^[A-Za-z0-9_-]{1,64}$/.test(suggestionId)) {
+        return send(response, 400, layout('Stock', html`<h1>Not a suggestion</h1>`));
+      }
+      const outcome = await api.acceptSuggestion(suggestionId);
+      const notice =
+        outcome.status === 201
+          ? `Transfer TRANSFER-${suggestionId} recorded.`
+          : `Not accepted: ${outcome.detail}`;
+      send(
+        response,
+        outcome.status === 201 ? 200 : outcome.status,
+        stockPage(sku, await stockContent(sku, notice)),
+      );
       return;
     }
     const stockMatch = /^\/_pages\/(fragments\/)?stock$/.exec(path);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coverOf, restockLocationFor, takesReturns } from '../../functions/core/returns/restock.ts';
+import { coverOf } from '../../functions/core/inventory/cover.ts';
+import { restockLocationFor, takesReturns } from '../../functions/core/returns/restock.ts';
 import { gradeOf, refundOf } from '../../functions/core/returns/returns.ts';
 
 describe('where a returned unit rejoins the stock', () => {

@@ -9,6 +9,7 @@ import { countsByStatus, ordersPerMinute } from '../../local/pages/kpis.ts';
 import { orderFragment } from '../../local/pages/order-page.ts';
 import type { OrderView, ShipmentView } from '../../local/pages/relais-api.ts';
 import { operatorPages } from '../../local/pages/server.ts';
+import { stockFragment } from '../../local/pages/stock-page.ts';
 
 describe('the pages render', () => {
   it('escapes what it interpolates', () => {
@@ -258,5 +259,54 @@ describe("an order's page", () => {
     expect(text).toContain('express-fr express 9.50 €');
     expect(text).toMatch(/id="incidents"[\s\S]*LOST[\s\S]*reshipped → O-1-S2/);
     expect(text).toMatch(/id="notifications"[\s\S]*order_confirmed[\s\S]*Votre commande/);
+  });
+});
+
+describe("a SKU's stock page", () => {
+  const inventory = {
+    sku: 'TEE',
+    ats: 10,
+    locations: [
+      {
+        locationId: 'ST-PARIS',
+        onHand: 8,
+        reserved: 0,
+        safetyStock: 0,
+        available: 8,
+        channelBuffers: { web: { units: 4 }, marketplace: { share: 0.25 } },
+        bufferSources: {
+          web: { ruleId: 'LAST-UNITS', reason: '8 on hand, at or below 10: 4 units kept for store' },
+        },
+      },
+    ],
+    expected: [],
+  };
+  const suggestion = {
+    suggestionId: 'SUG-abc',
+    sku: 'TEE',
+    fromLocationId: 'WH-LYON',
+    toLocationId: 'ST-PARIS',
+    quantity: 12,
+    reason: 'ST-PARIS has 2 days of cover (minimum 7); WH-LYON holds 100 days (target 14)',
+    coverDaysBefore: 2,
+    coverDaysAfter: 14,
+  };
+
+  it('shows each buffer with the rule that set it, or as set by hand', () => {
+    const text = stockFragment(inventory, [], []).text;
+    expect(text).toContain('web 4');
+    expect(text).toContain('(LAST-UNITS)');
+    expect(text).toContain('title="LAST-UNITS: 8 on hand, at or below 10: 4 units kept for store"');
+    expect(text).toContain('marketplace 25%');
+    expect(text).toContain('title="set by hand"');
+  });
+
+  it('lists the transfer suggestions with an accept button, or says none is needed', () => {
+    const text = stockFragment(inventory, [], [suggestion], 'Transfer TRANSFER-SUG-abc recorded.').text;
+    expect(text).toContain('data-suggestion="SUG-abc"');
+    expect(text).toContain('2 → 14');
+    expect(text).toContain('<input type="hidden" name="suggestionId" value="SUG-abc">');
+    expect(text).toContain('Transfer TRANSFER-SUG-abc recorded.');
+    expect(stockFragment(inventory, [], []).text).toContain('No transfer needed');
   });
 });

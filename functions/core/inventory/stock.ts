@@ -1,3 +1,4 @@
+import type { BufferSources } from './channel-rules.ts';
 import { type ChannelBuffers, hasBuffers, normalizeBuffers } from './channels.ts';
 
 /** One SKU at one location. `available` is stored (a condition expression cannot do arithmetic). */
@@ -10,6 +11,8 @@ export interface StockRow {
   available: number;
   /** units held back per sales channel; `available` itself ignores them (they differ by channel) */
   channelBuffers?: ChannelBuffers | undefined;
+  /** the channel allocation rule behind each buffer a rule set (a buffer without one was set by hand) */
+  bufferSources?: BufferSources | undefined;
   asOf?: string | undefined;
   updatedAt?: string | undefined;
 }
@@ -38,10 +41,15 @@ export function applyCount(current: StockRow | undefined, count: StockCount): St
   const safetyStock = count.safetyStock ?? current?.safetyStock ?? 0;
   const row = { locationId: count.locationId, sku: count.sku, onHand: count.onHand, reserved, safetyStock };
   const channelBuffers = normalizeBuffers(count.channelBuffers ?? current?.channelBuffers);
+  // buffers given with the count are set by hand: no rule stands behind them any more
+  const bufferSources = count.channelBuffers === undefined ? current?.bufferSources : undefined;
   return {
     ...row,
     available: availableOf(row),
     ...(hasBuffers(channelBuffers) ? { channelBuffers } : {}),
+    ...(hasBuffers(channelBuffers) && bufferSources && Object.keys(bufferSources).length > 0
+      ? { bufferSources }
+      : {}),
     asOf: count.asOf ?? current?.asOf,
   };
 }
@@ -61,6 +69,9 @@ export function publicStock(row: StockRow) {
     safetyStock: row.safetyStock,
     available: Math.max(0, row.available),
     ...(hasBuffers(row.channelBuffers) ? { channelBuffers: row.channelBuffers } : {}),
+    ...(row.bufferSources && Object.keys(row.bufferSources).length > 0
+      ? { bufferSources: row.bufferSources }
+      : {}),
   };
 }
 
@@ -88,6 +99,7 @@ export function applyDelta(
     safetyStock,
     available: availableOf({ onHand, reserved, safetyStock }),
     ...(hasBuffers(current?.channelBuffers) ? { channelBuffers: current?.channelBuffers } : {}),
+    ...(current?.bufferSources ? { bufferSources: current.bufferSources } : {}),
     asOf: current?.asOf,
   };
 }

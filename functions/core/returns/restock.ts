@@ -1,3 +1,4 @@
+import { coverOf } from '../inventory/cover.ts';
 import type { Location } from '../network.ts';
 import type { Order } from '../orders/types.ts';
 
@@ -13,18 +14,9 @@ export interface RestockCandidate {
   demand: number;
 }
 
-/** Orders younger than this count as recent demand. */
-export const recentDemandDays = 28;
-
 /** A location takes returns when it says so; by default warehouses and stores do, suppliers do not. */
 export function takesReturns(location: Pick<Location, 'type' | 'acceptsReturns'>): boolean {
   return location.acceptsReturns ?? location.type !== 'supplier';
-}
-
-export function coverOf(candidate: Pick<RestockCandidate, 'available' | 'demand'>): number {
-  return candidate.demand > 0
-    ? Math.max(0, candidate.available) / candidate.demand
-    : Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -43,20 +35,6 @@ export function restockLocationFor(
       a.locationId.localeCompare(b.locationId),
   );
   return ranked[0]?.locationId;
-}
-
-/** Units of `sku` each location served in the orders given, received since `since`. */
-export function demandBySite(orders: readonly Order[], sku: string, since: Date): Map<string, number> {
-  const demand = new Map<string, number>();
-  for (const order of orders) {
-    if (Date.parse(order.createdAt) < since.getTime()) continue;
-    for (const s of order.shipments) {
-      if (s.status === 'CANCELLED' && !s.replacedBy) continue;
-      const units = s.lines.filter((l) => l.sku === sku).reduce((sum, l) => sum + l.quantity, 0);
-      if (units > 0) demand.set(s.locationId, (demand.get(s.locationId) ?? 0) + units);
-    }
-  }
-  return demand;
 }
 
 /** The location that shipped this SKU on the order (delivered first), if any. */

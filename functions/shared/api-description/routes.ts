@@ -16,6 +16,7 @@ import {
   carrierEventBody,
   channelBuffersBody,
   channelQuery,
+  channelRulesBody,
   confirmBody,
   id,
   inspectionBody,
@@ -27,6 +28,7 @@ import {
   rejectBody,
   returnBody,
   stockCountBody,
+  suggestionsQuery,
   supplyBody,
 } from '../schemas.ts';
 
@@ -40,6 +42,7 @@ export const tags = {
   Webhooks: 'Signed carrier tracking events.',
   Service: 'Liveness and this description.',
   Analytics: 'KPIs and the order history for an analytics pipeline; business alerts.',
+  Replenishment: 'Transfer suggestions from demand against stock, accepted into transfers.',
 } as const;
 
 export interface RouteDescription {
@@ -375,5 +378,55 @@ export const routeDescriptions: Record<string, RouteDescription> = {
     path: { returnId: id },
     answer: { status: 200, description: 'the label', pdf: true },
     problems: { 404: 'no such return' },
+  },
+  'GET /replenishment/suggestions': {
+    summary: 'Transfer suggestions that raise the lowest cover',
+    description:
+      'Cover (days) per location = available units and inbound supply over the daily demand of the last 28 days. ' +
+      'Units move from locations above 14 days (which keep 14) to those below 7 (filled toward 14), lowest cover first. ' +
+      'A new suggestion is announced once with TransferSuggested.v1 and can be accepted for 7 days.',
+    tag: 'Replenishment',
+    query: suggestionsQuery,
+    answer: {
+      status: 200,
+      description: 'the suggestions, lowest destination cover first',
+      schema: answers.suggestionsAnswer,
+    },
+  },
+  'POST /replenishment/suggestions/{suggestionId}/accept': {
+    summary: 'Accept a suggestion: its transfer is recorded',
+    description:
+      'Re-checked on the stock of now; the transfer (`PUT /supply` shape, `kind: transfer`, id `TRANSFER-<suggestionId>`) ' +
+      'lowers on hand at the origin and shows as expected supply at the destination. Accepting again answers the same transfer.',
+    tag: 'Replenishment',
+    path: { suggestionId: id },
+    answer: { status: 201, description: 'the transfer created', schema: answers.supplyAnswer },
+    problems: {
+      404: 'no such suggestion, or it expired',
+      409: 'the suggestion no longer holds on the stock of now (the origin sold its surplus, the destination was filled)',
+    },
+  },
+  'PUT /channel-allocation/rules': {
+    summary: 'Replace the channel allocation rules and apply them',
+    description:
+      'Rules are tried in list order; for each channel the first active rule (on hand at or below its threshold, ' +
+      'for its SKUs or category) holds `units` back from every channel but the protected one. A buffer set by hand ' +
+      '(PUT .../channel-buffers) wins for its channel until cleared. Re-applied to a row whenever its stock changes.',
+    tag: 'Inventory',
+    body: { schema: channelRulesBody.meta({ id: 'ChannelRulesRequest' }) },
+    answer: {
+      status: 200,
+      description: 'the rules in force and how many stock rows changed',
+      schema: answers.channelRulesAnswer,
+    },
+  },
+  'GET /channel-allocation/rules': {
+    summary: 'The channel allocation rules in force',
+    tag: 'Inventory',
+    answer: {
+      status: 200,
+      description: 'the rules, in the order they are tried',
+      schema: answers.channelRulesAnswer,
+    },
   },
 };
