@@ -21,6 +21,7 @@ interface ShipmentSeen {
   shipmentId: string;
   locationId: string;
   status: string;
+  lines: { sku: string; quantity: number }[];
   carrierId?: string;
   promisedDate: string;
   rejection?: { reason: string };
@@ -273,5 +274,51 @@ describe('GET /alerts after the day', () => {
     const raisedIds = raised.map((e) => (e.detail as { alertId: string }).alertId);
     expect(new Set(raisedIds).size).toBe(raisedIds.length);
     expect([...raisedIds].sort()).toEqual(first.map((a: { alertId: string }) => a.alertId).sort());
+  });
+});
+
+describe('GET /replenishment/suggestions after the day', () => {
+  it('sends stock to the location that sold a SKU out, raising its cover from the lowest', async () => {
+    // the SKU and location the day's shipments drew most units from, by the test's own count
+    const served = new Map<string, number>();
+    for (const order of orders)
+      for (const s of order.shipments) {
+        if (s.status === 'CANCELLED' && !s.replacedBy) continue;
+        for (const line of s.lines)
+          served.set(
+            `${line.sku} ${s.locationId}`,
+            (served.get(`${line.sku} ${s.locationId}`) ?? 0) + line.quantity,
+          );
+      }
+    const [busiest] = [...served].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    if (!busiest) throw new Error('the day shipped nothing');
+    const [sku, soldOut] = busiest[0].split(' ') as [string, string];
+    // that location counts its shelf empty: no cover at all, while others hold the SKU
+    expect((await api.put(`/inventory/${soldOut}/${sku}`, { onHand: 0 })).status).toBe(200);
+    const elsewhere = (await api.get(`/inventory/${sku}`)).body.locations.filter(
+      (l: { locationId: string; available: number }) => l.locationId !== soldOut && l.available > 0,
+    );
+    expect(elsewhere.length, `another location holds ${sku}`).toBeGreaterThan(0);
+
+    const response = await api.get(`/replenishment/suggestions?sku=${sku}`);
+    expect(response.status).toBe(200);
+    const items = response.body.items as {
+      fromLocationId: string;
+      toLocationId: string;
+      quantity: number;
+      coverDaysBefore: number;
+      coverDaysAfter: number;
+    }[];
+    const toSoldOut = items.filter((i) => i.toLocationId === soldOut);
+    expect(toSoldOut.length, JSON.stringify(items)).toBeGreaterThan(0);
+    const lowest = Math.min(...items.map((i) => i.coverDaysBefore));
+    for (const item of toSoldOut) {
+      expect(item.coverDaysBefore).toBe(0);
+      expect(item.coverDaysBefore).toBe(lowest);
+      expect(item.coverDaysAfter).toBeGreaterThan(item.coverDaysBefore);
+      const origin = elsewhere.find((l: { locationId: string }) => l.locationId === item.fromLocationId);
+      expect(origin?.available ?? 0, item.fromLocationId).toBeGreaterThanOrEqual(item.quantity);
+    }
+    for (const item of items) expect(item.coverDaysAfter).toBeGreaterThan(item.coverDaysBefore);
   });
 });
