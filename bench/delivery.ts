@@ -363,6 +363,8 @@ async function carry(
     departureDay: isoDay(departure),
   });
   let previous = now.getTime();
+  // a transfer to a store ends when its customer collects it there, as a store's own click & collect
+  const collectedAfterArrival = shipment?.transferTo !== undefined && last?.status === 'DELIVERED';
   for (const report of journey) {
     const day = report.day === 0 ? departure : deliveryDay(departure, report.day, carrier ?? {});
     const at = Math.max(reportInstant(report, day), previous + 10 * MINUTE);
@@ -380,6 +382,10 @@ async function carry(
       });
     });
   }
+  if (collectedAfterArrival)
+    sim.schedule(previous + between(2, 72) * HOUR, orderId, (t) =>
+      retried(() => collectShipment(portsAt(t), shipmentId)).then(() => undefined),
+    );
 }
 
 // ---- the world: network, daily stock counts, orders over the month ----
