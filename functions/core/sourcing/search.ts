@@ -25,9 +25,12 @@ import { kgOf } from './parcel-cost.ts';
  * left under the cap, and the bound adds the largest of those groups' minFixed(h) = min_l fixed(l)
  * + parcel(l, w(h)) − minSlope(l)·w(h), which the new block pays on top of its groups' minCost
  * because parcel(l, W) − minSlope(l)·W does not decrease in W (one new location may take them all,
- * so the largest, not the sum). A node is cut only when the bound exceeds the
- * incumbent next-best plan (see below) by more than `costTolerance`, so no plan that could win, or
- * be the next best, is ever cut.
+ * so the largest, not the sum). A node is cut when the bound exceeds the
+ * incumbent next-best plan (see below) by more than `costTolerance`, or when it is not cheaper
+ * than either incumbent by more than that and its plans lose to both on the tie-break that comes
+ * next: more shipments (blocks only grow), or at a leaf as many and a larger sum of priority
+ * ranks. So no plan that could win, or be the next best, is ever cut; and when every plan ties
+ * (costs of 1e-300, or none), the tie-break cuts what the cost bound cannot.
  *
  * Leaf: the blocks need distinct locations. Each block keeps its K = min(maxShipments, groups) + 1
  * best candidates, ordered by (cost, priority, id), and the leaf tries every injective choice among
@@ -95,6 +98,14 @@ export function comparePlans(a: Plan, b: Plan): number {
     if (diff !== 0) return diff;
   }
   return 0;
+}
+
+/** Whether any plan of at least that cost, shipments and priority-rank sum is worse than `plan`. */
+function losesTo(plan: Plan, cost: number, shipments: number, prioritySum: number): boolean {
+  if (cost > plan.cost + costTolerance) return true;
+  if (cost < plan.cost - costTolerance) return false;
+  const fewest = plan.locations.length;
+  return shipments > fewest || (shipments === fewest && prioritySum > plan.prioritySum);
 }
 
 function sameSet(a: Int32Array, b: Int32Array): boolean {
@@ -369,6 +380,16 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
   let nodes = 0;
   let stopped = false;
   const limit = () => (nextBest ? nextBest.cost + costTolerance : Number.POSITIVE_INFINITY);
+  /**
+   * Whether every plan of at least `shipments` shipments, `cost` and `prioritySum` loses to both
+   * incumbents under comparePlans. A cost bound alone cuts nothing when the plans tie within
+   * `costTolerance` (costs of 1e-300, or all zero): the tie-break ranks then have to cut instead.
+   */
+  const outranked = (cost: number, shipments: number, prioritySum: number) =>
+    nextBest !== undefined &&
+    best !== undefined &&
+    losesTo(nextBest, cost, shipments, prioritySum) &&
+    losesTo(best, cost, shipments, prioritySum);
 
   function offer(blocks: Block[], chosen: Int32Array, cost: number) {
     const assignment = new Int32Array(groupCount);
@@ -405,9 +426,17 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
     const k = blocks.length;
     const chosen = new Int32Array(k);
     const rest = new Float64Array(k + 1);
-    for (let j = k - 1; j >= 0; j--)
-      rest[j] = (rest[j + 1] as number) + ((blocks[j] as Block).topCost[0] as number);
-    const pick = (j: number, partial: number) => {
+    /** the least priority-rank sum the blocks from j on can add */
+    const restPriority = new Float64Array(k + 1);
+    for (let j = k - 1; j >= 0; j--) {
+      const block = blocks[j] as Block;
+      rest[j] = (rest[j + 1] as number) + (block.topCost[0] as number);
+      let least = Number.POSITIVE_INFINITY;
+      for (let t = 0; t < block.topLen; t++)
+        least = Math.min(least, priority[block.top[t] as number] as number);
+      restPriority[j] = (restPriority[j + 1] as number) + least;
+    }
+    const pick = (j: number, partial: number, prioritySum: number) => {
       nodes++;
       work++;
       if (j === k) {
@@ -419,12 +448,15 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
         const c = block.top[t] as number;
         for (let i = 0; i < j; i++) if (chosen[i] === c) continue candidates;
         const cost = partial + (block.topCost[t] as number);
-        if (cost + (rest[j + 1] as number) + constant > limit()) continue;
+        const bound = cost + (rest[j + 1] as number) + constant;
+        if (bound > limit()) continue;
+        const ranks = prioritySum + (priority[c] as number);
+        if (outranked(bound, k, ranks + (restPriority[j + 1] as number))) continue;
         chosen[j] = c;
-        pick(j + 1, cost);
+        pick(j + 1, cost, ranks);
       }
     };
-    pick(0, 0);
+    pick(0, 0, 0);
   }
 
   const blocks: Block[] = [];
@@ -460,6 +492,14 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
       bound += newShipment;
       if (bound > limit()) return;
     }
+    if (
+      outranked(
+        bound,
+        blocks.length + (newShipment > Number.NEGATIVE_INFINITY ? 1 : 0),
+        Number.NEGATIVE_INFINITY,
+      )
+    )
+      return;
     const g = order[i] as number;
     if (splittable[g]) {
       const q = (groupQty[g] as Float64Array)[0] as number;
@@ -503,6 +543,7 @@ export function searchPlans(model: SourcingModel, maxShipments: number, workLimi
         bound += minFixed[g] as number;
       }
       if (bound > limit()) return;
+      if (outranked(bound, blocks.length + (joinable ? 0 : 1), Number.NEGATIVE_INFINITY)) return;
     }
     const place = (j: number, open: Block | undefined, units: number) => {
       // the whole line keeps the key of a whole group, so its blocks are shared with unsplit plans
