@@ -35,6 +35,8 @@ const count = async (locationId: string, sku: string, onHand: number) =>
 const suggestionsFor = async (sku: string): Promise<Suggestion[]> => {
   const answer = await api.get(`/replenishment/suggestions?sku=${sku}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  // what it announced reaches the bus through the outbox pipe, just after the answer
+  await local.cloud.idle();
   return answer.body.items;
 };
 
