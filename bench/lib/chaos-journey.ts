@@ -52,10 +52,18 @@ export async function chaosJourney(
   deadlineMs: number,
 ): Promise<JourneyResult> {
   let serverErrors = 0;
-  /** a 5xx, or an idempotent request still in progress (its first attempt failed mid-way): retried later */
-  const retryable = (answer: { status: number; body: unknown }) =>
-    answer.status >= 500 ||
-    (answer.status === 409 && /in progress/.test(String((answer.body as { detail?: string })?.detail)));
+  /**
+   * a 5xx, an idempotent request still in progress (its first attempt failed mid-way), or a write
+   * that met a concurrent one and changed nothing (problem type version-conflict): retried later
+   */
+  const retryable = (answer: { status: number; body: unknown }) => {
+    const problem = (answer.body ?? {}) as { detail?: string; type?: string };
+    return (
+      answer.status >= 500 ||
+      (answer.status === 409 &&
+        (/in progress/.test(String(problem.detail)) || String(problem.type).endsWith('/version-conflict')))
+    );
+  };
   const call = async (attempt: () => Promise<{ status: number; body: unknown }>) => {
     for (let tries = 0; ; tries++) {
       const answer = await attempt().catch(() => ({ status: 599, body: undefined }));
