@@ -17,7 +17,6 @@
  * The SDK's own retries are off here (AWS_MAX_ATTEMPTS=1), so that each injected failure reaches
  * the step as scripted; on AWS the SDK retries throttling three times before the ASL's Retry does.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type StepFault, useFaultInjection, type WorkflowStep } from '../support/fault-injection.ts';
 import {
@@ -29,7 +28,7 @@ import {
 } from '../support/fault-journeys.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { stockOf } from '../support/journey.ts';
-import { localClients, localResources } from '../support/ports.ts';
+import { committedEvents } from '../support/outbox.ts';
 
 const local = useTestCloud({ network: 'flt', environment: { AWS_MAX_ATTEMPTS: '1' } });
 const faults = useFaultInjection(local);
@@ -218,22 +217,9 @@ const cases: StepCase[] = [
 
 /** The ids of the events committed to the outbox about an order (its orderId in their detail). */
 async function committedEventsOf(orderId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await localClients(local.cloud).dynamodb.send(
-      new ScanCommand({
-        TableName: localResources(local.cloud).tables.outbox,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      if ((JSON.parse(String(item.detail)) as { orderId?: string }).orderId === orderId)
-        ids.push(String(item.eventId));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return ids;
+  return (await committedEvents(local.cloud))
+    .filter((e) => e.detail.orderId === orderId)
+    .map((e) => e.eventId);
 }
 
 const timesOf = { once: 1, twice: 2, always: Number.POSITIVE_INFINITY } as const;

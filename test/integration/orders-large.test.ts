@@ -7,11 +7,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoOrders } from '../../functions/adapters/order-store.ts';
-import type { StoredOrder } from '../../functions/app/ports.ts';
 import { movements } from '../../functions/core/inventory/movements.ts';
 import { ReservationConflict } from '../../functions/shared/errors.ts';
 import { useTestCloud } from '../support/fixture.ts';
 import { homeOrder, stockOf, untilStatus } from '../support/journey.ts';
+import { bareOrder } from '../support/orders.ts';
 import { localClients, localResources } from '../support/ports.ts';
 
 const local = useTestCloud();
@@ -33,24 +33,6 @@ async function seedSkus(prefix: string, count: number, onHand: (i: number) => nu
 
 async function stockRows(skus: string[]) {
   return Promise.all(skus.map((sku) => local.ports.stock.row(sku, warehouse)));
-}
-
-/** An order item as the adapter would create it, for changes written straight through the adapter. */
-function bareOrder(orderId: string): StoredOrder {
-  const now = new Date().toISOString();
-  return {
-    orderId,
-    status: 'RECEIVED',
-    channel: 'web',
-    customer: { id: 'c-big' },
-    delivery: { mode: 'home' },
-    lines: [],
-    shipments: [],
-    history: [],
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
 }
 
 describe('an order past the 100 items of a transaction', () => {
@@ -85,7 +67,7 @@ describe('an order past the 100 items of a transaction', () => {
   it('undoes the parts already written when a later part is refused, and leaves no ledger entry', async () => {
     // 150 reservations: the 140th finds nothing available, in the second part
     const skus = await seedSkus('big-B', 150, (i) => (i === 139 ? 0 : 2));
-    const order = bareOrder('big-refused');
+    const order = bareOrder('big-refused', 'c-big');
     expect(await local.ports.orders.create(order)).toBe(true);
     const reserve = movements(
       'reserve',
@@ -104,7 +86,7 @@ describe('an order past the 100 items of a transaction', () => {
 
   it('releases what a writer that died between parts had reserved, at the next attempt or the compensation', async () => {
     const skus = await seedSkus('big-C', 120, () => 2);
-    const order = bareOrder('big-crashed');
+    const order = bareOrder('big-crashed', 'c-big');
     expect(await local.ports.orders.create(order)).toBe(true);
     const clients = localClients(local.cloud);
     let transactions = 0;
@@ -148,7 +130,7 @@ describe('an order past the 100 items of a transaction', () => {
 
   it('lets at most one of two racing writers of the same version commit, and a loser leaves nothing', async () => {
     const skus = await seedSkus('big-D', 110, () => 5);
-    const order = bareOrder('big-race');
+    const order = bareOrder('big-race', 'c-big');
     expect(await local.ports.orders.create(order)).toBe(true);
     const reserve = movements(
       'reserve',

@@ -7,14 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoAlerts } from '../../functions/adapters/alert-store.ts';
 import { keys } from '../../functions/adapters/keys.ts';
 import { dynamoOrders } from '../../functions/adapters/order-store.ts';
 import { dynamoSupply } from '../../functions/adapters/supply-store.ts';
 import { event } from '../../functions/app/events.ts';
-import type { StoredOrder } from '../../functions/app/ports.ts';
 import { reviewAlerts } from '../../functions/app/review-alerts.ts';
 import { receiveSupply, recordSupply } from '../../functions/app/supply.ts';
 import { movements } from '../../functions/core/inventory/movements.ts';
@@ -22,28 +21,13 @@ import { ReservationConflict } from '../../functions/shared/errors.ts';
 import { LocalStreamPipe } from '../../local/pipes/stream-pipe.ts';
 import { eventually } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
+import { bareOrder } from '../support/orders.ts';
+import { committedEvents } from '../support/outbox.ts';
 import { localClients, localResources } from '../support/ports.ts';
 
 const local = useTestCloud({ network: 'ob' });
 const scratch = mkdtempSync(join(tmpdir(), 'relais-outbox-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function bareOrder(orderId: string): StoredOrder {
-  const now = new Date().toISOString();
-  return {
-    orderId,
-    status: 'RECEIVED',
-    channel: 'web',
-    customer: { id: 'c-outbox' },
-    delivery: { mode: 'home' },
-    lines: [],
-    shipments: [],
-    history: [],
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-}
 
 const cancelled = (orderId: string, id: string) => ({
   ...event('OrderCancelled.v1', { orderId, reason: 'outbox test', at: new Date().toISOString() }),
@@ -63,24 +47,9 @@ async function outboxItem(eventId: string) {
 
 /** The outbox items of one detail-type whose detail `about` picks, with their detail parsed. */
 async function outboxItemsOf(detailType: string, about: (detail: Record<string, unknown>) => boolean) {
-  const found: { eventId: string; detail: Record<string, unknown> }[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await localClients(local.cloud).dynamodb.send(
-      new ScanCommand({
-        TableName: localResources(local.cloud).tables.outbox,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const detail = JSON.parse(String(item.detail)) as Record<string, unknown>;
-      if (item.detailType === detailType && about(detail))
-        found.push({ eventId: String(item.eventId), detail });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return found;
+  return (await committedEvents(local.cloud))
+    .filter((e) => e.detailType === detailType && about(e.detail))
+    .map(({ eventId, detail }) => ({ eventId, detail }));
 }
 
 /** A document client whose transactions never reach DynamoDB: the writer dies as it sends them. */
@@ -102,7 +71,7 @@ const onBus = (eventId: string) =>
 
 describe('an event and its change', () => {
   it('commit together: the committed change’s event reaches the bus with no publish step after it', async () => {
-    const order = bareOrder('ob-commit');
+    const order = bareOrder('ob-commit', 'c-outbox');
     expect(await local.ports.orders.create(order)).toBe(true);
     const saved = await local.ports.orders.save({
       order: { ...order, cancelRequested: true },
@@ -127,7 +96,7 @@ describe('an event and its change', () => {
   });
 
   it('fail together: a refused stock movement writes neither the order nor its event', async () => {
-    const order = bareOrder('ob-refused');
+    const order = bareOrder('ob-refused', 'c-outbox');
     expect(await local.ports.orders.create(order)).toBe(true);
     await expect(
       local.ports.orders.save({
@@ -141,7 +110,7 @@ describe('an event and its change', () => {
   });
 
   it('fail together: a writer that dies as it sends the commit leaves neither, and its retry writes both', async () => {
-    const order = bareOrder('ob-crash');
+    const order = bareOrder('ob-crash', 'c-outbox');
     expect(await local.ports.orders.create(order)).toBe(true);
     const change = {
       order: { ...order, cancelRequested: true },
