@@ -322,22 +322,17 @@ export class RelaisMonitoring extends Construct {
    * in its dead-letter queue (an event committed with its change that never reached the bus).
    */
   addOutboxPipe(pipe: { name: string; pipeName: string; deadLetters: IQueue }): this {
-    const failures = new Metric({
-      namespace: 'AWS/EventBridge/Pipes',
-      metricName: 'ExecutionFailed',
-      dimensionsMap: { PipeName: pipe.pipeName },
-      statistic: 'Sum',
-      period: Duration.minutes(5),
-      label: 'failed executions',
-    });
-    const delivered = new Metric({
-      namespace: 'AWS/EventBridge/Pipes',
-      metricName: 'EventCount',
-      dimensionsMap: { PipeName: pipe.pipeName },
-      statistic: 'Sum',
-      period: Duration.minutes(5),
-      label: 'events',
-    });
+    const pipeSum = (metricName: string, label: string) =>
+      new Metric({
+        namespace: 'AWS/EventBridge/Pipes',
+        metricName,
+        dimensionsMap: { PipeName: pipe.pipeName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+        label,
+      });
+    const failures = pipeSum('ExecutionFailed', 'failed executions');
+    const delivered = pipeSum('EventCount', 'events');
     this.facade
       .addLargeHeader('Outbox (events committed with their change, piped to the bus)')
       .monitorCustom({
