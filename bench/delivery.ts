@@ -281,9 +281,7 @@ async function dispatchStep(now: Date, orderId: string, shipmentId: string): Pro
       fail: (_at, error) => count(`unexpected.collection.${error}`),
     });
     await awaitArrival(portsAt(now), orderId, shipmentId, 'collection', token);
-    sim.schedule(now.getTime() + between(2, 72) * HOUR, orderId, (t) =>
-      retried(() => collectShipment(portsAt(t), shipmentId)).then(() => undefined),
-    );
+    scheduleCollection(now.getTime(), orderId, shipmentId);
     return;
   }
   const token = waitFor({
@@ -382,10 +380,14 @@ async function carry(
       });
     });
   }
-  if (collectedAfterArrival)
-    sim.schedule(previous + between(2, 72) * HOUR, orderId, (t) =>
-      retried(() => collectShipment(portsAt(t), shipmentId)).then(() => undefined),
-    );
+  if (collectedAfterArrival) scheduleCollection(previous, orderId, shipmentId);
+}
+
+/** The customer comes for a parcel ready at the store 2 to 72 hours after `readyAt`. */
+function scheduleCollection(readyAt: number, orderId: string, shipmentId: string): void {
+  sim.schedule(readyAt + between(2, 72) * HOUR, orderId, (t) =>
+    retried(() => collectShipment(portsAt(t), shipmentId)).then(() => undefined),
+  );
 }
 
 // ---- the world: network, daily stock counts, orders over the month ----
