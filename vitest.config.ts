@@ -9,7 +9,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * other test keeps the 5 s default, so a unit test that hangs still fails fast.
  *
  * Vitest's defaults stay for the rest: one forked process per file, as many files at once as
- * cores − 1 (one here, so two DynamoDB Locals never compete for the two cores).
+ * cores − 1 (one here, so two DynamoDB Locals never compete for the two cores). Every fast-check
+ * property starts from one fixed seed (test/support/property-setup.ts).
  */
 const cloudTests = [
   'test/integration/**/*.test.ts',
@@ -20,6 +21,7 @@ const cloudTests = [
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/support/property-setup.ts'],
     projects: [
       {
         extends: true,
