@@ -10,7 +10,8 @@
  * continue without an operator), no unit is left reserved for it, the stock is what the journey
  * shipped and took back, and the failure is visible (the error's name in the execution history,
  * a FAILED execution where the order could not be served). A transient fault changes nothing of
- * the outcome: the Retry rules of the ASL absorb it. Every event a change of the order committed
+ * the outcome: the Retry rules of the ASL absorb it, or, for a transaction conflict, the write itself
+ * (functions/adapters/transactions.ts tries a conflicted transaction three times). Every event a change of the order committed
  * reached the bus, whatever struck after the commit (a timeout is a step that died between its
  * write and its answer): the event is in the outbox with its change, and the pipe delivers it.
  *
@@ -51,8 +52,12 @@ interface Outcome {
   returned?: 'REFUNDED' | 'stalled';
   /** on hand at the end, per location; nothing is ever left reserved */
   onHand: { lyon: number; lille?: number };
-  /** the fault was absorbed inside the step (its use case retried), so the workflow never saw it */
-  absorbedInside?: boolean;
+  /**
+   * the fault was absorbed inside the step (its use case or its write retried), so the workflow
+   * never saw it; `either`: absorbed, but the step may still meet a genuine version conflict the
+   * workflow's Retry absorbs (the order written meanwhile by the answer that woke the step)
+   */
+  absorbedInside?: boolean | 'either';
 }
 
 interface StepCase {
@@ -107,7 +112,7 @@ const cases: StepCase[] = [
       'timeout once': delivered(2),
       'throttle twice': delivered(2),
       'throttle always': compensated('SUCCEEDED'),
-      'conflict twice': delivered(2),
+      'conflict twice': { ...delivered(2), absorbedInside: true },
       'conflict always': compensated('SUCCEEDED'),
     },
   },
@@ -131,7 +136,9 @@ const cases: StepCase[] = [
       'timeout once': compensated('FAILED'),
       'throttle twice': delivered(3, 2),
       'throttle always': compensated('FAILED'),
-      'conflict twice': delivered(3, 2),
+      // the reject answer takes its task token off the order just after waking the workflow: the
+      // write's own retries of the injected conflicts may land after that, and meet it
+      'conflict twice': { ...delivered(3, 2), absorbedInside: 'either' },
       'conflict always': compensated('FAILED'),
     },
   },
@@ -209,7 +216,7 @@ const cases: StepCase[] = [
       'timeout once': { ...delivered(3), execution: 'FAILED', returned: 'REFUNDED' },
       'throttle twice': { ...delivered(3), returned: 'REFUNDED' },
       'throttle always': { ...delivered(2), execution: 'FAILED', returned: 'stalled' },
-      'conflict twice': { ...delivered(3), returned: 'REFUNDED' },
+      'conflict twice': { ...delivered(3), returned: 'REFUNDED', absorbedInside: true },
       'conflict always': { ...delivered(2), execution: 'FAILED', returned: 'stalled' },
     },
   },
@@ -269,8 +276,8 @@ describe.each(cases)(
         expect(execution.status).toBe(expected.execution);
         if (expected.execution === 'FAILED') expect(execution.error).toMatch(/./);
         const failures = failuresIn(local.cloud, executionArn);
-        if (expected.absorbedInside) expect(failures).not.toContain(errorNameOf[fault]);
-        else expect(failures).toContain(errorNameOf[fault]);
+        if (expected.absorbedInside === true) expect(failures).not.toContain(errorNameOf[fault]);
+        else if (expected.absorbedInside === undefined) expect(failures).toContain(errorNameOf[fault]);
 
         if (expected.order === 'stalled') {
           // held for the order until the operator redrives the failed step, which then releases it
