@@ -76,7 +76,11 @@ export class RelaisStack extends Stack {
     const fulfilmentArn = workflowArn(this, this.fulfilmentStateMachineName);
     const returnArn = workflowArn(this, this.returnStateMachineName);
 
-    const deadLetterQueues = eventFunctions.map((spec) => events.deadLetterQueue(spec));
+    // the bus rules' dead-letter queues and the outbox pipe's: the alerts review reads their depth
+    const deadLetterQueues = [
+      ...eventFunctions.map((spec) => events.deadLetterQueue(spec)),
+      outboxPipe.deadLetters,
+    ];
     const environment: Record<(typeof env)[keyof typeof env], string> = {
       [env.ordersTable]: tables.orders.tableName,
       [env.inventoryTable]: tables.inventory.tableName,

@@ -193,6 +193,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       value: webhookSecretArns.has(secret.arn) ? options.webhookSecret : generatedSecretValue(),
     }));
 
+    /** the outbox's stream pipes, started once the bus has its rules (their dead letters are counted before) */
+    let pipes: LocalStreamPipe[] = [];
     const [dynamoDb, s3, stepFunctionsServer, eventBridgeServer, secretsManagerServer, ses, sqsServer] =
       await allStarted([
         options.dynamoDb
@@ -235,7 +237,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           stops.push(() => started.stop());
           return started;
         }),
-        startSqsServer(deadLetterQueuesOf(model.rules), () => bus.deadLetters()).then((server) => {
+        startSqsServer(deadLetterQueuesOf(model.rules, model.pipes), () => [
+          ...bus.deadLetters(),
+          ...pipes.flatMap((pipe, i) =>
+            pipe.deadLetters.map(() => ({ deadLetterArn: model.pipes[i]?.deadLetterArn })),
+          ),
+        ]).then((server) => {
           stops.push(() => server.close());
           return server;
         }),
@@ -296,7 +303,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
 
     // the outbox's events reach the bus once its rules and their targets are in place
-    const pipes = model.pipes.map(
+    pipes = model.pipes.map(
       (pipe) =>
         new LocalStreamPipe({
           pipe,

@@ -1,25 +1,34 @@
 import { AwsError, type RunningServer, startAwsJsonServer } from './aws-json-server.ts';
-import type { DeadLetter } from './eventbus/bus.ts';
 
-/** The dead-letter queues the bus rules name (their targets' `DeadLetterConfig`), by name and ARN. */
+/** Something that dead-letters to a queue: a bus rule's target, a pipe, or what either dead-lettered. */
+interface DeadLettering {
+  deadLetterArn?: string | undefined;
+}
+
+/**
+ * The dead-letter queues the bus rules' targets and the pipes name (their `DeadLetterConfig`), by
+ * name and ARN.
+ */
 export function deadLetterQueuesOf(
-  rules: readonly { targets: readonly { deadLetterArn?: string | undefined }[] }[],
+  rules: readonly { targets: readonly DeadLettering[] }[],
+  pipes: readonly DeadLettering[] = [],
 ): { name: string; arn: string }[] {
   const arns = new Set(
-    rules.flatMap((r) => r.targets.flatMap((t) => (t.deadLetterArn ? [t.deadLetterArn] : []))),
+    [...rules.flatMap((r) => r.targets), ...pipes].flatMap((t) => (t.deadLetterArn ? [t.deadLetterArn] : [])),
   );
   return [...arns].map((arn) => ({ name: arn.slice(arn.lastIndexOf(':') + 1), arn }));
 }
 
 /**
  * The SQS endpoint of the local cloud (AWS JSON 1.0, `AmazonSQS.<Operation>`), for the one thing
- * Relais asks of SQS: how many messages wait in a bus rule's dead-letter queue
- * (GetQueueAttributes `ApproximateNumberOfMessages`). The local bus keeps its dead letters itself;
- * a queue is known by the name its URL and its ARN end with, as the template names it.
+ * Relais asks of SQS: how many messages wait in a dead-letter queue, a bus rule's or the outbox
+ * pipe's (GetQueueAttributes `ApproximateNumberOfMessages`). The local bus and the local pipes keep
+ * their dead letters themselves; a queue is known by the name its URL and its ARN end with, as the
+ * template names it.
  */
 export function startSqsServer(
   queues: readonly { name: string; arn: string }[],
-  deadLetters: () => readonly DeadLetter[],
+  deadLetters: () => readonly DeadLettering[],
   options: { port?: number } = {},
 ): Promise<RunningServer> {
   return startAwsJsonServer({

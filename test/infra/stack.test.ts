@@ -121,9 +121,14 @@ const tableIds = {
 };
 const busId = byType('AWS::Events::EventBus')[0]?.[0] ?? '';
 /** The bus rules' dead-letter queues (the alerts review reads their depth); the outbox pipe has its own. */
-const deadLetterQueueIds = byType('AWS::SQS::Queue')
+const pipeDeadLetterQueueIds = byType('AWS::SQS::Queue')
+  .map(([id]) => id)
+  .filter((id) => id.startsWith('OutboxPipe'));
+const ruleDeadLetterQueueIds = byType('AWS::SQS::Queue')
   .map(([id]) => id)
   .filter((id) => !id.startsWith('OutboxPipe'));
+/** every dead-letter queue: the bus rules' and the outbox pipe's */
+const deadLetterQueueIds = [...ruleDeadLetterQueueIds, ...pipeDeadLetterQueueIds];
 const bucketId = byType('AWS::S3::Bucket')[0]?.[0] ?? '';
 const secretId = byType('AWS::SecretsManager::Secret')[0]?.[0] ?? '';
 const fulfilmentArn = `:stateMachine:${relais.fulfilmentStateMachineName}`;
@@ -196,7 +201,7 @@ describe('Lambda functions', () => {
       expect(variables[env.webhookSecretArn]).toEqual({ Ref: secretId });
       expect(literalText(variables[env.fulfilmentStateMachine])).toMatch(new RegExp(`${fulfilmentArn}$`));
       expect(literalText(variables[env.returnStateMachine])).toMatch(new RegExp(`${returnArn}$`));
-      // every rule's dead-letter queue by its URL (a queue's Ref), for the alerts to read their depth
+      // every rule's dead-letter queue and the outbox pipe's by URL (a queue's Ref), for the alerts to read their depth
       expect(referencedIds(variables[env.deadLetterQueues]).sort()).toEqual([...deadLetterQueueIds].sort());
       expect(variables).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
@@ -275,7 +280,8 @@ describe('IAM', () => {
     expect(can('GetAlerts', 'dynamodb:Query', tableIds.network)).toBe(true);
     expect(can('GetAlerts', 'dynamodb:PutItem', tableIds.outbox)).toBe(true);
     expect(can('GetAlerts', 'events:PutEvents', busId)).toBe(false);
-    expect(deadLetterQueueIds).toHaveLength(eventFunctions.length);
+    expect(ruleDeadLetterQueueIds).toHaveLength(eventFunctions.length);
+    expect(pipeDeadLetterQueueIds).toHaveLength(1);
     expect(permissionsOf('GetAlerts').get('sqs:GetQueueAttributes')).toEqual(new Set(deadLetterQueueIds));
   });
 

@@ -7,8 +7,8 @@ import { deadLetterQueuesOf, startSqsServer } from '../../local/sqs.ts';
 
 /**
  * The dead-letter depth the alerts read, end to end on the local side: a local bus whose target
- * keeps failing, the local SQS endpoint answering GetQueueAttributes from the bus's dead letters,
- * and the SQS adapter with the real SDK client.
+ * keeps failing, the local SQS endpoint answering GetQueueAttributes from the bus's and the outbox
+ * pipe's dead letters, and the SQS adapter with the real SDK client.
  */
 const region = 'eu-west-1';
 const account = '000000000000';
@@ -50,9 +50,16 @@ const rules = [
 for (const rule of rules)
   bus.addRule({ ...rule, eventBusName: 'relais', pattern: { source: ['relais.orders'] } });
 
+/** the outbox pipe, as the template describes it, and the records the bus refused after every retry */
+const pipes = [{ deadLetterArn: queueArn('OutboxPipeDeadLetters') }];
+const pipeDeadLetters: { deadLetterArn?: string }[] = [];
+
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startSqsServer(deadLetterQueuesOf(rules), () => bus.deadLetters());
+  server = await startSqsServer(deadLetterQueuesOf(rules, pipes), () => [
+    ...bus.deadLetters(),
+    ...pipeDeadLetters,
+  ]);
 });
 afterAll(() => server?.close());
 
@@ -91,6 +98,26 @@ describe('the local SQS endpoint', () => {
     expect(await queues.depths()).toEqual(
       new Map([
         ['BrokenDeadLetters', 2],
+        ['FineDeadLetters', 0],
+      ]),
+    );
+  });
+
+  it("counts the outbox pipe's dead letters in the pipe's own queue", async () => {
+    const queues = sqsDeadLetters(client(), () => [
+      queueUrl('OutboxPipeDeadLetters'),
+      queueUrl('FineDeadLetters'),
+    ]);
+    expect(await queues.depths()).toEqual(
+      new Map([
+        ['OutboxPipeDeadLetters', 0],
+        ['FineDeadLetters', 0],
+      ]),
+    );
+    pipeDeadLetters.push(pipes[0] as { deadLetterArn: string });
+    expect(await queues.depths()).toEqual(
+      new Map([
+        ['OutboxPipeDeadLetters', 1],
         ['FineDeadLetters', 0],
       ]),
     );
