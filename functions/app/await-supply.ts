@@ -38,6 +38,8 @@ export async function awaitSupply(
  * A receipt wakes the orders waiting for its SKU, oldest first: those that claimed it, then others
  * the units nobody claimed can fill. Each order is marked woken before its task is told, so that a
  * workflow that was not waiting yet finds the mark; the woken workflow allocates from stock again.
+ * The task token leaves the order only once Step Functions took the answer: a wake cut off between
+ * the two (a crash, a throttled SendTaskSuccess) is finished by the next one for the same supply.
  */
 export async function wakeBackorders(
   ports: Pick<AppPorts, 'orders' | 'workflows' | 'supply'>,
@@ -46,20 +48,19 @@ export async function wakeBackorders(
   const waiting = await ports.supply.backordersOf(supply.sku);
   const woken: string[] = [];
   for (const orderId of ordersToWake(supply.supplyId, supply.unclaimed ?? supply.quantity, waiting)) {
-    const { before, after } = await changeOrder(ports.orders, orderId, (order) =>
+    const { after } = await changeOrder(ports.orders, orderId, (order) =>
       order.status === 'BACKORDERED' && order.backorder && !order.backorder.wokenBy
-        ? {
-            order: withoutBackorderWait({
-              ...order,
-              backorder: { ...order.backorder, wokenBy: supply.supplyId },
-            }),
-          }
+        ? { order: { ...order, backorder: { ...order.backorder, wokenBy: supply.supplyId } } }
         : undefined,
     );
-    if (after.version === before.version) continue;
+    if (after.status !== 'BACKORDERED' || after.backorder?.wokenBy !== supply.supplyId) continue;
     woken.push(orderId);
-    const token = before.waiting?.[backorderWait]?.token;
-    if (token) await ports.workflows.completeTask(token, { wokenBy: supply.supplyId });
+    const token = after.waiting?.[backorderWait]?.token;
+    if (!token) continue;
+    await ports.workflows.completeTask(token, { wokenBy: supply.supplyId });
+    await changeOrder(ports.orders, orderId, (order) =>
+      order.waiting?.[backorderWait]?.token === token ? { order: withoutBackorderWait(order) } : undefined,
+    );
   }
   return woken;
 }

@@ -5,7 +5,7 @@ import { Conflict, NotFound, UnknownReference } from '../shared/errors.ts';
 import { wakeBackorders } from './await-supply.ts';
 import { event } from './events.ts';
 import { optimistically, retry } from './optimistic.ts';
-import type { AppPorts } from './ports.ts';
+import type { AppPorts, StoredSupply } from './ports.ts';
 import { requireStockReferences } from './references.ts';
 
 type SupplyPorts = Pick<AppPorts, 'network' | 'stock' | 'supply' | 'clock'>;
@@ -90,14 +90,20 @@ function shortOf(origin: string | undefined, quantity: number, sku: string) {
 /**
  * The expected units arrived: on hand (and available) grow by the quantity in the same transaction
  * that marks the supply received and announces the new stock, so it happens once; a second receipt
- * is a 409. Then the orders waiting for it are woken, oldest first (`wakeBackorders`).
+ * is a 409. Then the orders waiting for it are woken, oldest first (`wakeBackorders`). A receipt
+ * retried after its answer was lost (a crash, a timeout, a workflow that could not be told) finishes
+ * that waking before its 409, so no backorder waits for a receipt that already happened.
  */
 export async function receiveSupply(ports: ReceiptPorts, supplyId: string) {
-  const { receipt, received } = await optimistically(`supply ${supplyId}`, async () => {
+  type Receipt = {
+    receipt: StoredSupply;
+    /** the supply as received and its stock row after; none: it was received before */
+    received?: ReturnType<typeof publicSupply> & { stock: ReturnType<typeof publicStock> };
+  };
+  const { receipt, received } = await optimistically<Receipt>(`supply ${supplyId}`, async () => {
     const stored = await ports.supply.get(supplyId);
     if (!stored) throw new NotFound(`supply ${supplyId} does not exist`);
-    if (stored.status === 'received')
-      throw new Conflict(`supply ${supplyId} was already received at ${stored.receivedAt}`);
+    if (stored.status === 'received') return { done: { receipt: stored } };
     const now = ports.clock.now().toISOString();
     const current = await ports.stock.row(stored.sku, stored.locationId);
     const stock = publicStock(rowAfter(current, stored, stored.quantity));
@@ -107,6 +113,7 @@ export async function receiveSupply(ports: ReceiptPorts, supplyId: string) {
     return { done: { receipt: stored, received: { ...supply, stock } } };
   });
   await wakeBackorders(ports, receipt);
+  if (!received) throw new Conflict(`supply ${supplyId} was already received at ${receipt.receivedAt}`);
   return received;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { receiveSupply } from '../../functions/app/supply.ts';
 import { isoDay } from '../../functions/core/carriers/calendar.ts';
 import { eventually } from '../support/cloud.ts';
 import { useTestCloud } from '../support/fixture.ts';
@@ -146,6 +147,36 @@ describe('backorders: an order that expected supply can fill waits for it in the
       quantity: 4,
     });
     expect(await lyonStock(sku)).toEqual({ onHand: 0, reserved: 0, available: 0 });
+  });
+
+  it('is allocated all the same when the receipt could not tell its workflow: the retried receipt does (409)', async () => {
+    const sku = 'bo-GLUE';
+    await newProduct(sku);
+    await expectSupply('bo-PO-7', sku, 2, days(3));
+    const orderId = await place(sku, 2);
+    await untilStatus(api, orderId, 'BACKORDERED');
+    const waitingToken = async () => (await local.ports.orders.get(orderId))?.waiting?.BACKORDER?.token;
+    await eventually(waitingToken, 'the workflow to wait for the supply');
+
+    // the receipt commits, marks the order woken, then Step Functions refuses the call (throttled)
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const ports = {
+      ...local.ports,
+      workflows: { ...local.ports.workflows, completeTask: () => Promise.reject(throttled) },
+    };
+    await expect(receiveSupply(ports, 'bo-PO-7')).rejects.toThrow('Rate exceeded');
+    expect(await lyonStock(sku)).toEqual({ onHand: 2, reserved: 0, available: 2 });
+    const cutOff = await local.ports.orders.get(orderId);
+    expect(cutOff?.status).toBe('BACKORDERED');
+    expect(cutOff?.backorder?.wokenBy).toBe('bo-PO-7');
+    expect(cutOff?.waiting?.BACKORDER?.token).toBeDefined();
+
+    // the warehouse's system retries: already received, and the waiting workflow is told now
+    const again = await api.post('/supply/bo-PO-7/receive', {});
+    expect(again.status).toBe(409);
+    await untilStatus(api, orderId, 'ALLOCATED');
+    expect(await lyonStock(sku)).toEqual({ onHand: 2, reserved: 2, available: 0 });
+    expect((await local.ports.orders.get(orderId))?.waiting?.BACKORDER).toBeUndefined();
   });
 
   it('rejects a supply quantity below what backorders claimed (409 naming the field)', async () => {
