@@ -43,7 +43,11 @@ export function dynamoNotificationLog({ db, tables }: DynamoContext): Notificati
       );
       // gone between the two calls (a claim released): the caller's retry claims it
       if (!Item) throw new Error(`notification ${record.notificationId} changed while it was claimed`);
-      return withoutKeys<NotificationRecord>(Item);
+      const standing = withoutKeys<NotificationRecord>(Item);
+      // this attempt's own claim, applied though its answer was lost (the SDK sent it again)
+      if (record.claimToken && standing.status === 'sending' && standing.claimToken === record.claimToken)
+        return 'claimed';
+      return standing;
     },
     async finish(record, events = []) {
       const { claimToken: _held, ...finished } = record;

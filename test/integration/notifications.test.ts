@@ -197,6 +197,35 @@ describe('notifying a customer, against DynamoDB Local and the SES v2 emulator',
   });
 });
 
+describe('a claim whose answer was lost', () => {
+  it('is taken again by the attempt that wrote it, and by no other', async () => {
+    const to = `${randomUUID()}@example.com`;
+    const { orderId, shipmentId } = await storedOrder({ email: to });
+    const mine: NotificationRecord = {
+      notificationId: `${orderId}-delivered`,
+      orderId,
+      template: 'delivered',
+      about: shipmentId,
+      channel: 'email',
+      to,
+      subject: `Votre commande ${orderId} est livrée`,
+      status: 'sending',
+      at: new Date().toISOString(),
+      claimToken: 'this-attempt',
+    };
+    const staleBefore = new Date(Date.now() - claimLeaseMs).toISOString();
+    // the first write is applied, its answer lost; the SDK sends the same write again
+    expect(await local.ports.notifications.claim(mine, staleBefore)).toBe('claimed');
+    expect(await local.ports.notifications.claim(mine, staleBefore)).toBe('claimed');
+    // another attempt (a second delivery of the event) finds it being sent
+    const other = await local.ports.notifications.claim(
+      { ...mine, claimToken: 'another-attempt' },
+      staleBefore,
+    );
+    expect(other).toMatchObject({ status: 'sending', claimToken: 'this-attempt' });
+  });
+});
+
 describe('GET /orders/{orderId}/notifications', () => {
   it('lists what the customer was told, oldest first, in the contract’s fields', async () => {
     const to = `${randomUUID()}@example.com`;
