@@ -50,6 +50,8 @@ interface Outcome {
   execution: 'SUCCEEDED' | 'FAILED';
   /** the return's final status (customer-return journeys); `stalled` as for the order */
   returned?: 'REFUNDED' | 'stalled';
+  /** the kinds of the order's incidents refunded at the end, when the journey loses a parcel */
+  refunded?: string[];
   /** on hand at the end, per location; nothing is ever left reserved */
   onHand: { lyon: number; lille?: number };
   /**
@@ -159,13 +161,15 @@ const cases: StepCase[] = [
     // the first parcel is lost: its unit is gone; a replacement ships a second one
     step: { state: 'ResolveIncident', functionId: 'ShipmentIncident', action: 'resolve' },
     scenario: 'lose-first',
+    // when the workflow cannot go on, the lost parcel is refunded as it closes the order (the
+    // replacement a timed-out step had reserved is cancelled with it)
     outcomes: {
-      'crash once': compensated('FAILED', 2),
-      'timeout once': compensated('FAILED', 2),
-      'throttle twice': delivered(1),
-      'throttle always': compensated('FAILED', 2),
-      'conflict twice': { ...delivered(1), absorbedInside: true },
-      'conflict always': compensated('FAILED', 2),
+      'crash once': { ...compensated('FAILED', 2), refunded: ['lost'] },
+      'timeout once': { ...compensated('FAILED', 2), refunded: ['lost'] },
+      'throttle twice': { ...delivered(1), refunded: [] },
+      'throttle always': { ...compensated('FAILED', 2), refunded: ['lost'] },
+      'conflict twice': { ...delivered(1), absorbedInside: true, refunded: [] },
+      'conflict always': { ...compensated('FAILED', 2), refunded: ['lost'] },
     },
   },
   {
@@ -266,6 +270,13 @@ describe.each(cases)(
         else expect(end.order.status).toBe(expected.order);
         if (expected.returned === 'stalled') expect(end.stalled).toBe(true);
         else if (expected.returned) expect(end.returned.status).toBe(expected.returned);
+        if (expected.refunded) {
+          const { body: order } = await api.get(`/orders/${orderId}`);
+          const refunded = (order.incidents ?? []).filter(
+            (i: { resolution: string }) => i.resolution === 'refunded',
+          );
+          expect(refunded.map((i: { kind: string }) => i.kind)).toEqual(expected.refunded);
+        }
 
         // visible: the execution's end, and the fault's own name in its history
         const executionArn =

@@ -10,6 +10,7 @@ import {
   maxReshipmentsPerOrder,
   mayReship,
   refund,
+  refundIncidentsOnClose,
   refundUnshippedReplacement,
   reship,
   waitSignal,
@@ -339,5 +340,40 @@ describe('a replacement that cannot ship after all', () => {
     // an ordinary unfilled shipment has no incident to refund
     const plain = order([shipment('S9', 'CANCELLED')]);
     expect(refundUnshippedReplacement(plain, 'S9', now)).toBe(plain);
+  });
+});
+
+describe('an order closed by its compensation after an incident', () => {
+  const lost = { ...shipment('S1', 'LOST'), incidentKind: 'lost' as const };
+
+  it('refunds a lost parcel whose incident was never resolved', () => {
+    const closed = refundIncidentsOnClose(order([lost]), now);
+    expect(closed.incidents).toEqual([
+      expect.objectContaining({ shipmentId: 'S1', kind: 'lost', resolution: 'refunded' }),
+    ]);
+  });
+
+  it('refunds it when its replacement has not left, and not when the replacement is on its way', () => {
+    const waiting = reship(
+      order([lost]),
+      'S1',
+      'lost',
+      shipment('S2', 'ALLOCATED', { reservation: 'held' }),
+      now,
+    );
+    expect(refundIncidentsOnClose(waiting, now).incidents).toEqual([
+      expect.objectContaining({ shipmentId: 'S1', resolution: 'refunded', replacementShipmentId: 'S2' }),
+    ]);
+    const onItsWay = reship(order([lost]), 'S1', 'lost', shipment('S2', 'DISPATCHED'), now);
+    expect(refundIncidentsOnClose(onItsWay, now)).toBe(onItsWay);
+  });
+
+  it('leaves a parcel coming back alone (refunded when it is received) and an order without incidents', () => {
+    const returning = {
+      ...shipment('S1', 'RETURNED_TO_SENDER'),
+      incidentKind: 'returned_to_sender' as const,
+    };
+    const plain = order([returning, shipment('S2')]);
+    expect(refundIncidentsOnClose(plain, now)).toBe(plain);
   });
 });

@@ -1,6 +1,7 @@
 import type { CarrierStatus, TrackingReason } from '../carriers/tracking.ts';
 import { wasEmptiedByCancellation } from './line-cancellation.ts';
 import { findShipment, updateShipment, withDerivedStatus } from './order.ts';
+import { isDispatched } from './status.ts';
 import type { Incident, IncidentKind, Order, Shipment } from './types.ts';
 
 /** The carrier gives a parcel back to the sender after this many failed delivery attempts. */
@@ -149,4 +150,29 @@ export function currentReplacement(order: Pick<Order, 'shipments'>, shipmentId: 
     current = next;
   }
   return current;
+}
+
+/**
+ * What an order closed by its compensation owes the customer for its incidents: a parcel lost,
+ * damaged or overdue whose incident was never resolved (the step resolving it failed), or resolved
+ * by a replacement that the compensation cancels before it left, is refunded. A replacement on its
+ * way still arrives, and a parcel coming back is refunded when it is received, as without the
+ * compensation.
+ */
+export function refundIncidentsOnClose(order: Order, now: Date): Order {
+  let refunded = order;
+  for (const shipment of order.shipments) {
+    const kind = shipment.incidentKind;
+    if (!kind || !isReplaced(kind) || shipment.status === 'CANCELLED') continue;
+    const incident = incidentOf(refunded, shipment.shipmentId);
+    if (!incident) {
+      refunded = refund(refunded, shipment.shipmentId, kind, now);
+      continue;
+    }
+    if (incident.resolution !== 'reshipped' || !incident.replacementShipmentId) continue;
+    const replacement = findShipment(refunded, currentReplacement(refunded, incident.replacementShipmentId));
+    if (replacement && isDispatched(replacement)) continue;
+    refunded = recordIncident(refunded, { ...incident, resolution: 'refunded', at: now.toISOString() }, now);
+  }
+  return refunded;
 }
