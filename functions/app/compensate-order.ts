@@ -6,7 +6,7 @@ import { refundIncidentsOnClose } from '../core/orders/incidents.ts';
 import { closeOrder, heldReservations } from '../core/orders/order.ts';
 import { isDispatched, isTerminal } from '../core/orders/status.ts';
 import { incidentsOpened } from './business-facts.ts';
-import { event, incidentChanges } from './events.ts';
+import { event, incidentEvents } from './events.ts';
 import { changeOrder } from './order-access.ts';
 import type { AppPorts } from './ports.ts';
 import { failureReason, type WorkflowFailure } from './workflow-failure.ts';
@@ -50,7 +50,8 @@ export async function compensateOrder(
         ? { supplyClaims: { orderId, since: backorder.since, changes: claimChanges(claims, []) } }
         : {}),
       events: [
-        ...incidentChanges(order, closed),
+        // the closing says why the order ends: its own OrderCancelled.v1 or OrderRejected.v1 below
+        ...incidentEvents(order, closed),
         closing.status === 'CANCELLED'
           ? event('OrderCancelled.v1', { orderId, reason, at: closed.updatedAt })
           : event('OrderRejected.v1', { orderId, reason, at: closed.updatedAt }),

@@ -51,11 +51,10 @@ export function orderChanges(before: Order | undefined, after: Order): OutgoingE
 }
 
 /**
- * ShipmentIncident.v1 for each incident opened or resolved by this change, RefundRequested.v1 for
- * each one refunded (its lines at the order's unit prices), and OrderCancelled.v1 when the refunds
- * leave the order with nothing to deliver.
+ * ShipmentIncident.v1 for each incident opened or resolved by this change, and RefundRequested.v1
+ * for each one refunded (its lines at the order's unit prices).
  */
-export function incidentChanges(before: Order | undefined, after: Order): OutgoingEvent[] {
+export function incidentEvents(before: Order | undefined, after: Order): OutgoingEvent[] {
   const previous = new Map((before?.incidents ?? []).map((i) => [i.shipmentId, i]));
   const changed = (after.incidents ?? []).filter(
     (i) => previous.get(i.shipmentId)?.resolution !== i.resolution,
@@ -88,6 +87,15 @@ export function incidentChanges(before: Order | undefined, after: Order): Outgoi
         : []),
     ];
   });
+  return events;
+}
+
+/**
+ * The incidents' events (`incidentEvents`), and OrderCancelled.v1 when the refunds leave the order
+ * with nothing to deliver.
+ */
+export function incidentChanges(before: Order | undefined, after: Order): OutgoingEvent[] {
+  const events = incidentEvents(before, after);
   const cancelled = after.status === 'CANCELLED' && before?.status !== 'CANCELLED';
   return cancelled
     ? [

@@ -116,9 +116,13 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
       [env.webhookSecretArn]: model.secrets[0]?.arn,
       [env.notificationSender]: defaultNotificationSender,
       [env.sesConfigurationSet]: 'Relais-notifications',
-      // each bus rule's dead-letter queue by its local URL (the queue's Ref), for the alerts
-      [env.deadLetterQueues]: model.rules
-        .flatMap((rule) => rule.targets.flatMap((t) => (t.deadLetterArn ? [t.deadLetterArn] : [])))
+      // each bus rule's dead-letter queue and the outbox pipe's by local URL (the queue's Ref), for the alerts
+      [env.deadLetterQueues]: [
+        ...model.rules.flatMap((rule) =>
+          rule.targets.flatMap((t) => (t.deadLetterArn ? [t.deadLetterArn] : [])),
+        ),
+        ...model.pipes.flatMap((pipe) => (pipe.deadLetterArn ? [pipe.deadLetterArn] : [])),
+      ]
         .map((arn) => `http://sqs.eu-west-1.localhost/000000000000/${arn.slice(arn.lastIndexOf(':') + 1)}`)
         .sort()
         .join(','),
@@ -128,7 +132,10 @@ describe('the synthesized Relais stack, as the local cloud reads it', () => {
       name === env.deadLetterQueues ? value?.split(',').sort().join(',') : value;
     for (const name of Object.values(env))
       expect(inOrder(name, environment[name]), name).toBe(expected[name]);
-    expect(expected[env.deadLetterQueues]?.split(',')).toHaveLength(eventFunctions.length);
+    expect(expected[env.deadLetterQueues]?.split(',')).toHaveLength(
+      eventFunctions.length + model.pipes.length,
+    );
+    expect(model.pipes).toHaveLength(1);
     for (const fn of rest) {
       for (const name of Object.values(env))
         expect(fn.environment[name], `${fn.logicalId} ${name}`).toBe(environment[name]);

@@ -105,6 +105,12 @@ describe('holding periods at the store', () => {
       'OrderCancelled.v1',
     );
     expect(cancelledEvent.detail).toMatchObject({ reason: 'hold expired' });
+    await local.cloud.idle();
+    const cancellations = local.events.filter(
+      (e) =>
+        e['detail-type'] === 'OrderCancelled.v1' && (e.detail as { orderId: string }).orderId === orderId,
+    );
+    expect(cancellations, 'one OrderCancelled.v1, the closing one').toHaveLength(1);
     const told = await eventually(async () => {
       const { body } = await api.get(`/orders/${orderId}/notifications`);
       return body.items.find((n: { template: string }) => n.template === 'order_cancelled');
