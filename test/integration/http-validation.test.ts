@@ -236,6 +236,7 @@ describe('POST /orders', () => {
 
   async function expectNoOrder(orderId: string) {
     expectProblem(await api.get(`/orders/${orderId}`), 404);
+    await local.cloud.idle();
     expect(ordersReceived(orderId)).toEqual([]);
     const machine = local.cloud.model.stateMachines.find((m) => /fulfil/i.test(m.name));
     const executions = local.cloud.stepFunctions.listExecutions({

@@ -110,6 +110,7 @@ const now = () => Math.floor(Date.now() / 1000);
 describe('what the webhook refuses (and applies nothing of)', () => {
   it('refuses a forged, missing, malformed or stale signature with 401', async () => {
     const parcel = await dispatchedParcel('hw-ORD-FORGED');
+    await local.cloud.idle();
     const trackingEventsBefore = events.filter((e) => e['detail-type'] === 'CarrierTrackingEvent.v1').length;
     const refusals = [
       await post(parcel, { status: 'IN_TRANSIT' }, { secret: 'not-the-secret' }),

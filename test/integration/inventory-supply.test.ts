@@ -8,7 +8,8 @@ import { useTestCloud } from '../support/fixture.ts';
 import { stockOf } from '../support/journey.ts';
 import { expectProblem } from '../support/problem.ts';
 
-const { api, ids, events } = useTestCloud({ network: 'isp' });
+const local = useTestCloud({ network: 'isp' });
+const { api, ids, events } = local;
 
 async function newProduct(sku: string) {
   expect((await api.put(`/products/${sku}`, { name: sku, weightKg: 1 })).status).toBe(200);
@@ -19,7 +20,9 @@ const putSupply = (supplyId: string, body: unknown) => api.put(`/supply/${supply
 const receive = (supplyId: string) => api.post(`/supply/${supplyId}/receive`);
 const expectedOf = async (sku: string) => (await api.get(`/inventory/${sku}`)).body.expected;
 
-function stockChanged(sku: string) {
+/** The SKU's StockChanged.v1 on the bus, once the outbox pipe has delivered what was committed. */
+async function stockChanged(sku: string) {
+  await local.cloud.idle();
   return events
     .filter((e) => e['detail-type'] === 'StockChanged.v1' && (e.detail as { sku: string }).sku === sku)
     .map((e) => e.detail as { locationId: string; onHand: number; available: number; reason: string });
@@ -218,7 +221,7 @@ describe('POST /supply/{supplyId}/receive', () => {
     expectProblem(await putSupply('isp-RCV-1', { ...body, quantity: 26 }), 409);
     expect((await stockOf(api, sku, ids.lille)).onHand).toBe(28);
 
-    expect(stockChanged(sku).map((e) => [e.onHand, e.available, e.reason])).toEqual([
+    expect((await stockChanged(sku)).map((e) => [e.onHand, e.available, e.reason])).toEqual([
       [3, 2, 'count'],
       [28, 27, 'supply received'],
     ]);
