@@ -239,9 +239,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         }),
         startSqsServer(deadLetterQueuesOf(model.rules, model.pipes), () => [
           ...bus.deadLetters(),
-          ...pipes.flatMap((pipe, i) =>
-            pipe.deadLetters.map(() => ({ deadLetterArn: model.pipes[i]?.deadLetterArn })),
-          ),
+          ...pipes.flatMap((pipe) => pipe.deadLetters.map(() => ({ deadLetterArn: pipe.deadLetterArn }))),
         ]).then((server) => {
           stops.push(() => server.close());
           return server;

@@ -1,4 +1,4 @@
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tables } from '../../functions/adapters/dynamo-tables.ts';
 import { keys } from '../../functions/adapters/keys.ts';
 import { capacityClaimItem, stockMovementItem } from '../../functions/adapters/stock-movements.ts';
@@ -12,6 +12,7 @@ import { liveShipments, workflowItem } from '../../functions/core/orders/order.t
 import { NoSourcingPlan, VersionConflict } from '../../functions/shared/errors.ts';
 import { progressBar } from '../../tools/progress.ts';
 import type { BenchPorts } from './bench-ports.ts';
+import { outboxEvents } from './outbox-events.ts';
 import type { MethodFigures } from './port-meter.ts';
 import { processCpuMs } from './proc.ts';
 import { type BenchStockCount, benchLocations, benchStock, stockRowKey } from './reservation-world.ts';
@@ -474,20 +475,8 @@ function baseline(
 
 /** The orders whose OrderAllocated.v1 the Outbox table holds: committed with their allocation. */
 async function ordersAnnouncedAllocated(context: PhaseContext): Promise<Set<string>> {
-  const announced = new Set<string>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await context.db.send(
-      new ScanCommand({
-        TableName: context.tables.outbox,
-        FilterExpression: 'detailType = :t',
-        ExpressionAttributeValues: { ':t': 'OrderAllocated.v1' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      announced.add((JSON.parse(String(item.detail)) as { orderId: string }).orderId);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return announced;
+  const events = await outboxEvents(context.db, context.tables.outbox);
+  return new Set(
+    events.filter((e) => e.detailType === 'OrderAllocated.v1').map((e) => String(e.detail.orderId)),
+  );
 }

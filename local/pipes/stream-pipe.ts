@@ -95,6 +95,11 @@ export class LocalStreamPipe {
   /** records the bus refused after every retry (the pipe's dead-letter queue) */
   readonly deadLetters: { record: StreamRecord; entry: PutEventsRequestEntry; error: string }[] = [];
 
+  /** the queue the template names for what the bus refused (the pipe's `DeadLetterConfig`) */
+  get deadLetterArn(): string | undefined {
+    return this.options.pipe.deadLetterArn;
+  }
+
   constructor(private readonly options: StreamPipeOptions) {
     this.streams = new DynamoDBStreamsClient({
       endpoint: options.endpoint,
