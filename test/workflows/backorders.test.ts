@@ -37,6 +37,19 @@ async function place(sku: string, quantity: number) {
   return body.orderId as string;
 }
 
+/** An order for `quantity` of a new SKU that only the expected `supplyId` can fill, its workflow waiting for it. */
+async function backorderedAndWaiting(sku: string, supplyId: string, quantity: number) {
+  await newProduct(sku);
+  await expectSupply(supplyId, sku, quantity, days(3));
+  const orderId = await place(sku, quantity);
+  await untilStatus(api, orderId, 'BACKORDERED');
+  await eventually(
+    async () => (await local.ports.orders.get(orderId))?.waiting?.BACKORDER?.token,
+    'the workflow to wait for the supply',
+  );
+  return orderId;
+}
+
 /** on hand, reserved and available of the SKU at Lyon (a row that does not exist yet: all zero) */
 async function lyonStock(sku: string) {
   const row = await stockOf(api, sku, ids.lyon);
@@ -122,14 +135,7 @@ describe('backorders: an order that expected supply can fill waits for it in the
 
   it('is CANCELLED while backordered: the claim is given back and the workflow ends cleanly', async () => {
     const sku = 'bo-INK';
-    await newProduct(sku);
-    await expectSupply('bo-PO-4', sku, 4, days(3));
-    const orderId = await place(sku, 4);
-    await untilStatus(api, orderId, 'BACKORDERED');
-    await eventually(
-      async () => ((await orderOf(api, orderId)).status === 'BACKORDERED' ? true : undefined),
-      'wait',
-    );
+    const orderId = await backorderedAndWaiting(sku, 'bo-PO-4', 4);
 
     const cancel = await api.post(`/orders/${orderId}/cancel`, {});
     expect(cancel.status).toBe(202);
@@ -151,12 +157,7 @@ describe('backorders: an order that expected supply can fill waits for it in the
 
   it('is allocated all the same when the receipt could not tell its workflow: the retried receipt does (409)', async () => {
     const sku = 'bo-GLUE';
-    await newProduct(sku);
-    await expectSupply('bo-PO-7', sku, 2, days(3));
-    const orderId = await place(sku, 2);
-    await untilStatus(api, orderId, 'BACKORDERED');
-    const waitingToken = async () => (await local.ports.orders.get(orderId))?.waiting?.BACKORDER?.token;
-    await eventually(waitingToken, 'the workflow to wait for the supply');
+    const orderId = await backorderedAndWaiting(sku, 'bo-PO-7', 2);
 
     // the receipt commits, marks the order woken, then Step Functions refuses the call (throttled)
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
