@@ -120,14 +120,11 @@ const tableIds = {
   outbox: logicalId(relais.node.findChild('Tables').node.findChild('Outbox').node.findChild('Table')),
 };
 const busId = byType('AWS::Events::EventBus')[0]?.[0] ?? '';
-/** The bus rules' dead-letter queues (the alerts review reads their depth); the outbox pipe has its own. */
-const pipeDeadLetterQueueIds = byType('AWS::SQS::Queue')
-  .map(([id]) => id)
-  .filter((id) => id.startsWith('OutboxPipe'));
-const ruleDeadLetterQueueIds = byType('AWS::SQS::Queue')
-  .map(([id]) => id)
-  .filter((id) => !id.startsWith('OutboxPipe'));
-/** every dead-letter queue: the bus rules' and the outbox pipe's */
+const queueIds = byType('AWS::SQS::Queue').map(([id]) => id);
+/** The outbox pipe's dead-letter queue, and the bus rules' ones. */
+const pipeDeadLetterQueueIds = queueIds.filter((id) => id.startsWith('OutboxPipe'));
+const ruleDeadLetterQueueIds = queueIds.filter((id) => !id.startsWith('OutboxPipe'));
+/** every dead-letter queue, the bus rules' and the outbox pipe's: the alerts review reads their depth */
 const deadLetterQueueIds = [...ruleDeadLetterQueueIds, ...pipeDeadLetterQueueIds];
 const bucketId = byType('AWS::S3::Bucket')[0]?.[0] ?? '';
 const secretId = byType('AWS::SecretsManager::Secret')[0]?.[0] ?? '';
